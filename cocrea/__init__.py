@@ -1,0 +1,1 @@
+"""Cocrea: plan, co-create, execute and publicly report Open Government commitments."""

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from cocrea.budget.models import BudgetLine
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "description",
+        "quantity",
+        "unit_cost",
+        "periods",
+        "stated_cost",
+        "milestone",
+    ]
+    list_filter = ["milestone", "period_kind"]
+    search_fields = ["description"]
+    list_select_related = ["milestone"]

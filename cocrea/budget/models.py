@@ -1,0 +1,67 @@
+"""Budget lines of a work plan (recursos); expenditures come with execution tracking."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.plans.models import Milestone
+
+
+class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
+    def total(self) -> Decimal:
+        return self.aggregate(total=Sum("stated_cost"))["total"] or Decimal("0.00")
+
+
+class BudgetLine(models.Model):
+    class PeriodKind(models.TextChoices):
+        NONE = "", _("—")
+        MONTHS = "months", _("meses")
+        OCCASIONS = "occasions", _("ocasiones")
+        DAYS = "days", _("días")
+        WEEKS = "weeks", _("semanas")
+        YEARS = "years", _("años")
+
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="budget_lines")
+    number = models.PositiveSmallIntegerField(_("número"))
+    description = models.TextField(_("recurso"))
+    quantity = models.PositiveIntegerField(_("cantidad"), null=True, blank=True)
+    quantity_noun = models.CharField(_("unidad de cantidad"), max_length=60, blank=True)
+    unit_cost = models.DecimalField(
+        _("costo unitario"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    periods = models.PositiveIntegerField(_("períodos"), null=True, blank=True)
+    period_unit = models.CharField(_("unidad de período"), max_length=30, blank=True)
+    period_kind = models.CharField(
+        _("tipo de período"), max_length=10, choices=PeriodKind.choices, blank=True
+    )
+    stated_cost = models.DecimalField(
+        _("costo declarado"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
+
+    objects = BudgetLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["milestone", "position"]
+        verbose_name = _("línea de presupuesto")
+        verbose_name_plural = _("líneas de presupuesto")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "number"], name="budget_line_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number:02d} {self.description[:80]}"
+
+    @property
+    def computed_cost(self) -> Decimal | None:
+        """Quantity × unit cost × periods, when the description states a unit cost."""
+        if self.unit_cost is None:
+            return None
+        return self.unit_cost * (self.quantity or 1) * (self.periods or 1)

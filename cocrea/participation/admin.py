@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from cocrea.participation.models import Meeting
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["position", "title", "kind", "number", "planned_month", "milestone"]
+    list_filter = ["kind", "milestone"]
+    search_fields = ["title"]
+    list_select_related = ["milestone"]

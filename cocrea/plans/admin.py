@@ -1,0 +1,101 @@
+from django.contrib import admin
+
+from cocrea.plans.models import (
+    ActionPlan,
+    Activity,
+    Commitment,
+    CommitmentEntity,
+    Indicator,
+    Milestone,
+    Objective,
+    Organization,
+    PlanDocument,
+    Strategy,
+)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "acronym"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_year", "end_year", "country"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class CommitmentEntityInline(admin.TabularInline):
+    model = CommitmentEntity
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "action_plan", "coordinator", "period_start", "period_end"]
+    list_filter = ["action_plan"]
+    search_fields = ["number", "title", "objective"]
+    autocomplete_fields = ["coordinator"]
+    inlines = [CommitmentEntityInline]
+    list_select_related = ["action_plan", "coordinator"]
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "commitment", "start_month", "end_month", "stated_budget_total"]
+    list_filter = ["commitment__action_plan"]
+    search_fields = ["title", "commitment__title"]
+    inlines = [ObjectiveInline, IndicatorInline]
+    list_select_related = ["commitment"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["code", "letter", "title", "responsible_text", "planned_start", "planned_end"]
+    list_filter = ["milestone__commitment__action_plan", "milestone", "responsible"]
+    search_fields = ["title", "responsible_text", "date_text"]
+    autocomplete_fields = ["responsible"]
+    list_select_related = ["milestone"]
+
+
+@admin.register(Strategy)
+class StrategyAdmin(admin.ModelAdmin):
+    list_display = ["key", "text", "milestone"]
+    list_filter = ["milestone", "partners"]
+    search_fields = ["text"]
+    autocomplete_fields = ["partners"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["key", "kind", "text", "milestone"]
+    list_filter = ["kind", "milestone"]
+    search_fields = ["text"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["key", "definition", "milestone"]
+    list_filter = ["milestone"]
+    search_fields = ["definition"]
+
+
+@admin.register(PlanDocument)
+class PlanDocumentAdmin(admin.ModelAdmin):
+    list_display = ["filename", "milestone", "imported_at"]
+    search_fields = ["filename"]
+    readonly_fields = ["sha256", "imported_at"]

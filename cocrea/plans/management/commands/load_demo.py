@@ -1,0 +1,32 @@
+"""``cocrea load-demo``: import the bundled demo plan when the database holds no plan yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+
+from cocrea.plans import services
+from cocrea.plans.models import Milestone
+
+
+class Command(BaseCommand):
+    help = _("Importa el plan de demostración incluido si la base de datos está vacía.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help=_("importar aunque haya planes"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Milestone.objects.exists() and not options["force"]:
+            self.stdout.write(
+                _("La base de datos ya tiene planes: no se importó el de demostración.")
+            )
+            return
+        path = settings.DEMO_PLAN
+        report = services.import_plan(path.read_bytes(), filename=path.name)
+        assert report.milestone is not None
+        self.stdout.write(
+            _("Plan de demostración importado: %(milestone)s") % {"milestone": report.milestone}
+        )

@@ -1,0 +1,366 @@
+"""Action plans, commitments, milestones and their work plans."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.computations.months import Month, MonthRange
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificado"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Organization(TimeStamped):
+    """A legal person: an institution, entity or organisation (persona jurídica)."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Gobierno")
+        CIVIL_SOCIETY = "civil_society", _("Sociedad civil")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE_SECTOR = "private_sector", _("Sector privado")
+        INTERNATIONAL = "international", _("Cooperación internacional")
+        OTHER = "other", _("Otra")
+
+    name = models.CharField(_("nombre"), max_length=300)
+    acronym = models.CharField(_("siglas"), max_length=30, blank=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(
+        _("país"), max_length=2, blank=True, help_text=_("Código ISO 3166-1")
+    )
+    website = models.URLField(_("sitio web"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organización")
+        verbose_name_plural = _("organizaciones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["acronym"],
+                condition=~models.Q(acronym=""),
+                name="organization_unique_acronym",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class ActionPlan(TimeStamped):
+    """A national Open Government action plan (Plan de Acción Nacional de Gobierno Abierto)."""
+
+    name = models.CharField(_("nombre"), max_length=300, unique=True)
+    slug = models.SlugField(_("identificador"), max_length=120, unique=True)
+    country = models.CharField(_("país"), max_length=2, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("año de inicio"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("año de fin"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_year", "name"]
+        verbose_name = _("plan de acción")
+        verbose_name_plural = _("planes de acción")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:action_plan", kwargs={"plan": self.slug})
+
+
+class Commitment(TimeStamped):
+    action_plan = models.ForeignKey(
+        ActionPlan, models.CASCADE, related_name="commitments", verbose_name=_("plan de acción")
+    )
+    number = models.CharField(_("número"), max_length=10)
+    sort_key = models.PositiveIntegerField(default=0, editable=False)
+    title = models.CharField(_("nombre"), max_length=500)
+    objective = models.TextField(_("objetivo"), blank=True)
+    coordinator = models.ForeignKey(
+        Organization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_commitments",
+        verbose_name=_("coordinador"),
+    )
+    responsible_text = models.TextField(_("responsables (como en el documento)"), blank=True)
+    other_actors = models.TextField(_("otros actores"), blank=True)
+    period_start = models.DateField(_("inicio del período"), null=True, blank=True)
+    period_end = models.DateField(_("fin del período"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["action_plan", "sort_key", "number"]
+        verbose_name = _("compromiso")
+        verbose_name_plural = _("compromisos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_plan", "number"], name="commitment_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        digits = "".join(ch for ch in self.number if ch.isdigit())
+        self.sort_key = int(digits) if digits else 0
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "portal:commitment", kwargs={"plan": self.action_plan.slug, "number": self.number}
+        )
+
+    @property
+    def period(self) -> MonthRange | None:
+        return _month_range(self.period_start, self.period_end)
+
+
+class CommitmentEntity(models.Model):
+    """An organisation's role in a commitment, with the milestones it answers for."""
+
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("Entidad responsable")
+        OTHER_ACTOR = "other_actor", _("Otro actor")
+
+    commitment = models.ForeignKey(Commitment, models.CASCADE, related_name="entities")
+    organization = models.ForeignKey(Organization, models.PROTECT, related_name="commitment_roles")
+    role = models.CharField(_("papel"), max_length=20, choices=Role.choices)
+    milestone_numbers = models.JSONField(_("hitos"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "position"]
+        verbose_name = _("entidad del compromiso")
+        verbose_name_plural = _("entidades del compromiso")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "organization", "role"], name="commitment_entity_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.get_role_display()}"
+
+
+class Milestone(TimeStamped):
+    """A milestone (hito) of a commitment, with its work plan."""
+
+    commitment = models.ForeignKey(
+        Commitment, models.CASCADE, related_name="milestones", verbose_name=_("compromiso")
+    )
+    number = models.CharField(_("número"), max_length=10)
+    sort_key = models.PositiveIntegerField(default=0, editable=False)
+    title = models.TextField(_("nombre"))
+    work_plan_title = models.CharField(_("título del plan de trabajo"), max_length=300, blank=True)
+    start_month = models.DateField(_("primer mes"), null=True, blank=True)
+    end_month = models.DateField(_("último mes"), null=True, blank=True)
+    currency = models.CharField(_("moneda"), max_length=3, default="GTQ")
+    stated_budget_total = models.DecimalField(
+        _("total declarado del presupuesto"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    schedule_start = models.DateField(_("primer mes del cronograma"), null=True, blank=True)
+    schedule_end = models.DateField(_("último mes del cronograma"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["commitment", "sort_key", "number"]
+        verbose_name = _("hito")
+        verbose_name_plural = _("hitos")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "number"], name="milestone_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.number}.{self.number} {self.title[:80]}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        digits = "".join(ch for ch in self.number if ch.isdigit())
+        self.sort_key = int(digits) if digits else 0
+        super().save(*args, **kwargs)
+
+    def _kwargs(self) -> dict[str, str]:
+        return {
+            "plan": self.commitment.action_plan.slug,
+            "number": self.commitment.number,
+            "milestone": self.number,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:milestone", kwargs=self._kwargs())
+
+    def get_schedule_url(self) -> str:
+        return reverse("portal:schedule", kwargs=self._kwargs())
+
+    def get_check_url(self) -> str:
+        return reverse("portal:plan_check", kwargs=self._kwargs())
+
+    @property
+    def span(self) -> MonthRange | None:
+        return _month_range(self.start_month, self.end_month)
+
+    @property
+    def schedule_range(self) -> MonthRange | None:
+        return _month_range(self.schedule_start, self.schedule_end) or self.commitment.period
+
+
+class Objective(models.Model):
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General")
+        SPECIFIC = "specific", _("Específico")
+
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="objectives")
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("letra"), max_length=5)
+    text = models.TextField(_("texto"))
+    position = models.PositiveSmallIntegerField(default=0)
+    source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["milestone", "kind", "position"]
+        verbose_name = _("objetivo")
+        verbose_name_plural = _("objetivos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "kind", "key"], name="objective_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}. {self.text[:80]}"
+
+
+class Indicator(models.Model):
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="indicators")
+    key = models.CharField(_("letra"), max_length=5)
+    definition = models.TextField(_("definición"))
+    position = models.PositiveSmallIntegerField(default=0)
+    source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["milestone", "position"]
+        verbose_name = _("indicador")
+        verbose_name_plural = _("indicadores")
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "key"], name="indicator_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}. {self.definition[:80]}"
+
+
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def in_month(self, month: Month) -> ActivityQuerySet:
+        """Activities planned to be under way during ``month``."""
+        return self.filter(planned_start__lte=month.first_day(), planned_end__gte=month.first_day())
+
+    def planned_by(self, day: date) -> ActivityQuerySet:
+        """Activities whose planned end month has begun by ``day``."""
+        return self.filter(planned_end__lte=day)
+
+
+class Activity(TimeStamped):
+    """One activity of a work plan (sections IV and VI of the seed, merged)."""
+
+    milestone = models.ForeignKey(
+        Milestone, models.CASCADE, related_name="activities", verbose_name=_("hito")
+    )
+    position = models.PositiveSmallIntegerField(_("orden"))
+    number = models.PositiveSmallIntegerField(_("número"), null=True, blank=True)
+    letter = models.CharField(_("letra"), max_length=3, blank=True)
+    title = models.TextField(_("actividad"))
+    responsible_text = models.CharField(
+        _("responsable (como en el documento)"), max_length=300, blank=True
+    )
+    responsible = models.ManyToManyField(
+        Organization, blank=True, related_name="activities", verbose_name=_("responsables")
+    )
+    date_text = models.CharField(_("fecha (como en el documento)"), max_length=120, blank=True)
+    planned_start = models.DateField(_("inicio planificado"), null=True, blank=True)
+    planned_end = models.DateField(_("fin planificado"), null=True, blank=True)
+    weight = models.DecimalField(_("peso"), max_digits=6, decimal_places=2, default=1)
+    source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["milestone", "position"]
+        verbose_name = _("actividad")
+        verbose_name_plural = _("actividades")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "position"], name="activity_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title[:80]}"
+
+    @property
+    def code(self) -> str:
+        if self.number is not None:
+            return f"{self.number:02d}"
+        return self.letter or str(self.position)
+
+    @property
+    def planned(self) -> MonthRange | None:
+        return _month_range(self.planned_start, self.planned_end)
+
+
+class Strategy(models.Model):
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="strategies")
+    key = models.CharField(_("letra"), max_length=5)
+    text = models.TextField(_("texto"))
+    partners = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="strategies",
+        verbose_name=_("organizaciones aliadas"),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["milestone", "position"]
+        verbose_name = _("estrategia")
+        verbose_name_plural = _("estrategias")
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "key"], name="strategy_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}. {self.text[:80]}"
+
+
+class PlanDocument(models.Model):
+    """The text of an imported work plan, kept so that the plan check can quote its lines."""
+
+    milestone = models.OneToOneField(Milestone, models.CASCADE, related_name="document")
+    filename = models.CharField(_("archivo"), max_length=300)
+    sha256 = models.CharField(max_length=64)
+    content = models.TextField(_("contenido"))
+    imported_at = models.DateTimeField(_("importado"))
+
+    class Meta:
+        verbose_name = _("documento del plan")
+        verbose_name_plural = _("documentos de planes")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+def _month_range(start: date | None, end: date | None) -> MonthRange | None:
+    if start is None or end is None or end < start:
+        return None
+    return MonthRange(Month.from_date(start), Month.from_date(end))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cocrea.portal import views
+
+app_name = "portal"
+
+milestone = "planes/<slug:plan>/compromisos/<str:number>/hitos/<str:milestone>/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("planes/<slug:plan>/", views.action_plan, name="action_plan"),
+    path("planes/<slug:plan>/compromisos/<str:number>/", views.commitment, name="commitment"),
+    path(milestone, views.milestone, name="milestone"),
+    path(f"{milestone}cronograma/", views.schedule, name="schedule"),
+    path(f"{milestone}revision/", views.plan_check, name="plan_check"),
+]

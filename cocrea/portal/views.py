@@ -1,0 +1,270 @@
+"""Public pages: read-only views of action plans, commitments and milestone work plans."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cocrea.computations.months import Month, MonthRange
+from cocrea.computations.schedule import build_grid
+from cocrea.plans import queries
+from cocrea.plans.findings import describe
+from cocrea.plans.models import ActionPlan, CommitmentEntity
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"action_plans": queries.action_plans()})
+
+
+def action_plan(request: HttpRequest, plan: str) -> HttpResponse:
+    found = queries.action_plans().filter(slug=plan).first()
+    if found is None:
+        raise Http404
+    return render(request, "portal/action_plan.html", {"action_plan": found})
+
+
+def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
+    found = queries.get_commitment(plan, number)
+    entities = list(found.entities.all())
+    return render(
+        request,
+        "portal/commitment.html",
+        {
+            "commitment": found,
+            "action_plan": found.action_plan,
+            "responsible": [e for e in entities if e.role == CommitmentEntity.Role.RESPONSIBLE],
+            "other_actors": [e for e in entities if e.role == CommitmentEntity.Role.OTHER_ACTOR],
+            "milestones": found.milestones.all(),
+        },
+    )
+
+
+def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: ignore[type-arg]
+    grouped: dict[tuple[str, str], list] = defaultdict(list)  # type: ignore[type-arg]
+    for finding in findings:
+        grouped[(finding.section, finding.item)].append(finding)
+    return grouped
+
+
+def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    found = queries.get_milestone(plan, number, milestone)
+    document = queries.plan_document(found)
+    findings = queries.findings_for(document)
+    flagged = {f.item for f in findings if f.item}
+    objectives = list(found.objectives.all())
+    budget_lines = list(found.budget_lines.all())
+    activities = list(queries.activities(found))
+    for activity in activities:
+        activity.flagged = activity.code in flagged
+    return render(
+        request,
+        "portal/milestone.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "general_objectives": [o for o in objectives if o.kind == "general"],
+            "specific_objectives": [o for o in objectives if o.kind == "specific"],
+            "indicators": found.indicators.all(),
+            "activities": activities,
+            "strategies": queries.strategies(found),
+            "budget_lines": budget_lines,
+            "budget_total": sum((line.stated_cost or 0 for line in budget_lines), 0),
+            "meeting_count": found.meetings.count(),
+            "findings": findings,
+            "error_count": sum(1 for f in findings if f.severity == "error"),
+            "warning_count": sum(1 for f in findings if f.severity == "warning"),
+        },
+    )
+
+
+def _today(request: HttpRequest) -> date:
+    """Today, or ``?hoy=YYYY-MM-DD`` to see the schedule as on another day."""
+    value = request.GET.get("hoy", "")
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    found = queries.get_milestone(plan, number, milestone)
+    activities = list(queries.activities(found))
+    meetings = list(found.meetings.all())
+    findings = queries.findings_for(queries.plan_document(found))
+    flagged = {f.item for f in findings if f.item}
+    dated = [a.planned for a in activities if a.planned] + [
+        MonthRange(
+            Month.from_date(m.planned_month),
+            Month.from_date(m.planned_end_month or m.planned_month),
+        )
+        for m in meetings
+        if m.planned_month
+    ]
+    period = found.schedule_range or (
+        MonthRange(min(r.start for r in dated), max(r.end for r in dated)) if dated else None
+    )
+    today = _today(request)
+    context = {
+        "milestone": found,
+        "commitment": found.commitment,
+        "action_plan": found.commitment.action_plan,
+        "today": today,
+        "activities": activities,
+        "meetings": meetings,
+    }
+    if period is not None:
+        grid = build_grid(period, today=today, extra=dated)
+        context["grid"] = grid
+        context["chart"] = _chart(grid, activities, meetings, flagged, today)
+    return render(request, "portal/schedule.html", context)
+
+
+# Geometry of the server-rendered SVG Gantt chart (user units; the SVG scales to its box).
+LABEL_WIDTH = 380
+MONTH_WIDTH = 34
+ROW_HEIGHT = 24
+HEADER_HEIGHT = 52
+
+
+def _chart(grid, activities, meetings, flagged, today):  # type: ignore[no-untyped-def]
+    rows = []
+    y = HEADER_HEIGHT
+    for activity in activities:
+        bar = grid.place(activity.code, activity.title, "activity", activity.planned)
+        rows.append(
+            {
+                "kind": "activity",
+                "y": y,
+                "code": activity.code,
+                "letter": activity.letter,
+                "label": activity.title,
+                "short": _short(activity.title, 46),
+                "dates": activity.planned,
+                "responsible": activity.responsible_text,
+                "flagged": activity.code in flagged,
+                "x": LABEL_WIDTH + (bar.start_column or 0) * MONTH_WIDTH + 2,
+                "width": bar.span * MONTH_WIDTH - 4,
+                "placed": bar.start_column is not None,
+            }
+        )
+        y += ROW_HEIGHT
+    separator_y = y
+    y += ROW_HEIGHT
+    for meeting in meetings:
+        months = (
+            MonthRange(
+                Month.from_date(meeting.planned_month),
+                Month.from_date(meeting.planned_end_month or meeting.planned_month),
+            )
+            if meeting.planned_month
+            else None
+        )
+        bar = grid.place(str(meeting.position), meeting.title, meeting.kind, months)
+        center = LABEL_WIDTH + (bar.start_column or 0) * MONTH_WIDTH + MONTH_WIDTH / 2
+        rows.append(
+            {
+                "kind": "meeting",
+                "meeting_kind": meeting.kind,
+                "y": y,
+                "label": meeting.title,
+                "short": _short(meeting.title, 46),
+                "dates": months,
+                "flagged": meeting.title in flagged,
+                "cx": center,
+                "cy": y + ROW_HEIGHT / 2,
+                "diamond": _diamond(center, y + ROW_HEIGHT / 2, 7),
+                "placed": bar.start_column is not None,
+            }
+        )
+        y += ROW_HEIGHT
+    width = LABEL_WIDTH + grid.width * MONTH_WIDTH
+    columns = [
+        {
+            "x": LABEL_WIDTH + m.column * MONTH_WIDTH,
+            "center": LABEL_WIDTH + m.column * MONTH_WIDTH + MONTH_WIDTH / 2,
+            "month": m.month,
+            "first_of_year": m.first_of_year,
+            "is_current": m.is_current,
+        }
+        for m in grid.months
+    ]
+    years = []
+    x = LABEL_WIDTH
+    for year, count in grid.years:
+        years.append(
+            {
+                "year": year,
+                "x": x,
+                "center": x + count * MONTH_WIDTH / 2,
+                "width": count * MONTH_WIDTH,
+            }
+        )
+        x += count * MONTH_WIDTH
+    today_marker = None
+    if grid.today_column is not None:
+        today_marker = {
+            "x": LABEL_WIDTH + (grid.today_column + grid.today_fraction) * MONTH_WIDTH,
+            "position": "inside",
+        }
+    elif grid.months:
+        after = today > grid.months[-1].month.last_day()
+        today_marker = {
+            "x": width - 1 if after else LABEL_WIDTH + 1,
+            "position": "after" if after else "before",
+        }
+    return {
+        "width": width,
+        "height": y + 8,
+        "label_width": LABEL_WIDTH,
+        "month_width": MONTH_WIDTH,
+        "row_height": ROW_HEIGHT,
+        "header_height": HEADER_HEIGHT,
+        "rows": rows,
+        "separator_y": separator_y,
+        "columns": columns,
+        "years": years,
+        "today": today_marker,
+    }
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _diamond(cx: float, cy: float, r: float) -> str:
+    return f"{cx},{cy - r} {cx + r},{cy} {cx},{cy + r} {cx - r},{cy}"
+
+
+def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    found = queries.get_milestone(plan, number, milestone)
+    document = queries.plan_document(found)
+    findings = queries.findings_for(document)
+    source_lines = document.content.split("\n") if document else []
+    items = []
+    for finding in findings:
+        quoted = ""
+        if finding.line and finding.line <= len(source_lines):
+            quoted = " ".join(source_lines[finding.line - 1].replace("\t", "  ").split())
+        items.append({"finding": finding, "message": describe(finding), "quoted": quoted})
+    return render(
+        request,
+        "portal/plan_check.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "document": document,
+            "items": items,
+            "error_count": sum(1 for f in findings if f.severity == "error"),
+            "warning_count": sum(1 for f in findings if f.severity == "warning"),
+            "info_count": sum(1 for f in findings if f.severity == "info"),
+        },
+    )
+
+
+__all__ = ["ActionPlan", "action_plan", "commitment", "home", "milestone", "plan_check", "schedule"]
