@@ -1,0 +1,50 @@
+"""Shared fixtures: the real seed plan, imported into the test database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_SEED = REPO / "cocrea" / "plans" / "data" / "demo-plan.txt"
+SHARED_SEED = REPO.parent / "shared" / "seed" / "plan-trabajo-hito1-compromiso11.txt"
+SEED_PATH = SHARED_SEED if SHARED_SEED.exists() else BUNDLED_SEED
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The real work plan: ../shared/seed when present, else the copy bundled in the package."""
+    return SEED_PATH
+
+
+@pytest.fixture(scope="session")
+def seed_bytes(seed_path: Path) -> bytes:
+    return seed_path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_bytes: bytes) -> str:
+    return seed_bytes.decode("utf-8")
+
+
+@pytest.fixture
+def imported_seed(db, seed_bytes):  # type: ignore[no-untyped-def]
+    """The seed imported through the real service; returns the import report."""
+    from cocrea.plans import services
+
+    return services.import_plan(seed_bytes, filename="plan-trabajo-hito1-compromiso11.txt")
+
+
+@pytest.fixture
+def milestone(imported_seed):  # type: ignore[no-untyped-def]
+    return imported_seed.milestone
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
