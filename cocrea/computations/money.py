@@ -42,10 +42,10 @@ def parse_money(text: str) -> Decimal:
         _check_groups(raw.split("."), text)
         raw = raw.replace(".", "")
     try:
-        value = Decimal(raw)
+        # Quantizing an amount with more digits than the context's precision is invalid too.
+        value = Decimal(raw).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:
         raise MoneyParseError(f"not an amount: {text!r}") from exc
-    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
     return -value if negative else value
 
 
@@ -73,7 +73,7 @@ def format_money(
     quantized = value.quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if quantized < 0 else ""
     whole, _, cents = f"{abs(quantized):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -1,0 +1,78 @@
+"""WCAG 2.1 A/AA with axe-core on the public pages, in Spanish and in English; keyboard basics."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PAGES = {
+    "home": lambda m: "/",
+    "action_plan": lambda m: m.commitment.action_plan.get_absolute_url(),
+    "commitment": lambda m: m.commitment.get_absolute_url(),
+    "milestone": lambda m: m.get_absolute_url(),
+    "schedule": lambda m: m.get_schedule_url(),
+    "plan_check": lambda m: m.get_check_url(),
+}
+
+
+def switch_language(page, code: str) -> None:
+    """Use the language form in the page header, as a visitor would."""
+    page.select_option("select#language-select", code)
+    with page.expect_navigation():
+        page.locator("form.language-form button[type=submit]").click()
+    assert page.locator("html").get_attribute("lang") == code
+
+
+def axe_violations(page, axe_script) -> list[dict]:
+    page.add_script_tag(path=str(axe_script))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return results["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_wcag_violations(page, live_server, seeded_milestone, axe_script, name, language):
+    page.goto(live_server.url + PAGES[name](seeded_milestone))
+    assert page.locator("html").get_attribute("lang") == "es"
+    if language != "es":
+        switch_language(page, language)
+    assert page.url == live_server.url + PAGES[name](seeded_milestone)
+
+    violations = axe_violations(page, axe_script)
+    assert not violations, f"{name} [{language}]:\n{describe(violations)}"
+
+
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, live_server, seeded_milestone):
+    page.goto(live_server.url + seeded_milestone.get_schedule_url())
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => ({cls: document.activeElement.className, href: document.activeElement.getAttribute('href')})"
+    )
+    assert focused == {"cls": "skip-link", "href": "#main"}
+    skip = page.locator("a.skip-link")
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["y"] >= 0, "the focused skip link is on screen"
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab continues from the main content, not from the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")

@@ -1,0 +1,67 @@
+"""The schedule page in a real browser: the Gantt chart drawn from the seed, on screen and in print."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_schedule_draws_every_activity_and_meeting(page, live_server, seeded_milestone, artifacts):
+    response = page.goto(live_server.url + seeded_milestone.get_schedule_url())
+    assert response is not None
+    assert response.ok
+
+    chart = page.locator("svg.gantt")
+    assert chart.count() == 1
+    activities = chart.locator('g[data-kind="activity"]')
+    meetings = chart.locator('g[data-kind="meeting"]')
+    assert activities.count() == 13
+    assert meetings.count() == 17
+
+    for index in range(13):
+        row = activities.nth(index)
+        code = row.get_attribute("data-code")
+        assert row.locator("rect.bar").count() == 1, f"activity {code} has no bar"
+        assert row.locator("rect.bar").bounding_box()["width"] > 0, f"activity {code} bar is empty"
+    flagged = [i for i in range(13) if "flagged" in (activities.nth(i).get_attribute("class") or "").split()]
+    assert flagged == [11], "only the 12th activity (its suspicious date) is flagged"
+    assert activities.nth(11).get_attribute("data-code") == "12"
+
+    assert meetings.locator("polygon.diamond").count() == 17
+    assert chart.locator("g.today line").count() == 1
+    assert chart.locator("g.today").get_attribute("data-today")
+
+    page.screenshot(path=str(artifacts / "schedule.png"), full_page=True)
+    assert (artifacts / "schedule.png").stat().st_size > 0
+
+
+def test_schedule_prints_to_pdf(page, live_server, seeded_milestone, artifacts):
+    page.emulate_media(media="print")
+    page.goto(live_server.url + seeded_milestone.get_schedule_url())
+
+    assert page.locator(".site-header").is_hidden()
+    assert page.locator(".site-footer .print-only").is_visible()
+    assert page.locator('svg.gantt g[data-kind="activity"]').count() == 13
+    # Printed, the chart fits the page width instead of scrolling.
+    chart_width = page.locator("svg.gantt").bounding_box()["width"]
+    body_width = page.evaluate("document.body.clientWidth")
+    assert chart_width <= body_width + 1
+
+    target = artifacts / "schedule.pdf"
+    pdf = page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
+    assert pdf.startswith(b"%PDF")
+    assert target.stat().st_size > 1000
+
+
+def test_schedule_fits_a_narrow_screen(page, live_server, seeded_milestone, artifacts):
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(live_server.url + seeded_milestone.get_schedule_url())
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways: {width}px wide in a 375px viewport"
+    # The wide chart scrolls inside its own keyboard-reachable region instead.
+    scroller = page.locator(".gantt-scroll")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert scroller.get_attribute("tabindex") == "0"
+    page.screenshot(path=str(artifacts / "schedule-375.png"), full_page=True)
