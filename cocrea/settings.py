@@ -153,3 +153,4 @@ LOGGING = {
 # The bundled demo plan (the INAP/GPAT work plan for Commitment 11, Milestone 1).
 DEMO_PLAN = BASE_DIR / "plans" / "data" / "demo-plan.txt"
 ORGANIZATION_DIRECTORY = BASE_DIR / "plans" / "data" / "organizations.csv"
+FORMS_URLFIELD_ASSUME_HTTPS = True
