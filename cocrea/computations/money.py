@@ -7,7 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 _CURRENCY = re.compile(r"^(?:GTQ|Q)\s*\.?\s*", re.IGNORECASE)
-MONEY_IN_TEXT = re.compile(r"\b(?:GTQ|Q)\s*\.?\s*\d(?:[\d,.\u00a0 ]*\d)?")
+# Digits grouped by threes (``16,000`` · ``16.000`` · ``16 000``) or not grouped, then up to two
+# decimals. A space is a group separator only before exactly three digits, so a number that
+# follows an amount (``Q 500.00 17 meses``) is not glued to it.
+MONEY_IN_TEXT = re.compile(
+    r"\b(?:GTQ|Q)\s*\.?\s*(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)(?:[.,]\d{1,2})?(?!\d|[.,]\d)"
+)
 
 
 class MoneyParseError(ValueError):
@@ -66,9 +71,7 @@ def find_money(text: str) -> list[tuple[Decimal, int, int]]:
     return found
 
 
-def format_money(
-    value: Decimal, symbol: str = "Q", thousands: str = ",", decimal: str = "."
-) -> str:
+def format_money(value: Decimal, symbol: str = "Q", thousands: str = ",", decimal: str = ".") -> str:
     """``Decimal('570075')`` → ``Q 570,075.00``."""
     quantized = value.quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if quantized < 0 else ""

@@ -9,7 +9,9 @@ end is lent to a start written without one).
 
 from __future__ import annotations
 
+import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -105,8 +107,8 @@ class Month:
         return date(self.year, self.month, 1)
 
     def last_day(self) -> date:
-        following = self + 1
-        return date.fromordinal(following.first_day().toordinal() - 1)
+        # Not ``(self + 1).first_day() - 1 day``: the month after December 2200 is no Month.
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     def iso(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -133,7 +135,7 @@ class MonthRange:
         """How many calendar months the range covers, both ends included."""
         return self.end - self.start + 1
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Month]:
         for offset in range(self.months):
             yield self.start + offset
 

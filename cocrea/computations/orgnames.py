@@ -111,7 +111,7 @@ def extract_organizations(text: str, directory: Directory) -> list[OrgRef]:
         if known is None:
             if not name or len(name.split()) < 2:
                 continue
-            known = OrgRef(name=name, acronym=acronym if acronym.isupper() else acronym)
+            known = OrgRef(name=name, acronym=acronym)
         found.append((match.start() - len(name), known))
     seen: set[str] = set()
     result: list[OrgRef] = []

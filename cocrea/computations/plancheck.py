@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from cocrea.computations.months import Month, MonthParseError, MonthRange
 from cocrea.computations.planparse import (
@@ -49,6 +49,12 @@ class Finding:
         return (self.line or 10**9, SEVERITY_ORDER[self.severity], self.code)
 
 
+class _Where(TypedDict):
+    section: str
+    item: str
+    line: int
+
+
 def check_plan(plan: ParsedPlan) -> list[Finding]:
     findings: list[Finding] = []
     for check in (
@@ -75,12 +81,10 @@ def has_errors(findings: list[Finding]) -> bool:
 
 
 def _check_sections(plan: ParsedPlan) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     for kind in (STRATEGIES, RESPONSIBILITIES, ACTIVITIES):
         if kind not in plan.sections:
-            findings.append(
-                Finding(WARNING, "section.missing", params={"heading": EXPECTED_HEADINGS[kind]})
-            )
+            findings.append(Finding(WARNING, "section.missing", params={"heading": EXPECTED_HEADINGS[kind]}))
     return findings
 
 
@@ -103,7 +107,7 @@ def _check_period(plan: ParsedPlan) -> list[Finding]:
 def _check_activities_agree(plan: ParsedPlan) -> list[Finding]:
     if not plan.activity_list or not plan.activity_table:
         return []
-    findings = []
+    findings: list[Finding] = []
     listed, table = len(plan.activity_list), len(plan.activity_table)
     list_section = plan.section_numeral(ACTIVITIES)
     table_section = plan.section_numeral(RESPONSIBILITIES)
@@ -149,10 +153,10 @@ def _comparable(title: str) -> str:
 
 
 def _check_activity_dates(plan: ParsedPlan) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     section = plan.section_numeral(RESPONSIBILITIES) or plan.section_numeral(ACTIVITIES)
     for activity in plan.activities:
-        where = {"section": section, "item": activity.key, "line": activity.line}
+        where: _Where = {"section": section, "item": activity.key, "line": activity.line}
         if activity.table_line is not None and not activity.responsible:
             findings.append(Finding(WARNING, "activity.responsible_missing", **where))
         if activity.dates is None:
@@ -168,9 +172,7 @@ def _check_activity_dates(plan: ParsedPlan) -> list[Finding]:
             else:
                 findings.append(Finding(WARNING, "activity.date_missing", **where))
             continue
-        if plan.period and (
-            activity.dates.start < plan.period.start or activity.dates.end > plan.period.end
-        ):
+        if plan.period and (activity.dates.start < plan.period.start or activity.dates.end > plan.period.end):
             findings.append(
                 Finding(
                     WARNING,
@@ -189,7 +191,7 @@ def _check_activity_sequence(plan: ParsedPlan) -> list[Finding]:
     first activity, or half a year before its predecessor, is more likely a typing mistake in the
     year, and the finding suggests the nearest year that puts the activity back in sequence.
     """
-    findings = []
+    findings: list[Finding] = []
     dated = [a for a in plan.activities if a.dates]
     if len(dated) < 2:
         return findings
@@ -237,9 +239,9 @@ def _suggest_dates(
     for shift in (1, -1, 2, -2):
         try:
             new_start = Month(start.year + shift, start.month)
-        except MonthParseError:
+            new_end = end if end >= new_start else Month(end.year + shift, end.month)
+        except MonthParseError:  # the shifted year falls outside the years a Month allows
             continue
-        new_end = end if end >= new_start else Month(end.year + shift, end.month)
         if new_start < previous.dates.start:
             continue
         if following and following.dates and new_start > following.dates.start:
@@ -249,7 +251,7 @@ def _suggest_dates(
 
 
 def _check_numbering(plan: ParsedPlan) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     tables = (
         (
             RESPONSIBILITIES,
@@ -267,12 +269,10 @@ def _check_numbering(plan: ParsedPlan) -> list[Finding]:
             continue
         section = plan.section_numeral(kind)
         seen: Counter[int] = Counter()
-        for expected, (number, line) in enumerate(zip(numbers, lines), start=1):
+        for expected, (number, line) in enumerate(zip(numbers, lines, strict=True), start=1):
             seen[number] += 1
             if seen[number] > 1:
-                findings.append(
-                    Finding(WARNING, "numbering.duplicate", section, f"{number:02d}", line)
-                )
+                findings.append(Finding(WARNING, "numbering.duplicate", section, f"{number:02d}", line))
             elif number != expected and seen[number] == 1 and number not in numbers[: expected - 1]:
                 findings.append(
                     Finding(
@@ -296,28 +296,24 @@ def _check_numbering(plan: ParsedPlan) -> list[Finding]:
             continue
         section = plan.section_numeral(kind)
         for expected_index, item in enumerate(items):
-            expected = chr(ord("A") + expected_index)
-            if item.key != expected:
+            letter = chr(ord("A") + expected_index)
+            if item.key != letter:
                 code = "numbering.duplicate" if keys.count(item.key) > 1 else "numbering.gap"
                 findings.append(
-                    Finding(
-                        WARNING, code, section, item.key, item.line, params={"expected": expected}
-                    )
+                    Finding(WARNING, code, section, item.key, item.line, params={"expected": letter})
                 )
                 break
     return findings
 
 
 def _check_budget_lines(plan: ParsedPlan) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     section = plan.section_numeral(RESOURCES)
     for line in plan.budget_lines:
-        where = {"section": section, "item": line.key, "line": line.line}
+        where: _Where = {"section": section, "item": line.key, "line": line.line}
         if line.cost is None:
             findings.append(
-                Finding(
-                    ERROR, "budget.cost_unreadable", params={"written": line.cost_text}, **where
-                )
+                Finding(ERROR, "budget.cost_unreadable", params={"written": line.cost_text}, **where)
             )
             continue
         expected = line.terms.expected_cost
@@ -372,7 +368,7 @@ def _check_budget_total(plan: ParsedPlan) -> list[Finding]:
 
 
 def _check_budget_against_schedule(plan: ParsedPlan) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     section = plan.section_numeral(RESOURCES)
     meetings = [e for e in plan.events if e.kind in ("initial", "working", "final")]
     span = plan.milestone_span
@@ -380,7 +376,7 @@ def _check_budget_against_schedule(plan: ParsedPlan) -> list[Finding]:
         terms = line.terms
         if not terms.periods:
             continue
-        where = {"section": section, "item": line.key, "line": line.line}
+        where: _Where = {"section": section, "item": line.key, "line": line.line}
         if terms.period_kind == "occasions" and meetings and terms.periods != len(meetings):
             findings.append(
                 Finding(
@@ -407,7 +403,7 @@ def _check_budget_against_schedule(plan: ParsedPlan) -> list[Finding]:
 
 
 def _check_schedule(plan: ParsedPlan) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     section = plan.section_numeral(SCHEDULE)
     if plan.period and plan.schedule_grid:
         grid = MonthRange(plan.schedule_grid[0], plan.schedule_grid[-1])
@@ -424,14 +420,12 @@ def _check_schedule(plan: ParsedPlan) -> list[Finding]:
     previous: Month | None = None
     working_numbers: list[tuple[int, int]] = []
     for event in plan.events:
-        where = {"section": section, "item": event.title, "line": event.line}
+        where: _Where = {"section": section, "item": event.title, "line": event.line}
         if event.dates is None:
             code = "schedule.date_unreadable" if event.date_text else "schedule.date_missing"
             findings.append(Finding(WARNING, code, params={"written": event.date_text}, **where))
             continue
-        if plan.period and (
-            event.dates.start < plan.period.start or event.dates.end > plan.period.end
-        ):
+        if plan.period and (event.dates.start < plan.period.start or event.dates.end > plan.period.end):
             findings.append(
                 Finding(
                     WARNING,
@@ -442,9 +436,7 @@ def _check_schedule(plan: ParsedPlan) -> list[Finding]:
             )
         if previous and event.dates.start < previous:
             findings.append(
-                Finding(
-                    WARNING, "schedule.out_of_order", params={"written": event.date_text}, **where
-                )
+                Finding(WARNING, "schedule.out_of_order", params={"written": event.date_text}, **where)
             )
         previous = event.dates.start
         if event.kind == "working" and event.number is not None:

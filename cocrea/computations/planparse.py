@@ -77,9 +77,7 @@ EXPECTED_HEADINGS = {
 REQUIRED_SECTIONS = (GENERAL_OBJECTIVES, SPECIFIC_OBJECTIVES, INDICATORS, RESOURCES, SCHEDULE)
 SECTION_ORDER = tuple(EXPECTED_HEADINGS)
 
-_HEADING = re.compile(
-    r"^\s*(?P<numeral>(?=[IVX])X{0,2}(?:IX|IV|V?I{0,3}))\s*[.)\-–]\s*(?P<title>\S.*?)\s*$"
-)
+_HEADING = re.compile(r"^\s*(?P<numeral>(?=[IVX])X{0,2}(?:IX|IV|V?I{0,3}))\s*[.)\-–]\s*(?P<title>\S.*?)\s*$")
 _ITEM = re.compile(r"^\s*(?:[-•*·–]\s*)?(?P<key>[A-Za-z]|\d{1,2})[.)]\s+(?P<text>\S.*)$")
 _ROW_NUMBER = re.compile(r"^(?P<number>\d{1,3})\.?$")
 _ROW_NUMBER_GLUED = re.compile(r"^(?P<number>\d{1,3})[.)]?\s+(?P<rest>\D.*)$")
@@ -328,9 +326,7 @@ class ParsedPlan:
 def decode(data: bytes) -> str:
     """Bytes → text with LF line ends and plain spaces, or :class:`PlanParseError`."""
     if len(data) > MAX_BYTES:
-        raise PlanParseError(
-            "file_too_large", 0, f"the file is larger than {MAX_BYTES // 1_000_000} MB"
-        )
+        raise PlanParseError("file_too_large", 0, f"the file is larger than {MAX_BYTES // 1_000_000} MB")
     if not data.strip():
         raise PlanParseError("empty", 1, "the file is empty", "a work plan in plain text")
     if b"\x00" in data[:65536]:
@@ -338,14 +334,7 @@ def decode(data: bytes) -> str:
         raise PlanParseError(
             "binary", line, "the file is binary, not text", "a work plan in plain text (UTF-8)"
         )
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 fails only on five unused bytes
-        text = data.decode("latin-1")
+    text = _decode_bytes(data)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text) // 50):
         first = next(i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\t\n\r\f")
@@ -358,6 +347,23 @@ def decode(data: bytes) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[\u00a0\u2007\u202f\u200b\ufeff]", " ", text)
     return text
+
+
+def _decode_bytes(data: bytes) -> str:
+    """UTF-8 (with or without a BOM), else Windows-1252, else Latin-1.
+
+    A UTF-8 file cut in the middle of a character (a truncated upload) stays UTF-8: only the
+    broken last character is replaced, instead of the whole file being read as Windows-1252.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return data.decode("utf-8-sig", errors="replace")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # cp1252 leaves five bytes undefined
+        return data.decode("latin-1")
 
 
 def _cells(line: str) -> list[str]:
@@ -408,7 +414,8 @@ def _titlecase(text: str) -> str:
 
 
 def parse_plan(data: bytes | str) -> ParsedPlan:
-    text = decode(data) if isinstance(data, bytes) else decode(data.encode("utf-8"))
+    # A str may hold lone surrogates (never in a real file): they become "?" instead of failing.
+    text = decode(data) if isinstance(data, bytes) else decode(data.encode("utf-8", "replace"))
     lines = text.split("\n")
     plan = ParsedPlan(line_count=len(lines))
     preamble: list[tuple[int, str]] = []
@@ -419,9 +426,7 @@ def parse_plan(data: bytes | str) -> ParsedPlan:
             if current:
                 current.end_line = number - 1
             kind = _section_kind(heading.group("title"))
-            current = Section(
-                kind, heading.group("numeral"), clean_spaces(heading.group("title")), number
-            )
+            current = Section(kind, heading.group("numeral"), clean_spaces(heading.group("title")), number)
             if kind and kind not in plan.sections:
                 plan.sections[kind] = current
             continue
@@ -496,11 +501,7 @@ def _require_sections(plan: ParsedPlan, line_count: int) -> None:
     if not missing:
         return
     kind = min(missing, key=SECTION_ORDER.index)
-    later = [
-        s.line
-        for k, s in plan.sections.items()
-        if SECTION_ORDER.index(k) > SECTION_ORDER.index(kind)
-    ]
+    later = [s.line for k, s in plan.sections.items() if SECTION_ORDER.index(k) > SECTION_ORDER.index(kind)]
     heading = EXPECTED_HEADINGS[kind]
     if later:
         raise PlanParseError(
@@ -527,9 +528,7 @@ def _read_title(plan: ParsedPlan, preamble: list[tuple[int, str]]) -> None:
             plan.title = text
             plan.title_line = number
             plan.milestone_number = str(int(match.group("milestone") or match.group("milestone2")))
-            plan.commitment_number = str(
-                int(match.group("commitment") or match.group("commitment2"))
-            )
+            plan.commitment_number = str(int(match.group("commitment") or match.group("commitment2")))
             plan.subtitle = " ".join(t for _, t in texts[index + 1 :])
             return
     if texts:
@@ -537,9 +536,7 @@ def _read_title(plan: ParsedPlan, preamble: list[tuple[int, str]]) -> None:
         plan.subtitle = " ".join(t for _, t in texts[1:])
 
 
-def _read_items(
-    section: Section, allow_paragraphs: bool = False, allow_empty: bool = False
-) -> list[Item]:
+def _read_items(section: Section, allow_paragraphs: bool = False, allow_empty: bool = False) -> list[Item]:
     items: list[Item] = []
     paragraphs: list[Item] = []
     paragraph_open = False
@@ -550,9 +547,7 @@ def _read_items(
             continue
         match = _ITEM.match(raw.replace("\t", " "))
         if match:
-            items.append(
-                Item(match.group("key").upper(), clean_spaces(match.group("text")), number)
-            )
+            items.append(Item(match.group("key").upper(), clean_spaces(match.group("text")), number))
         elif items:
             items[-1].text = f"{items[-1].text} {text}"
         if not match:
@@ -653,8 +648,8 @@ def _fill(row: TableRow, cells: list[str], by_position: dict[int, str], text_rol
         role = by_position.get(position)
         if role is None:
             # More cells than header columns: text spilled to the right of its column.
-            role = max((p for p in by_position if p < position), default=None)
-            role = by_position[role] if role is not None else text_role
+            left = max((p for p in by_position if p < position), default=None)
+            role = by_position[left] if left is not None else text_role
         _append(row, role, value)
 
 
@@ -697,8 +692,8 @@ def _merge_activities(listed: list[Item], table: list[TableRow]) -> list[ParsedA
         merged.append(activity)
         by_position[index] = activity
     for index, item in enumerate(listed, start=1):
-        activity = by_position.get(index)
-        if activity is None:
+        known = by_position.get(index)
+        if known is None:
             activity = ParsedActivity(
                 position=index,
                 number=None,
@@ -709,6 +704,8 @@ def _merge_activities(listed: list[Item], table: list[TableRow]) -> list[ParsedA
                 dates=None,
             )
             merged.append(activity)
+        else:
+            activity = known
         activity.letter = item.key if item.key.isalpha() else None
         activity.list_title = item.text
         activity.list_line = item.line
@@ -789,7 +786,7 @@ def _read_resources(plan: ParsedPlan, section: Section) -> None:
             # The cost may have been glued to the description's end.
             amounts = find_money(description)
             if amounts and amounts[-1][2] >= len(description.rstrip(" .")) - 1:
-                value, start, _ = amounts[-1]
+                _value, start, _ = amounts[-1]
                 cost_text, description = description[start:], description[:start].strip()
         try:
             cost = parse_money(cost_text) if cost_text else None
@@ -932,12 +929,12 @@ def _read_label(plan: ParsedPlan, role: str, value: str, number: int) -> None:
             plan.coordinator = clean_spaces(coordinator.group("name"))
         tail = value.split(":", 1)[1] if ":" in value else value
         for match in _ENTITY.finditer(tail):
-            numbers = [int(n) for n in re.findall(r"\d+", match.group("numbers"))]
+            # A milestone number has a few digits; longer runs are not numbers of milestones
+            # (and int() refuses strings of more than 4300 digits).
+            numbers = [int(n) for n in re.findall(r"\d+", match.group("numbers")) if len(n) <= 4]
             name = clean_spaces(match.group("name"))
             name = re.sub(r"^(?:y|e|and)\s+", "", name)
-            plan.responsible_entities.append(
-                EntityRole(name, match.group("acronym"), numbers, number)
-            )
+            plan.responsible_entities.append(EntityRole(name, match.group("acronym"), numbers, number))
     elif role == "other_actors":
         plan.other_actors = value
     elif role == "period":
@@ -966,7 +963,7 @@ def event_kind(title: str) -> tuple[str, int | None]:
     for word, kind in _EVENT_KINDS:
         if re.search(rf"\b{word}", key):
             return kind, None
-    number = re.search(r"(\d+)\s*$", key)
+    number = re.search(r"(?<!\d)(\d{1,6})\s*$", key)
     if re.search(r"\b(reunion|sesion|taller|mesa|meeting|workshop|session)", key):
         return "working", int(number.group(1)) if number else None
     return "other", int(number.group(1)) if number else None
@@ -993,7 +990,7 @@ def _read_schedule_row(
     if not nonempty:
         return
     milestone = None
-    for position, cell in nonempty[:2]:
+    for _position, cell in nonempty[:2]:
         milestone = _MILESTONE_ROW.match(cell)
         if milestone:
             break
@@ -1017,6 +1014,11 @@ def _read_schedule_row(
         if position == 0:
             continue
         if position >= limit:
+            # The header of initials may have lost a leading tab, shifting the grid left: a
+            # month written out in the first grid column is the row's date, not a mark.
+            if title and dates is None and not date_text and len(cell) > 2 and _looks_like_date(cell):
+                dates = parse_month_range(cell)
+                date_text = cell
             break
         if dates is None:
             try:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from cocrea.computations.months import Month, MonthRange
+from cocrea.computations.months import Month, MonthParseError, MonthRange
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,12 @@ class Grid:
         )
 
 
-def build_grid(
-    period: MonthRange, today: date | None = None, extra: Iterable[MonthRange] = ()
-) -> Grid:
+def build_grid(period: MonthRange, today: date | None = None, extra: Iterable[MonthRange] = ()) -> Grid:
     """Columns for every month of ``period``, widened to include ``extra`` ranges."""
     start, end = period.start, period.end
     for other in extra:
         start, end = min(start, other.start), max(end, other.end)
-    current = Month.from_date(today) if today else None
+    current = _month_of(today)
     months = tuple(
         GridMonth(
             month=start + offset,
@@ -94,3 +92,13 @@ def build_grid(
         else:
             years.append((grid_month.month.year, 1))
     return Grid(months, today_column, fraction, tuple(years))
+
+
+def _month_of(today: date | None) -> Month | None:
+    """Today's month, or None when there is no today or it is outside the years a Month allows."""
+    if today is None:
+        return None
+    try:
+        return Month.from_date(today)
+    except MonthParseError:
+        return None
