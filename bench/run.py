@@ -47,6 +47,13 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[8]
 
 
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def cli_env(data_dir: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)  # the import figures are always on a fresh SQLite file
@@ -61,14 +68,30 @@ def run_cli(args: list[str], data_dir: str) -> tuple[float, subprocess.Completed
     return time.perf_counter() - start, proc
 
 
+FAILURES: dict[str, int] = {}
+
+
 def note_failure(label: str, proc: subprocess.CompletedProcess[bytes]) -> None:
-    # import-plan exits 1 when the check finds an error; 2 when the file can't be read.
-    if proc.returncode not in (0,):
-        tail = proc.stderr.decode(errors="replace").strip().splitlines()[-3:]
+    """Count and show runs that crashed or could not read the plan (their times mean little).
+
+    import-plan exits 1 when the check finds an error (a normal outcome, not counted unless
+    a traceback shows), 2 when the file can't be read as a plan.
+    """
+    stderr = proc.stderr.decode(errors="replace")
+    if proc.returncode == 0 or (proc.returncode == 1 and "Traceback" not in stderr):
+        return
+    FAILURES[label] = FAILURES.get(label, 0) + 1
+    if FAILURES[label] == 1:
+        tail = stderr.strip().splitlines()[-3:]
         print(f"  note: {label} exited {proc.returncode}: {' | '.join(tail)}", file=sys.stderr)
 
 
 # -- 1. import-plan as a subprocess ------------------------------------------------------------
+
+
+FIRST = "import-plan, first import (creates)"
+AGAIN = "import-plan, re-import (updates in place)"
+CHECK = "import-plan --check --format json"
 
 
 def bench_import(runs: int) -> list[tuple[str, list[float]]]:
@@ -87,20 +110,20 @@ def bench_import(runs: int) -> list[tuple[str, list[float]]]:
             _, proc = run_cli(["migrate", "--noinput", "-v0"], data_dir)  # untimed
             note_failure("migrate", proc)
             elapsed, proc = run_cli(["import-plan", seed], data_dir)
-            note_failure("import-plan (first)", proc)
+            note_failure(FIRST, proc)
             first.append(elapsed)
             dirs.append(data_dir)
 
         again: list[float] = []
         for data_dir in dirs:  # each database already holds the plan: update in place
             elapsed, proc = run_cli(["import-plan", seed], data_dir)
-            note_failure("import-plan (re-import)", proc)
+            note_failure(AGAIN, proc)
             again.append(elapsed)
 
         check: list[float] = []
         for data_dir in dirs:
             elapsed, proc = run_cli(["import-plan", "--check", "--format", "json", seed], data_dir)
-            note_failure("import-plan --check", proc)
+            note_failure(CHECK, proc)
             check.append(elapsed)
 
         # Baseline: the interpreter plus Django set-up alone, no command (what every run pays).
@@ -117,9 +140,9 @@ def bench_import(runs: int) -> list[tuple[str, list[float]]]:
     finally:
         shutil.rmtree(tmp_root, ignore_errors=True)
     return [
-        ("import-plan, first import (creates)", first),
-        ("import-plan, re-import (updates in place)", again),
-        ("import-plan --check --format json", check),
+        (FIRST, first),
+        (AGAIN, again),
+        (CHECK, check),
         ("(baseline: python + django.setup() only)", baseline),
     ]
 
@@ -133,6 +156,8 @@ def print_import_table(rows: list[tuple[str, list[float]]], runs: int) -> None:
             verdict = ""
         else:
             verdict = f"< {IMPORT_TARGET_S:.0f} s  " + ("ok" if med < IMPORT_TARGET_S else "MISSED")
+            if FAILURES.get(label):
+                verdict += f"  ({FAILURES[label]}/{runs} runs FAILED: times not meaningful)"
         print(
             f"   {label:44} {med * 1000:6.0f}ms {min(values) * 1000:6.0f}ms "
             f"{max(values) * 1000:6.0f}ms  {verdict}"
@@ -281,7 +306,7 @@ def print_pages_table(number: str, results: dict, requests: int) -> None:  # typ
         f"{requests} requests each, DEBUG={results['debug']}"
     )
     print(
-        f"   {'page':11} {'uncached med':>12} {'p90':>7} {'cached med':>11} {'p90':>7} "
+        f"   {'page':11} {'uncached med':>12} {'p90':>7} {'min':>7} {'cached med':>11} {'p90':>7} "
         f"{'SQL unc/cached':>14} {'KB':>5}  target (uncached median)"
     )
     for name in PAGES:
@@ -295,7 +320,7 @@ def print_pages_table(number: str, results: dict, requests: int) -> None:  # typ
         if page["statuses"] != [200]:
             verdict += f"  HTTP {page['statuses']}!"
         print(
-            f"   {name:11} {med:10.1f}ms {p90(unc):5.1f}ms {statistics.median(cac):9.1f}ms "
+            f"   {name:11} {med:10.1f}ms {p90(unc):5.1f}ms {min(unc):5.1f}ms {statistics.median(cac):9.1f}ms "
             f"{p90(cac):5.1f}ms {page['queries_uncached']:>8} / {page['queries_cached']:<3} "
             f"{page['bytes'] / 1024:5.0f}  {verdict}"
         )
@@ -331,13 +356,16 @@ def profile_import(check: bool) -> None:
     try:
         run_cli(["migrate", "--noinput", "-v0"], data_dir)
         out = Path(data_dir) / "import.prof"
-        args = ["import-plan", "--check", "--format", "json", str(SEED)] if check else ["import-plan", str(SEED)]
-        subprocess.run(
+        args = ["import-plan", str(SEED)]
+        if check:
+            args[1:1] = ["--check", "--format", "json"]
+        proc = subprocess.run(
             [sys.executable, "-m", "cProfile", "-o", str(out), str(COCREA), *args],
             env=cli_env(data_dir),
             capture_output=True,
             cwd=REPO,
         )
+        note_failure(f"cocrea {args[0]}", proc)
         stats = pstats.Stats(str(out))
         print_stats(stats, f"`cocrea {' '.join(args)}` (first import, one run)")
     finally:
@@ -349,11 +377,16 @@ def print_profile(profiler: cProfile.Profile, title: str) -> None:
 
 
 def print_stats(stats: pstats.Stats, title: str) -> None:
-    for key in ("cumulative", "tottime"):
+    views = (
+        ("cumulative", (30,), "top 30 by cumulative"),
+        ("tottime", (30,), "top 30 by own time"),
+        ("cumulative", ("cocrea/", 30), "Cocrea's own functions, top 30 by cumulative"),
+    )
+    for key, restrictions, label in views:
         buffer = io.StringIO()
         stats.stream = buffer  # type: ignore[attr-defined]
-        stats.sort_stats(key).print_stats(30)
-        print(f"\n=== {title}: top 30 by {key} ===")
+        stats.sort_stats(key).print_stats(*restrictions)
+        print(f"\n=== {title}: {label} ===")
         lines = buffer.getvalue().splitlines()
         start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
         print("\n".join(lines[max(0, start - 2) :]).replace(str(REPO) + "/", ""))
@@ -390,7 +423,10 @@ def main() -> None:
         return
 
     started = time.perf_counter()
-    print(f"Cocrea benchmark — seed {SEED.relative_to(REPO)}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(
+        f"Cocrea benchmark — seed {SEED.relative_to(REPO)}, {os.cpu_count()} CPUs, "
+        f"Python {sys.version.split()[0]}, load average {load_average()}"
+    )
     if not args.skip_import:
         print_import_table(bench_import(args.runs), args.runs)
     sqlite_results = run_pages("sqlite", args.requests)
@@ -404,7 +440,10 @@ def main() -> None:
         "\n   uncached = django cache cleared before every request (plan check re-run); "
         "cached = plan-check findings in the cache."
     )
-    print(f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s")
+    print(
+        f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s; load average now "
+        f"{load_average()} (other work on the machine inflates medians and p90s; min is steadier)"
+    )
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cocrea.budget",
     "cocrea.participation",
     "cocrea.portal",
+    "cocrea.audit",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cocrea.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -153,4 +155,3 @@ LOGGING = {
 # The bundled demo plan (the INAP/GPAT work plan for Commitment 11, Milestone 1).
 DEMO_PLAN = BASE_DIR / "plans" / "data" / "demo-plan.txt"
 ORGANIZATION_DIRECTORY = BASE_DIR / "plans" / "data" / "organizations.csv"
-FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from cocrea.plans.models import (
     ActionPlan,
@@ -16,6 +17,7 @@ from cocrea.plans.models import (
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym"]

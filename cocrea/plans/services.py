@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cocrea.audit.context import operation
 from cocrea.budget.models import BudgetLine
 from cocrea.computations.months import MonthRange
 from cocrea.computations.orgnames import Directory, OrgRef, extract_organizations, split_responsible
@@ -59,17 +60,18 @@ def import_plan(data: bytes, *, filename: str) -> ImportReport:
     """
     plan, findings = check_plan_file(data)
     report = ImportReport(plan=plan, findings=findings)
-    importer = _Importer(plan, report, load_directory())
-    report.milestone = importer.run()
-    PlanDocument.objects.update_or_create(
-        milestone=report.milestone,
-        defaults={
-            "filename": filename[:300],
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "content": plan_text(data),
-            "imported_at": timezone.now(),
-        },
-    )
+    with operation("import"):
+        importer = _Importer(plan, report, load_directory())
+        report.milestone = importer.run()
+        PlanDocument.objects.update_or_create(
+            milestone=report.milestone,
+            defaults={
+                "filename": filename[:300],
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "content": plan_text(data),
+                "imported_at": timezone.now(),
+            },
+        )
     return report
 
 

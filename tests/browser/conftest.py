@@ -6,15 +6,10 @@ missing (CI installs it). Playwright's own browser downloads are never used.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an asyncio loop running in the test thread; Django would then refuse
-# the ORM calls the tests make themselves (importing the seed) with SynchronousOnlyOperation.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,7 +24,20 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module", autouse=True)
+def _allow_orm_beside_playwright() -> Iterator[None]:
+    """Let the test thread use the ORM while Playwright's sync API runs its event loop there.
+
+    Playwright keeps an asyncio loop running in the test thread, so Django would refuse the ORM
+    calls the tests make themselves (importing the seed, flushing the database afterwards) with
+    SynchronousOnlyOperation. Only these modules are affected; the setting is undone after them.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")

@@ -8,8 +8,6 @@ numbered rows, month names).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
-from decimal import Decimal
 from typing import Any
 
 from cocrea.computations.months import MONTH_ABBR_ES, MONTH_NAMES_ES
@@ -100,12 +98,19 @@ def split_row_title(
     return "\n".join(lines)
 
 
-def strip_leading_tabs(text: str, word: str = "CRONOGRAMA") -> str:
-    """Drop the empty first cell (the leading tab) of every row of a section."""
+def strip_leading_tabs(text: str, word: str = "CRONOGRAMA", header_too: bool = False) -> str:
+    """Drop the empty first cell (the leading tab) of the rows of a section.
+
+    Only rows with text in their second cell lose it, unless ``header_too``: then the header of
+    month initials (which starts with several empty cells) loses one as well.
+    """
     lines = text.split("\n")
     start, end = _section_bounds(lines, word)
     for index in range(start, end):
-        if lines[index].startswith("\t") and lines[index].strip():
+        cells = lines[index].split("\t")
+        if cells[0] or not lines[index].strip():
+            continue
+        if header_too or (len(cells) > 1 and cells[1].strip()):
             lines[index] = lines[index][1:]
     return "\n".join(lines)
 
@@ -177,10 +182,3 @@ def figures(plan: ParsedPlan) -> dict[str, Any]:
         "findings": [(f.severity, f.code, f.section, f.item) for f in check_plan(plan)],
     }
 
-
-def as_dict(plan: ParsedPlan) -> dict[str, Any]:
-    return asdict(plan)
-
-
-def money(text: str) -> Decimal:
-    return Decimal(text)

@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cocrea.audit.context import acting_as
 from cocrea.computations.plancheck import Finding, has_errors
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
 from cocrea.plans import services
@@ -65,6 +67,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument(
+            "--as",
+            dest="actor",
+            metavar="EMAIL",
+            default="",
+            help=_("a quién se atribuyen los cambios en el historial (por omisión, al sistema)"),
+        )
+        parser.add_argument(
             "--lang",
             choices=["es", "en"],
             default=None,
@@ -93,7 +102,8 @@ class Command(BaseCommand):
                 plan, findings = services.check_plan_file(data)
                 report = None
             else:
-                with transaction.atomic():
+                actor = self._actor(options["actor"])
+                with acting_as(actor, "import"), transaction.atomic():
                     report = services.import_plan(data, filename=path.name)
                     if options["strict"] and has_errors(report.findings):
                         raise StrictRefusal
@@ -119,6 +129,14 @@ class Command(BaseCommand):
             self._print_text(plan, findings, report)
         if has_errors(findings):
             sys.exit(1)
+
+    def _actor(self, email: str) -> Any:
+        if not email:
+            return None
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            self._fail(_("No hay ninguna cuenta con el correo %(email)s.") % {"email": email})
+        return user
 
     def _fail(
         self, message: str, path: str = "", fmt: str = "text", error: PlanParseError | None = None
