@@ -53,6 +53,13 @@ INSTALLED_APPS = [
     "cocrea.participation",
     "cocrea.portal",
     "cocrea.audit",
+    "cocrea.accounts",
+    "rules.apps.AutodiscoverRulesConfig",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [

@@ -30,10 +30,12 @@ def seed_text(seed_bytes: bytes) -> str:
 
 @pytest.fixture
 def imported_seed(db, seed_bytes):  # type: ignore[no-untyped-def]
-    """The seed imported through the real service; returns the import report."""
+    """The seed imported (and published) through the real service; returns the import report."""
     from cocrea.plans import services
 
-    return services.import_plan(seed_bytes, filename="plan-trabajo-hito1-compromiso11.txt")
+    return services.import_plan(
+        seed_bytes, filename="plan-trabajo-hito1-compromiso11.txt", publish=True
+    )
 
 
 @pytest.fixture

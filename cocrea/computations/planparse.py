@@ -80,6 +80,8 @@ SECTION_ORDER = tuple(EXPECTED_HEADINGS)
 _HEADING = re.compile(r"^\s*(?P<numeral>(?=[IVX])X{0,2}(?:IX|IV|V?I{0,3}))\s*[.)\-–]\s*(?P<title>\S.*?)\s*$")
 _ITEM = re.compile(r"^\s*(?:[-•*·–]\s*)?(?P<key>[A-Za-z]|\d{1,2})[.)]\s+(?P<text>\S.*)$")
 _ROW_NUMBER = re.compile(r"^(?P<number>\d{1,3})\.?$")
+# A schedule row's number cell: ``1``, ``1.``, or a sub-number such as ``1.1`` or ``2.3.``.
+_ROW_LABEL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 _ROW_NUMBER_GLUED = re.compile(r"^(?P<number>\d{1,3})[.)]?\s+(?P<rest>\D.*)$")
 _TITLE_IDS = re.compile(
     r"\bHITO\s*(?:N[oº°]\.?\s*)?(?P<milestone>\d{1,3})\b.*?\bCOMPROMISO\s*(?:N[oº°]\.?\s*)?"
@@ -621,6 +623,10 @@ def _read_table(
         first = clean_spaces(cells[0])
         number_match = _ROW_NUMBER.match(first)
         glued = _ROW_NUMBER_GLUED.match(first) if not number_match else None
+        if glued and rows and int(glued.group("number")) != int(rows[-1].number) + 1:
+            # "1 de la Estrategia…" with no tab after the number, out of sequence: the
+            # continuation of the previous row's text (its leading tab lost), not a new row.
+            glued = None
         if number_match or glued:
             if glued:
                 cells = [glued.group("number"), glued.group("rest"), *cells[1:]]
@@ -825,7 +831,10 @@ def _read_resources(plan: ParsedPlan, section: Section) -> None:
             break
 
 
-_TOTAL_LINE = re.compile(r"(?:^|\t)\s*(?:gran\s+)?total\s*:?\s*(?:\t|$|Q)", re.IGNORECASE)
+_TOTAL_LINE = re.compile(
+    r"(?:^|\t)\s*(?:gran\s+)?total(?:\s+general|\s+del\s+presupuesto)?\s*:?\s*(?:\t|$|Q)",
+    re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -984,7 +993,7 @@ def _read_schedule_row(
     grid_columns: list[int],
     state: dict[str, bool],
 ) -> None:
-    if cells and cells[0] and not _ROW_NUMBER.match(cells[0]):
+    if cells and cells[0] and not _ROW_LABEL.match(cells[0]):
         cells = ["", *cells]  # the leading (No.) tab is missing
     nonempty = [(p, c) for p, c in enumerate(cells) if c]
     if not nonempty:

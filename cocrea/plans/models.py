@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -58,7 +59,21 @@ class Organization(TimeStamped):
         return self.acronym or self.name
 
 
-class ActionPlan(TimeStamped):
+class PublishableQuerySet(models.QuerySet[Any]):
+    def published(self) -> PublishableQuerySet:
+        return self.filter(is_published=True)
+
+
+class Publishable(models.Model):
+    """Unpublished objects are seen by the staff who may see them, never by the public."""
+
+    is_published = models.BooleanField(_("publicado"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class ActionPlan(TimeStamped, Publishable):
     """A national Open Government action plan (Plan de Acción Nacional de Gobierno Abierto)."""
 
     name = models.CharField(_("nombre"), max_length=300, unique=True)
@@ -66,6 +81,8 @@ class ActionPlan(TimeStamped):
     country = models.CharField(_("país"), max_length=2, blank=True)
     start_year = models.PositiveSmallIntegerField(_("año de inicio"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("año de fin"), null=True, blank=True)
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year", "name"]
@@ -79,7 +96,12 @@ class ActionPlan(TimeStamped):
         return reverse("portal:action_plan", kwargs={"plan": self.slug})
 
 
-class Commitment(TimeStamped):
+class CommitmentQuerySet(PublishableQuerySet):
+    def published(self) -> CommitmentQuerySet:
+        return self.filter(is_published=True, action_plan__is_published=True)
+
+
+class Commitment(TimeStamped, Publishable):
     action_plan = models.ForeignKey(
         ActionPlan, models.CASCADE, related_name="commitments", verbose_name=_("plan de acción")
     )
@@ -99,6 +121,8 @@ class Commitment(TimeStamped):
     other_actors = models.TextField(_("otros actores"), blank=True)
     period_start = models.DateField(_("inicio del período"), null=True, blank=True)
     period_end = models.DateField(_("fin del período"), null=True, blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["action_plan", "sort_key", "number"]
@@ -126,6 +150,10 @@ class Commitment(TimeStamped):
     @property
     def period(self) -> MonthRange | None:
         return _month_range(self.period_start, self.period_end)
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and self.action_plan.is_published
 
 
 class CommitmentEntity(models.Model):
@@ -155,7 +183,16 @@ class CommitmentEntity(models.Model):
         return f"{self.organization} — {self.get_role_display()}"
 
 
-class Milestone(TimeStamped):
+class MilestoneQuerySet(PublishableQuerySet):
+    def published(self) -> MilestoneQuerySet:
+        return self.filter(
+            is_published=True,
+            commitment__is_published=True,
+            commitment__action_plan__is_published=True,
+        )
+
+
+class Milestone(TimeStamped, Publishable):
     """A milestone (hito) of a commitment, with its work plan."""
 
     commitment = models.ForeignKey(
@@ -173,6 +210,8 @@ class Milestone(TimeStamped):
     )
     schedule_start = models.DateField(_("primer mes del cronograma"), null=True, blank=True)
     schedule_end = models.DateField(_("último mes del cronograma"), null=True, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["commitment", "sort_key", "number"]
@@ -209,6 +248,11 @@ class Milestone(TimeStamped):
     @property
     def span(self) -> MonthRange | None:
         return _month_range(self.start_month, self.end_month)
+
+    @property
+    def is_public(self) -> bool:
+        commitment = self.commitment
+        return self.is_published and commitment.is_published and commitment.action_plan.is_published
 
     @property
     def schedule_range(self) -> MonthRange | None:

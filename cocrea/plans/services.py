@@ -51,17 +51,18 @@ def check_plan_file(data: bytes) -> tuple[ParsedPlan, list[Finding]]:
 
 
 @transaction.atomic
-def import_plan(data: bytes, *, filename: str) -> ImportReport:
+def import_plan(data: bytes, *, filename: str, publish: bool = False) -> ImportReport:
     """Create or update the action plan, commitment and milestone work plan that ``data`` holds.
 
     All or nothing: the file is parsed before anything is written, and the writes run in one
     transaction. Importing the same file again updates in place; objects the file no longer
-    lists are removed from the milestone.
+    lists are removed from the milestone. New action plans, commitments and milestones are
+    unpublished unless ``publish`` is true; existing ones keep their state unless ``publish``.
     """
     plan, findings = check_plan_file(data)
     report = ImportReport(plan=plan, findings=findings)
     with operation("import"):
-        importer = _Importer(plan, report, load_directory())
+        importer = _Importer(plan, report, load_directory(), publish)
         report.milestone = importer.run()
         PlanDocument.objects.update_or_create(
             milestone=report.milestone,
@@ -88,8 +89,11 @@ def _first_day(months: MonthRange | None, end: bool = False) -> Any:
 
 
 class _Importer:
-    def __init__(self, plan: ParsedPlan, report: ImportReport, directory: Directory) -> None:
+    def __init__(
+        self, plan: ParsedPlan, report: ImportReport, directory: Directory, publish: bool = False
+    ) -> None:
         self.plan = plan
+        self.publish = publish
         self.report = report
         self.directory = directory
         for entity in plan.responsible_entities:
@@ -103,6 +107,8 @@ class _Importer:
     ) -> Any:
         label = model._meta.model_name or model.__name__
         obj = model._default_manager.filter(**lookup).first()
+        if model in (ActionPlan, Commitment, Milestone) and (obj is None or self.publish):
+            values = {**values, "is_published": self.publish or bool(obj and obj.is_published)}
         if obj is None:
             obj = model._default_manager.create(**lookup, **values)
             self.report.created[label] += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -17,18 +17,16 @@ from cocrea.plans.models import ActionPlan, CommitmentEntity
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"action_plans": queries.action_plans()})
+    return render(request, "portal/home.html", {"action_plans": queries.action_plans(request.user)})
 
 
 def action_plan(request: HttpRequest, plan: str) -> HttpResponse:
-    found = queries.action_plans().filter(slug=plan).first()
-    if found is None:
-        raise Http404
+    found = queries.get_action_plan(request.user, plan)
     return render(request, "portal/action_plan.html", {"action_plan": found})
 
 
 def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
-    found = queries.get_commitment(plan, number)
+    found = queries.get_commitment(request.user, plan, number)
     entities = list(found.entities.all())
     return render(
         request,
@@ -38,7 +36,7 @@ def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
             "action_plan": found.action_plan,
             "responsible": [e for e in entities if e.role == CommitmentEntity.Role.RESPONSIBLE],
             "other_actors": [e for e in entities if e.role == CommitmentEntity.Role.OTHER_ACTOR],
-            "milestones": found.milestones.all(),
+            "milestones": queries.visible_milestones(request.user, found),
         },
     )
 
@@ -51,7 +49,7 @@ def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: i
 
 
 def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
-    found = queries.get_milestone(plan, number, milestone)
+    found = queries.get_milestone(request.user, plan, number, milestone)
     document = queries.plan_document(found)
     findings = queries.findings_for(document)
     flagged = {f.item for f in findings if f.item}
@@ -92,7 +90,7 @@ def _today(request: HttpRequest) -> date:
 
 
 def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
-    found = queries.get_milestone(plan, number, milestone)
+    found = queries.get_milestone(request.user, plan, number, milestone)
     activities = list(queries.activities(found))
     meetings = list(found.meetings.all())
     findings = queries.findings_for(queries.plan_document(found))
@@ -125,7 +123,7 @@ def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> Ht
 
 
 # Geometry of the server-rendered SVG Gantt chart (user units; the SVG scales to its box).
-LABEL_WIDTH = 380
+LABEL_WIDTH = 340
 MONTH_WIDTH = 34
 ROW_HEIGHT = 24
 HEADER_HEIGHT = 52
@@ -143,7 +141,7 @@ def _chart(grid, activities, meetings, flagged, today):  # type: ignore[no-untyp
                 "code": activity.code,
                 "letter": activity.letter,
                 "label": activity.title,
-                "short": _short(activity.title, 46),
+                "short": _short(activity.title, 40),
                 "dates": activity.planned,
                 "responsible": activity.responsible_text,
                 "flagged": activity.code in flagged,
@@ -172,7 +170,7 @@ def _chart(grid, activities, meetings, flagged, today):  # type: ignore[no-untyp
                 "meeting_kind": meeting.kind,
                 "y": y,
                 "label": meeting.title,
-                "short": _short(meeting.title, 46),
+                "short": _short(meeting.title, 40),
                 "dates": months,
                 "flagged": meeting.title in flagged,
                 "cx": center,
@@ -241,7 +239,7 @@ def _diamond(cx: float, cy: float, r: float) -> str:
 
 
 def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
-    found = queries.get_milestone(plan, number, milestone)
+    found = queries.get_milestone(request.user, plan, number, milestone)
     document = queries.plan_document(found)
     findings = queries.findings_for(document)
     source_lines = document.content.split("\n") if document else []

@@ -66,7 +66,7 @@ def seeded_milestone(transactional_db, seed_bytes):  # type: ignore[no-untyped-d
     """The real seed imported into the database the live server reads."""
     from cocrea.plans import services
 
-    return services.import_plan(seed_bytes, filename="seed.txt").milestone
+    return services.import_plan(seed_bytes, filename="seed.txt", publish=True).milestone
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,7 @@ from cocrea.computations.planparse import budget_terms
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
-amounts = st.decimals(
-    min_value=Decimal("0"), max_value=Decimal("999999999999.99"), places=2, allow_nan=False
-)
+amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("999999999999.99"), places=2, allow_nan=False)
 signed_amounts = st.decimals(
     min_value=Decimal("-999999999.99"), max_value=Decimal("999999999.99"), places=2, allow_nan=False
 )

@@ -224,7 +224,7 @@ def test_month_sequence_from_initials(
 
 
 def test_seed_header_of_initials() -> None:
-    initials = "N D E F M A M J J A S O N D E F M A M J J A".split()
+    initials = list("NDEFMAMJJASONDEFMAMJJA")
     grid = month_sequence_from_initials(initials, [2018, 2019, 2020])
     assert grid == [Month(2018, 11) + i for i in range(22)]
 

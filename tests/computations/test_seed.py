@@ -132,6 +132,7 @@ def test_month_grid_from_header_of_initials(seed_plan: ParsedPlan) -> None:
     grid = seed_plan.schedule_grid
     assert len(grid) == 22
     assert grid == [Month(2018, 11) + i for i in range(22)]
+    assert seed_plan.period is not None
     assert grid[0] == seed_plan.period.start and grid[-1] == seed_plan.period.end
     assert seed_plan.schedule_grid_line == 91
 

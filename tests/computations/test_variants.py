@@ -36,6 +36,25 @@ SAME_PLAN: dict[str, Variant] = {
     ),
     "schedule rows without leading tab": v.strip_leading_tabs,
     "schedule header without leading tab": lambda text: v.strip_leading_tabs(text, header_too=True),
+    "form feeds (page breaks)": v.form_feeds,
+    "trailing spaces and tabs": v.trailing_blanks,
+    "spaces around cells": v.spaced_cells,
+    "months in other cases": lambda text: text.replace("Abril 2019", "abril 2019").replace(
+        "Mayo 2019", "MAYO DE 2019"
+    ),
+    "total general": lambda text: text.replace("\tTotal:\t", "\tTotal general\t"),
+    "TOTAL without tab": lambda text: text.replace("\tTotal:\t", "TOTAL\t\t"),
+    "title continuation starting with a number": lambda text: text.replace(
+        "del Borrador 1 de la Estrategia Nacional de Innovación en la Gestión Pública.\tINAP/GPAT\t"
+        "Septiembre 2019",
+        "del Borrador\tINAP/GPAT\tSeptiembre 2019\n1 de la Estrategia Nacional de Innovación en la "
+        "Gestión Pública.",
+    ),
+    "schedule rows sub-numbered": v.sub_numbered_schedule_rows,
+    "schedule dated by marks": lambda text: v.dates_as_marks(text, Month(2018, 11)),
+    "schedule dated by marks, no leading tabs": lambda text: v.strip_leading_tabs(
+        v.dates_as_marks(text, Month(2018, 11), mark="x")
+    ),
     "months abbreviated": v.abbreviate_months,
     "months spelled out": v.spell_out_months,
     "month spellings swapped": v.swap_month_spellings,
@@ -71,6 +90,12 @@ def test_variant_gives_the_seed_figures(variant: Variant, seed_text: str, seed_p
         Decimal("16575.00"),
         Decimal("9500.00"),
     ]
+
+
+def test_marks_give_the_month_of_their_column(seed_text: str) -> None:
+    plan = parse_plan(v.dates_as_marks(seed_text, Month(2018, 11)))
+    assert [e.date_text for e in plan.events][:2] == ["Abril 2019", "Mayo 2019"]
+    assert plan.events[-1].dates == MonthRange(Month(2020, 8), Month(2020, 8))
 
 
 def test_row_joined_keeps_its_line_and_moves_the_rest(seed_text: str) -> None:
@@ -191,7 +216,9 @@ def test_activities_title_mismatch(seed_text: str) -> None:
 
 def test_title_differing_only_in_accents_case_and_spacing_agrees(seed_text: str) -> None:
     line = v.line_of(seed_text, "05\tDeterminación")
-    text = v.replace_in_line(seed_text, line, "Determinación de los Procesos", "DETERMINACION  de los procesos")
+    text = v.replace_in_line(
+        seed_text, line, "Determinación de los Procesos", "DETERMINACION  de los procesos"
+    )
     assert "activities.title_mismatch" not in _codes(_findings(text))
 
 
@@ -274,7 +301,9 @@ def test_schedule_meeting_out_of_order_and_misnumbered(seed_text: str) -> None:
 
 def test_schedule_event_outside_period(seed_text: str) -> None:
     line = v.line_of(seed_text, "Reunión de Final")
-    finding = _only(_findings(v.replace_in_line(seed_text, line, "ago-20", "sep-20")), "schedule.outside_period")
+    finding = _only(
+        _findings(v.replace_in_line(seed_text, line, "ago-20", "sep-20")), "schedule.outside_period"
+    )
     assert (finding.item, finding.line) == ("Reunión de Final", line)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cocrea.computations.months import MONTH_ABBR_ES, MONTH_NAMES_ES
+from cocrea.computations.months import MONTH_ABBR_ES, MONTH_NAMES_ES, Month
 from cocrea.computations.plancheck import check_plan
 from cocrea.computations.planparse import ParsedPlan
 
@@ -115,9 +115,7 @@ def strip_leading_tabs(text: str, word: str = "CRONOGRAMA", header_too: bool = F
     return "\n".join(lines)
 
 
-_FULL = re.compile(
-    r"\b(" + "|".join(name.capitalize() for name in MONTH_NAMES_ES) + r") (\d{2})(\d{2})\b"
-)
+_FULL = re.compile(r"\b(" + "|".join(name.capitalize() for name in MONTH_NAMES_ES) + r") (\d{2})(\d{2})\b")
 _ABBR = re.compile(r"\b(" + "|".join(MONTH_ABBR_ES) + r")-(\d{2})\b")
 
 
@@ -140,6 +138,65 @@ def swap_month_spellings(text: str) -> str:
     text = _FULL.sub(lambda m: f"{m.group(1)[:3].lower()}{marker}{m.group(3)}", text)
     text = spell_out_months(text)
     return text.replace(marker, "-")
+
+
+def form_feeds(text: str, every: int = 30) -> str:
+    """A page break (form feed) at the start of every ``every``-th line, as pdftotext writes."""
+    lines = text.split("\n")
+    return "\n".join(f"\f{line}" if i % every == every - 1 else line for i, line in enumerate(lines))
+
+
+def trailing_blanks(text: str) -> str:
+    return "\n".join(f"{line} \t" if line.strip() else line for line in text.split("\n"))
+
+
+def spaced_cells(text: str) -> str:
+    """Spaces around every tab."""
+    return text.replace("\t", " \t ")
+
+
+def dates_as_marks(text: str, first: Month, mark: str = "X") -> str:
+    """Schedule rows dated by a mark in the month's column of the grid instead of a date cell.
+
+    ``first`` is the month of the grid's first column.
+    """
+    lines = text.split("\n")
+    start, end = _section_bounds(lines, "CRONOGRAMA")
+    header = next(
+        i
+        for i in range(start, end)
+        if len([c for c in lines[i].split("\t") if c]) >= 6
+        and all(len(c) == 1 for c in lines[i].split("\t") if c)
+    )
+    columns = [p for p, c in enumerate(lines[header].split("\t")) if c]
+    for index in range(header + 1, end):
+        cells = lines[index].split("\t")
+        if cells[0]:
+            cells = ["", *cells]
+        dated = [p for p, c in enumerate(cells) if _ABBR.fullmatch(c.strip())]
+        if not dated:
+            continue
+        written = _ABBR.fullmatch(cells[dated[0]].strip())
+        assert written is not None
+        month = Month(2000 + int(written.group(2)), MONTH_ABBR_ES.index(written.group(1)) + 1)
+        cells[dated[0]] = ""
+        cells += [""] * (columns[-1] + 1 - len(cells))
+        cells[columns[month - first]] = mark
+        lines[index] = "\t".join(cells)
+    return "\n".join(lines)
+
+
+def sub_numbered_schedule_rows(text: str, milestone: str = "1") -> str:
+    """``1.1``, ``1.2``… in the empty number cell of the schedule's meeting rows."""
+    lines = text.split("\n")
+    start, end = _section_bounds(lines, "CRONOGRAMA")
+    count = 0
+    for index in range(start, end):
+        cells = lines[index].split("\t")
+        if len(cells) > 2 and not cells[0] and cells[1].strip() and _ABBR.search(lines[index]):
+            count += 1
+            lines[index] = f"{milestone}.{count}{lines[index]}"
+    return "\n".join(lines)
 
 
 def replace_in_line(text: str, line: int, old: str, new: str) -> str:
@@ -181,4 +238,3 @@ def figures(plan: ParsedPlan) -> dict[str, Any]:
         "entities": [(r.acronym, r.name, r.milestones) for r in plan.responsible_entities],
         "findings": [(f.severity, f.code, f.section, f.item) for f in check_plan(plan)],
     }
-

@@ -162,7 +162,7 @@ def test_queries_do_not_grow_with_the_plan(client, db, seed_text, django_assert_
         + extra_rows[:13]
         + lines[table_end + 1 :]
     )
-    report = services.import_plan("\n".join(big).encode(), filename="big.txt")
+    report = services.import_plan("\n".join(big).encode(), filename="big.txt", publish=True)
     assert report.milestone.activities.count() == 26
     for url in (report.milestone.get_absolute_url(), report.milestone.get_schedule_url()):
         with django_assert_max_num_queries(MAX_QUERIES):

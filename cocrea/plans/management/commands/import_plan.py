@@ -67,6 +67,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument(
+            "--publish",
+            action="store_true",
+            help=_("publicar el plan de acción, el compromiso y el hito (por omisión quedan sin publicar)"),
+        )
+        parser.add_argument(
             "--as",
             dest="actor",
             metavar="EMAIL",
@@ -104,7 +109,7 @@ class Command(BaseCommand):
             else:
                 actor = self._actor(options["actor"])
                 with acting_as(actor, "import"), transaction.atomic():
-                    report = services.import_plan(data, filename=path.name)
+                    report = services.import_plan(data, filename=path.name, publish=options["publish"])
                     if options["strict"] and has_errors(report.findings):
                         raise StrictRefusal
                 plan, findings = report.plan, report.findings

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             return
         path = settings.DEMO_PLAN
         with acting_as(None, "import"):
-            report = services.import_plan(path.read_bytes(), filename=path.name)
+            report = services.import_plan(path.read_bytes(), filename=path.name, publish=True)
         assert report.milestone is not None
         self.stdout.write(
             _("Plan de demostración importado: %(milestone)s") % {"milestone": report.milestone}

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from cocrea.accounts.models import RoleAssignment
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organization", "commitment", "milestone", "granted_at", "granted_by"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__username"]
+    autocomplete_fields = ["organization"]
+    raw_id_fields = ["user", "commitment", "milestone", "granted_by"]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "cocrea.accounts"
+    label = "accounts"
+    verbose_name = _("Cuentas y roles")
+
+    def ready(self) -> None:
+        from cocrea.accounts import rules  # noqa: F401  (registers the named permissions)

@@ -1,0 +1,174 @@
+"""Permissions as named rules built from small predicates (django-rules).
+
+The same names serve views (``user.has_perm("plans.change_activity", activity)``), templates
+(``{% has_perm %}``), the admin (object-level checks) and the tests, which walk a declarative
+role × object × action table (``tests/accounts/permission_table.py``).
+
+Actions: ``view``, ``add``, ``change``, ``delete``, ``publish``, ``export``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from cocrea.accounts.models import Role, RoleAssignment
+from cocrea.accounts.scope import Scope, scope_of
+from cocrea.accounts.scope import is_public as _is_public
+
+
+def assignments(user: Any) -> list[RoleAssignment]:
+    """The user's role assignments, loaded once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_cocrea_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user))
+        user._cocrea_roles = cached
+    return cached
+
+
+def _holds(user: Any, role: str) -> bool:
+    return any(a.role == role for a in assignments(user))
+
+
+def _in_scope(assignment: RoleAssignment, scope: Scope) -> bool:
+    return (
+        (assignment.commitment_id is not None and assignment.commitment_id == scope.commitment_id)
+        or (assignment.milestone_id is not None and assignment.milestone_id == scope.milestone_id)
+        or (assignment.organization_id is not None and assignment.organization_id in scope.organization_ids)
+    )
+
+
+def _scoped(user: Any, role: str, obj: Any) -> bool:
+    held = [a for a in assignments(user) if a.role == role]
+    if not held:
+        return False
+    if obj is None:
+        return True  # "could they, for some object?" (the admin's model-level question)
+    scope = scope_of(obj)
+    return any(_in_scope(a, scope) for a in held)
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or _holds(user, Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def is_auditor(user: Any) -> bool:
+    return _holds(user, Role.AUDITOR)
+
+
+@rules.predicate
+def is_moderator(user: Any) -> bool:
+    return _holds(user, Role.MODERATOR)
+
+
+@rules.predicate
+def is_editor_of(user: Any, obj: Any) -> bool:
+    return _scoped(user, Role.EDITOR, obj)
+
+
+@rules.predicate
+def is_coordinator_of(user: Any, obj: Any) -> bool:
+    return _scoped(user, Role.COORDINATOR, obj)
+
+
+@rules.predicate
+def is_public(user: Any, obj: Any) -> bool:
+    return obj is not None and _is_public(obj)
+
+
+def sees_everything(user: Any) -> bool:
+    return bool(is_administrator(user) or is_auditor(user))
+
+
+@rules.predicate
+def is_participant(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+# --- composed rules ---------------------------------------------------------------------------
+
+can_see_unpublished = is_administrator | is_auditor | is_coordinator_of | is_editor_of
+can_view = is_public | can_see_unpublished
+can_export = can_view
+can_manage_plan = is_administrator | is_coordinator_of
+can_edit_rows = can_manage_plan | is_editor_of
+
+RULES: dict[str, dict[str, Any]] = {
+    "actionplan": {
+        "view": can_view,
+        "add": is_administrator,
+        "change": is_administrator,
+        "delete": is_administrator,
+        "publish": is_administrator,
+        "export": can_export,
+    },
+    "commitment": {
+        "view": can_view,
+        "add": is_administrator,
+        "change": can_manage_plan,
+        "delete": is_administrator,
+        "publish": can_manage_plan,
+        "export": can_export,
+    },
+    "milestone": {
+        "view": can_view,
+        "add": can_manage_plan,
+        "change": can_manage_plan,
+        "delete": can_manage_plan,
+        "publish": can_manage_plan,
+        "export": can_export,
+    },
+}
+for _row in ("activity", "budgetline", "meeting", "objective", "indicator", "strategy"):
+    RULES[_row] = {
+        "view": can_view,
+        "add": can_edit_rows,
+        "change": can_edit_rows,
+        "delete": can_manage_plan,
+        "publish": can_manage_plan,
+        "export": can_export,
+    }
+RULES["organization"] = {
+    "view": rules.always_allow,
+    "add": is_administrator | is_coordinator_of | is_editor_of,
+    "change": is_administrator | is_coordinator_of,
+    "delete": is_administrator,
+    "publish": is_administrator,
+    "export": rules.always_allow,
+}
+RULES["auditentry"] = {
+    "view": is_administrator | is_auditor,
+    "add": rules.always_deny,
+    "change": rules.always_deny,
+    "delete": rules.always_deny,
+    "publish": rules.always_deny,
+    "export": is_administrator | is_auditor,
+}
+
+APP_OF = {
+    "actionplan": "plans",
+    "commitment": "plans",
+    "milestone": "plans",
+    "activity": "plans",
+    "objective": "plans",
+    "indicator": "plans",
+    "strategy": "plans",
+    "organization": "plans",
+    "budgetline": "budget",
+    "meeting": "participation",
+    "auditentry": "audit",
+}
+
+for _model, _actions in RULES.items():
+    for _action, _predicate in _actions.items():
+        rules.add_perm(f"{APP_OF[_model]}.{_action}_{_model}", _predicate)
+
+
+def permission(model: str, action: str) -> str:
+    """``permission("activity", "change")`` → ``"plans.change_activity"``."""
+    return f"{APP_OF[model]}.{action}_{model}"

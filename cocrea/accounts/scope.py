@@ -1,0 +1,57 @@
+"""Where an object sits: its commitment, its milestone and the organisations answering for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cocrea.plans.models import ActionPlan, Activity, Commitment, Milestone, Organization
+
+
+@dataclass(frozen=True)
+class Scope:
+    commitment_id: int | None = None
+    milestone_id: int | None = None
+    organization_ids: frozenset[int] = field(default_factory=frozenset)
+    public: bool = True
+
+
+def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
+    number = int(milestone.number) if milestone.number.isdigit() else None
+    return frozenset(
+        e.organization_id
+        for e in milestone.commitment.entities.all()
+        if e.role == "responsible" and (number is None or number in (e.milestone_numbers or []))
+    )
+
+
+def is_public(obj: Any) -> bool:
+    """Published, and so is everything it belongs to (no query when relations are loaded)."""
+    if obj is None or isinstance(obj, Organization):
+        return True
+    if isinstance(obj, ActionPlan):
+        return obj.is_published
+    if isinstance(obj, Commitment | Milestone):
+        return obj.is_public
+    milestone = getattr(obj, "milestone", None)
+    return isinstance(milestone, Milestone) and milestone.is_public
+
+
+def scope_of(obj: Any) -> Scope:
+    if obj is None or isinstance(obj, Organization):
+        return Scope()
+    if isinstance(obj, ActionPlan):
+        return Scope(public=obj.is_published)
+    if isinstance(obj, Commitment):
+        orgs = frozenset(e.organization_id for e in obj.entities.all() if e.role == "responsible")
+        return Scope(commitment_id=obj.pk, organization_ids=orgs, public=obj.is_public)
+    if isinstance(obj, Milestone):
+        return Scope(obj.commitment_id, obj.pk, _milestone_orgs(obj), obj.is_public)
+    milestone = getattr(obj, "milestone", None)
+    if isinstance(milestone, Milestone):
+        if isinstance(obj, Activity):
+            orgs = frozenset(o.pk for o in obj.responsible.all())
+        else:
+            orgs = _milestone_orgs(milestone)
+        return Scope(milestone.commitment_id, milestone.pk, orgs, milestone.is_public)
+    return Scope()
