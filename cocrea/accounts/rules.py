@@ -77,6 +77,16 @@ def is_coordinator_of(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
+def holds_editing_role(user: Any) -> bool:
+    return _holds(user, Role.EDITOR) or _holds(user, Role.COORDINATOR)
+
+
+@rules.predicate
+def holds_coordinating_role(user: Any) -> bool:
+    return _holds(user, Role.COORDINATOR)
+
+
+@rules.predicate
 def is_public(user: Any, obj: Any) -> bool:
     return obj is not None and _is_public(obj)
 
@@ -135,8 +145,8 @@ for _row in ("activity", "budgetline", "meeting", "objective", "indicator", "str
     }
 RULES["organization"] = {
     "view": rules.always_allow,
-    "add": is_administrator | is_coordinator_of | is_editor_of,
-    "change": is_administrator | is_coordinator_of,
+    "add": is_administrator | holds_editing_role,
+    "change": is_administrator | holds_coordinating_role,
     "delete": is_administrator,
     "publish": is_administrator,
     "export": rules.always_allow,

@@ -17,12 +17,15 @@ class Scope:
 
 
 def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
+    """The entities responsible for the milestone, and those responsible for its activities."""
     number = int(milestone.number) if milestone.number.isdigit() else None
-    return frozenset(
+    entities = {
         e.organization_id
         for e in milestone.commitment.entities.all()
         if e.role == "responsible" and (number is None or number in (e.milestone_numbers or []))
-    )
+    }
+    doers = Organization.objects.filter(activities__milestone=milestone).values_list("pk", flat=True)
+    return frozenset(entities | set(doers))
 
 
 def is_public(obj: Any) -> bool:

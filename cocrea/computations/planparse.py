@@ -372,7 +372,13 @@ def _cells(line: str) -> list[str]:
     return [clean_spaces(cell) for cell in line.split("\t")]
 
 
-def _is_heading(line: str) -> re.Match[str] | None:
+def _is_heading(line: str, previous: str = "") -> re.Match[str] | None:
+    """A section heading: a Roman numeral and a title in capitals (``IV. ACTIVIDADES``).
+
+    A title in mixed case (``IV. Actividades``) counts too when it is short, starts with a
+    section's keyword, and its numeral follows ``previous`` (the numeral of the heading before):
+    lettered list items such as ``I. Presentación de la Estrategia`` fail those tests.
+    """
     match = _HEADING.match(line)
     if not match:
         return None
@@ -383,9 +389,26 @@ def _is_heading(line: str) -> re.Match[str] | None:
     if len(letters) < 4:
         return None
     upper = sum(1 for ch in letters if ch.isupper())
-    if upper / len(letters) < 0.8:
-        return None
-    return match
+    if upper / len(letters) >= 0.8:
+        return match
+    key = fold(title)
+    if (
+        len(key.split()) <= 4
+        and any(key.startswith(keyword) for keyword, _ in SECTION_KEYWORDS)
+        and _roman(match.group("numeral")) > _roman(previous)
+    ):
+        return match
+    return None
+
+
+def _roman(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for index, letter in enumerate(numeral):
+        value = values[letter]
+        following = values[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
 
 
 def _section_kind(title: str) -> str | None:
@@ -423,7 +446,7 @@ def parse_plan(data: bytes | str) -> ParsedPlan:
     preamble: list[tuple[int, str]] = []
     current: Section | None = None
     for number, raw in enumerate(lines, start=1):
-        heading = _is_heading(raw)
+        heading = _is_heading(raw, current.numeral if current else "")
         if heading:
             if current:
                 current.end_line = number - 1

@@ -36,6 +36,9 @@ SAME_PLAN: dict[str, Variant] = {
     ),
     "schedule rows without leading tab": v.strip_leading_tabs,
     "schedule header without leading tab": lambda text: v.strip_leading_tabs(text, header_too=True),
+    "headings in mixed case": v.mixed_case_headings,
+    "list items without dashes": v.undashed_items,
+    "mixed-case headings, undashed items": lambda text: v.mixed_case_headings(v.undashed_items(text)),
     "form feeds (page breaks)": v.form_feeds,
     "trailing spaces and tabs": v.trailing_blanks,
     "spaces around cells": v.spaced_cells,
@@ -90,6 +93,13 @@ def test_variant_gives_the_seed_figures(variant: Variant, seed_text: str, seed_p
         Decimal("16575.00"),
         Decimal("9500.00"),
     ]
+
+
+def test_mixed_case_headings_keep_their_titles(seed_text: str) -> None:
+    plan = parse_plan(v.mixed_case_headings(v.undashed_items(seed_text)))
+    assert plan.sections["activities"].title == "Actividades"
+    assert [i.key for i in plan.activity_list] == list("ABCDEFGHIJKLM")
+    assert plan.activity_list[8].text.startswith("Presentación de la Estrategia")  # "I. Presentación…"
 
 
 def test_marks_give_the_month_of_their_column(seed_text: str) -> None:

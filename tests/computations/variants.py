@@ -140,6 +140,16 @@ def swap_month_spellings(text: str) -> str:
     return text.replace(marker, "-")
 
 
+def mixed_case_headings(text: str) -> str:
+    """``IV. ACTIVIDADES`` → ``IV. Actividades``."""
+    return re.sub(r"(?m)^([IVX]+\. )([A-ZÁÉÍÓÚÑ ]+)$", lambda m: m.group(1) + m.group(2).capitalize(), text)
+
+
+def undashed_items(text: str) -> str:
+    """``- A. Texto`` → ``A. Texto``: lettered items (``I.``, ``V.`` among them) with no dash."""
+    return re.sub(r"(?m)^- ([A-Z]\. )", r"\1", text)
+
+
 def form_feeds(text: str, every: int = 30) -> str:
     """A page break (form feed) at the start of every ``every``-th line, as pdftotext writes."""
     lines = text.split("\n")

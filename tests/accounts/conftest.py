@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from cocrea.accounts.models import Role
+from cocrea.accounts.services import grant_role
+from cocrea.audit.models import AuditEntry
+from cocrea.budget.models import BudgetLine
+from cocrea.participation.models import Meeting
+from cocrea.plans.models import Activity, Commitment, CommitmentEntity, Milestone, Organization
+
+
+@pytest.fixture
+def world(imported_seed, django_user_model):
+    milestone = imported_seed.milestone
+    commitment = milestone.commitment
+    inap = Organization.objects.get(acronym="INAP")
+    onsec = Organization.objects.get(acronym="ONSEC")
+    onsec_activity = Activity.objects.create(
+        milestone=milestone, position=99, number=99, title="Actividad solo de ONSEC"
+    )
+    onsec_activity.responsible.set([onsec])
+    draft = Commitment.objects.create(
+        action_plan=commitment.action_plan, number="99", title="Compromiso en borrador"
+    )
+    CommitmentEntity.objects.create(
+        commitment=draft, organization=onsec, role="responsible", milestone_numbers=[1]
+    )
+    draft_milestone = Milestone.objects.create(commitment=draft, number="1", title="Hito en borrador")
+    draft_activity = Activity.objects.create(
+        milestone=draft_milestone, position=1, number=1, title="Actividad de INAP en borrador"
+    )
+    draft_activity.responsible.set([inap])
+    objects = {
+        "action_plan": commitment.action_plan,
+        "commitment": commitment,
+        "milestone": milestone,
+        "activity": milestone.activities.get(number=1),
+        "activity_onsec": onsec_activity,
+        "budget_line": BudgetLine.objects.get(milestone=milestone, number=1),
+        "meeting": Meeting.objects.filter(milestone=milestone).first(),
+        "organization": inap,
+        "draft_commitment*": draft,
+        "draft_milestone*": draft_milestone,
+        "draft_activity*": draft_activity,
+        "audit_entry": AuditEntry.objects.first(),
+    }
+
+    def user(name, role=None, **scope):
+        account = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-Pass-42")
+        if role:
+            grant_role(account, role, **scope)
+        return django_user_model.objects.get(pk=account.pk)
+
+    actors = {
+        "anonymous": AnonymousUser(),
+        "participant": user("participant"),
+        "moderator": user("moderator", Role.MODERATOR),
+        "auditor": user("auditor", Role.AUDITOR),
+        "administrator": user("administrator", Role.ADMINISTRATOR),
+        "editor_inap": user("editor_inap", Role.EDITOR, organization=inap),
+        "editor_commitment_11": user("editor_c11", Role.EDITOR, commitment=commitment),
+        "coordinator_commitment_11": user("coord_c11", Role.COORDINATOR, commitment=commitment),
+        "coordinator_commitment_99": user("coord_c99", Role.COORDINATOR, commitment=draft),
+    }
+    return objects, actors

@@ -1,0 +1,92 @@
+"""The expected outcome of every role × object × action, stated once, walked by the tests.
+
+Actions: v view, a add, c change, d delete, p publish, e export. An empty string: nothing.
+Objects marked * are unpublished (the public must not learn they exist).
+
+The world (built in ``conftest.py``): the seed's commitment 11 and milestone 1, published, whose
+activities belong to INAP/GPAT; one more activity of milestone 1 that belongs only to ONSEC; and a
+draft commitment 99 (responsible: ONSEC) whose milestone 1 has one activity of INAP.
+"""
+
+ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete", "p": "publish", "e": "export"}
+
+OBJECTS = [
+    "action_plan",
+    "commitment",
+    "milestone",
+    "activity",  # INAP/GPAT
+    "activity_onsec",  # ONSEC only
+    "budget_line",
+    "meeting",
+    "organization",  # INAP
+    "draft_commitment*",
+    "draft_milestone*",
+    "draft_activity*",  # INAP, in the draft milestone
+    "audit_entry",
+]
+
+PUBLIC = {
+    "action_plan": "ve",
+    "commitment": "ve",
+    "milestone": "ve",
+    "activity": "ve",
+    "activity_onsec": "ve",
+    "budget_line": "ve",
+    "meeting": "ve",
+    "organization": "ve",
+    "draft_commitment*": "",
+    "draft_milestone*": "",
+    "draft_activity*": "",
+    "audit_entry": "",
+}
+
+TABLE: dict[str, dict[str, str]] = {
+    "anonymous": PUBLIC,
+    "participant": PUBLIC,
+    "moderator": PUBLIC,
+    "auditor": {obj: "ve" for obj in OBJECTS},
+    "administrator": {**{obj: "vacdpe" for obj in OBJECTS}, "audit_entry": "ve"},
+    "editor_inap": {
+        **PUBLIC,
+        "activity": "vace",
+        "budget_line": "vace",
+        "meeting": "vace",
+        "organization": "vae",
+        "draft_milestone*": "ve",  # INAP does one of its activities
+        "draft_activity*": "vace",
+    },
+    "editor_commitment_11": {
+        **PUBLIC,
+        "activity": "vace",
+        "activity_onsec": "vace",
+        "budget_line": "vace",
+        "meeting": "vace",
+        "organization": "vae",
+    },
+    "coordinator_commitment_11": {
+        **PUBLIC,
+        "commitment": "vcpe",
+        "milestone": "vacdpe",
+        "activity": "vacdpe",
+        "activity_onsec": "vacdpe",
+        "budget_line": "vacdpe",
+        "meeting": "vacdpe",
+        "organization": "vace",
+    },
+    "coordinator_commitment_99": {
+        **PUBLIC,
+        "organization": "vace",
+        "draft_commitment*": "vcpe",
+        "draft_milestone*": "vacdpe",
+        "draft_activity*": "vacdpe",
+    },
+}
+
+
+def cells():
+    """Every (actor, object, action, allowed) of the table."""
+    for actor, row in TABLE.items():
+        assert set(row) == set(OBJECTS), actor
+        for obj in OBJECTS:
+            for letter, action in ACTIONS.items():
+                yield actor, obj, action, letter in row[obj]

@@ -1,0 +1,99 @@
+"""Walk every cell of the role × object × action table against the named rules."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from cocrea.accounts.rules import permission
+from tests.accounts.permission_table import OBJECTS, TABLE, cells
+
+pytestmark = pytest.mark.django_db
+
+MODEL_OF = {
+    "action_plan": "actionplan",
+    "commitment": "commitment",
+    "milestone": "milestone",
+    "activity": "activity",
+    "activity_onsec": "activity",
+    "budget_line": "budgetline",
+    "meeting": "meeting",
+    "organization": "organization",
+    "draft_commitment*": "commitment",
+    "draft_milestone*": "milestone",
+    "draft_activity*": "activity",
+    "audit_entry": "auditentry",
+}
+
+
+def test_the_table_covers_every_role_and_object():
+    assert set(TABLE) == {
+        "anonymous",
+        "participant",
+        "moderator",
+        "auditor",
+        "administrator",
+        "editor_inap",
+        "editor_commitment_11",
+        "coordinator_commitment_11",
+        "coordinator_commitment_99",
+    }
+    assert len(list(cells())) == len(TABLE) * len(OBJECTS) * 6
+
+
+def test_every_cell(world):
+    objects, actors = world
+    wrong = []
+    for actor, obj, action, allowed in cells():
+        got = actors[actor].has_perm(permission(MODEL_OF[obj], action), objects[obj])
+        if got != allowed:
+            wrong.append(f"{actor} {action} {obj}: expected {allowed}, got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_an_inap_editor_cannot_change_an_onsec_activity(world):
+    objects, actors = world
+    editor = actors["editor_inap"]
+    assert editor.has_perm("plans.change_activity", objects["activity"])
+    assert not editor.has_perm("plans.change_activity", objects["activity_onsec"])
+
+
+@pytest.mark.parametrize(
+    ("actor", "status"),
+    [
+        ("anonymous", 404),
+        ("participant", 404),
+        ("editor_commitment_11", 404),
+        ("coordinator_commitment_11", 404),
+        ("coordinator_commitment_99", 200),
+        ("auditor", 200),
+        ("administrator", 200),
+    ],
+)
+def test_guessed_addresses_of_unpublished_objects(client, world, actor, status):
+    objects, actors = world
+    user = actors[actor]
+    if user.is_authenticated:
+        client.force_login(user)
+    draft_milestone = objects["draft_milestone*"]
+    for url in (
+        draft_milestone.commitment.get_absolute_url(),
+        draft_milestone.get_absolute_url(),
+        draft_milestone.get_schedule_url(),
+        draft_milestone.get_check_url(),
+    ):
+        assert client.get(url).status_code == status, url
+    home = client.get("/").content.decode()
+    assert ("Compromiso en borrador" in home) == (status == 200)
+
+
+def test_unpublishing_hides_a_milestone_from_the_public(client, world):
+    from cocrea.accounts.services import set_published
+
+    objects, actors = world
+    milestone = objects["milestone"]
+    assert client.get(milestone.get_absolute_url()).status_code == 200
+    set_published(milestone, False, by=actors["coordinator_commitment_11"])
+    assert client.get(milestone.get_absolute_url()).status_code == 404
+    with pytest.raises(PermissionDenied):
+        set_published(milestone, True, by=actors["editor_inap"])
