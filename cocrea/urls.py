@@ -1,10 +1,17 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+# The admin signs in through allauth, so that two-factor authentication and the lockout apply.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Cocrea"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("cuenta/", include("allauth.urls")),
+    path("cuenta/perfil/", include("cocrea.accounts.urls")),
     path("", include("cocrea.portal.urls")),
 ]
 

@@ -50,3 +50,32 @@ def _clear_cache():  # type: ignore[no-untyped-def]
     cache.clear()
     yield
     cache.clear()
+
+
+def make_staff(django_user_model, email: str = "ana@inap.gob.gt", mfa: bool = True, **extra):  # type: ignore[no-untyped-def]
+    """A superuser with a verified email and, unless ``mfa=False``, TOTP set up."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = django_user_model.objects.create_superuser(email.split("@")[0], email, "x-Strong-Pass-42", **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def staff(db, django_user_model):  # type: ignore[no-untyped-def]
+    return make_staff(django_user_model)
+
+
+@pytest.fixture
+def staff_client(client, staff):  # type: ignore[no-untyped-def]
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Hashing with PBKDF2 costs ~0.3 s a user; the tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

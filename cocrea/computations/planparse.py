@@ -357,11 +357,12 @@ def _decode_bytes(data: bytes) -> str:
     A UTF-8 file cut in the middle of a character (a truncated upload) stays UTF-8: only the
     broken last character is replaced, instead of the whole file being read as Windows-1252.
     """
+    body = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
-            return data.decode("utf-8-sig", errors="replace")
+        if exc.reason == "unexpected end of data" and exc.start >= len(body) - 3:
+            return body.decode("utf-8", errors="replace")
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:  # cp1252 leaves five bytes undefined

@@ -16,11 +16,6 @@ from cocrea.plans.models import Activity
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_superuser("ana", "ana@inap.gob.gt", "x-Strong-Pass-42")
-
-
 def import_as(path, email=""):
     args = [str(path)] + (["--as", email] if email else [])
     call_command("import_plan", *args, stdout=StringIO(), stderr=StringIO())

@@ -130,8 +130,10 @@ def test_truncated_utf8_character_does_not_turn_the_file_into_windows_1252(
     # Cut inside the two bytes of the final "ó" of a line added at the end.
     data = seed_bytes + "\nReunión".encode()
     cut = data[: data.rindex("ó".encode()) + 1]
-    plan = parse_plan(cut)
-    assert plan.activities == seed_plan.activities  # "Elaboración" stays "Elaboración"
+    for data in (cut, b"\xef\xbb\xbf" + cut):
+        plan = parse_plan(data)
+        assert plan.activities == seed_plan.activities  # "Elaboración" stays "Elaboración"
+        assert [e.title for e in plan.events[-2:]] == ["Reunión de Final", "Reuni\ufffd"]
 
 
 def test_text_with_lone_surrogate_is_read(seed_text: str) -> None:

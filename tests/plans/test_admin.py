@@ -11,13 +11,6 @@ pytestmark = pytest.mark.django_db
 DOMAIN_APPS = {"plans", "budget", "participation"}
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("admin@example.org", "admin@example.org", "x-Strong-Pass-42")
-    client.force_login(user)
-    return client
-
-
 def domain_models():
     return [model for model in admin.site._registry if model._meta.app_label in DOMAIN_APPS]
 

@@ -1,0 +1,37 @@
+"""Staff protections: two-factor authentication before any staff screen, idle timeout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+STAFF_PREFIXES = ("/admin/", "/gestion/")
+
+
+def has_mfa(user: object) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class StaffSecurityMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            # A staff session ends after STAFF_IDLE_SECONDS without a request (sliding window).
+            request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
+            if request.path.startswith(STAFF_PREFIXES) and not has_mfa(user):
+                messages.warning(
+                    request,
+                    _("El personal debe activar la verificación en dos pasos antes de continuar."),
+                )
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)
