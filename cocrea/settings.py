@@ -111,9 +111,7 @@ TEMPLATES = [
 
 env = environ.Env()
 DATABASES = {
-    "default": env.db_url_config(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'cocrea.sqlite3'}"
-    )
+    "default": env.db_url_config(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'cocrea.sqlite3'}")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -33,9 +33,7 @@ def imported_seed(db, seed_bytes):  # type: ignore[no-untyped-def]
     """The seed imported (and published) through the real service; returns the import report."""
     from cocrea.plans import services
 
-    return services.import_plan(
-        seed_bytes, filename="plan-trabajo-hito1-compromiso11.txt", publish=True
-    )
+    return services.import_plan(seed_bytes, filename="plan-trabajo-hito1-compromiso11.txt", publish=True)
 
 
 @pytest.fixture

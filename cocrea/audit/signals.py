@@ -136,9 +136,7 @@ def _m2m_changed(
         return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    field = next(
-        (f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None
-    )
+    field = next((f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None)
     if field is None:
         return
     if action == "post_clear":
@@ -153,9 +151,7 @@ def _pre_clear(
 ) -> None:
     if reverse or action != "pre_clear" or not audited(type(instance)):
         return
-    field = next(
-        (f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None
-    )
+    field = next((f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None)
     if field is None:
         return
     names = sorted(str(obj) for obj in getattr(instance, field.name).all())

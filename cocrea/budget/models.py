@@ -51,9 +51,7 @@ class BudgetLine(models.Model):
         verbose_name = _("línea de presupuesto")
         verbose_name_plural = _("líneas de presupuesto")
         constraints = [
-            models.UniqueConstraint(
-                fields=["milestone", "number"], name="budget_line_unique_number"
-            )
+            models.UniqueConstraint(fields=["milestone", "number"], name="budget_line_unique_number")
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,9 @@ from cocrea.computations.text import clean_spaces, fold
 
 _CONNECTORS = frozenset(["de", "del", "la", "las", "los", "el", "y", "e", "para", "en", "a", "al"])
 _PAREN = re.compile(r"\((?P<acronym>[A-Za-zÁÉÍÓÚÑáéíóúñ]{2,12})\)")
-_SPLIT_RESPONSIBLE = re.compile(r"\s*(?:/|,|;|\+|&|\s+y\s+|\s+e\s+|\s+and\s+)\s*")
+_SPLIT_RESPONSIBLE = re.compile(
+    r"\s*(?:/|,|;|\+|&|\s+y\s+|\s+e\s+|\s+and\s+|(?<=[A-ZÁÉÍÓÚÑ])\s*[-–]\s*(?=[A-ZÁÉÍÓÚÑ]{2,}\b))\s*"
+)
 
 
 @dataclass(frozen=True)

@@ -349,6 +349,8 @@ def _check_budget_total(plan: ParsedPlan) -> list[Finding]:
                 params={"written": plan.budget_total_text, "lines_total": plan.lines_total},
             )
         ]
+    if any(line.cost is None for line in plan.budget_lines):
+        return []  # the unreadable cost is the finding; a sum without it would mislead
     if plan.budget_total != plan.lines_total:
         return [
             Finding(

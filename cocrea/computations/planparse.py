@@ -695,10 +695,6 @@ def _append(row: TableRow, role: str, value: str) -> None:
 # Activities: the lettered list (IV) and the numbered table (VI) are one list
 
 
-def _letter_position(letter: str) -> int:
-    return ord(letter.upper()) - ord("A") + 1 if letter.isalpha() else int(letter)
-
-
 def _merge_activities(listed: list[Item], table: list[TableRow]) -> list[ParsedActivity]:
     merged: list[ParsedActivity] = []
     by_position: dict[int, ParsedActivity] = {}

@@ -40,9 +40,7 @@ class Meeting(models.Model):
         verbose_name = _("reunión")
         verbose_name_plural = _("reuniones")
         constraints = [
-            models.UniqueConstraint(
-                fields=["milestone", "position"], name="meeting_unique_position"
-            )
+            models.UniqueConstraint(fields=["milestone", "position"], name="meeting_unique_position")
         ]
 
     def __str__(self) -> str:

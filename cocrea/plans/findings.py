@@ -25,9 +25,7 @@ SEVERITY_LABELS = {
 
 MESSAGES = {
     "section.missing": gettext_lazy("El plan no tiene la sección «%(heading)s»."),
-    "period.missing": gettext_lazy(
-        "El cronograma no indica el tiempo de cumplimiento del compromiso."
-    ),
+    "period.missing": gettext_lazy("El cronograma no indica el tiempo de cumplimiento del compromiso."),
     "period.unreadable": gettext_lazy(
         "No se entiende el tiempo de cumplimiento «%(written)s»: se esperaba un rango de meses "
         "como «Noviembre 2018-Agosto 2020»."
@@ -85,13 +83,10 @@ MESSAGES = {
         "La línea paga %(paid)s meses, pero el hito dura %(scheduled)s meses (%(span)s)."
     ),
     "schedule.grid_mismatch": gettext_lazy(
-        "Los meses del cronograma (%(grid)s) no coinciden con el tiempo de cumplimiento "
-        "(%(period)s)."
+        "Los meses del cronograma (%(grid)s) no coinciden con el tiempo de cumplimiento (%(period)s)."
     ),
     "schedule.date_missing": gettext_lazy("La fila del cronograma no tiene fecha."),
-    "schedule.date_unreadable": gettext_lazy(
-        "No se entiende la fecha «%(written)s» del cronograma."
-    ),
+    "schedule.date_unreadable": gettext_lazy("No se entiende la fecha «%(written)s» del cronograma."),
     "schedule.outside_period": gettext_lazy(
         "La fecha «%(written)s» cae fuera del período del compromiso (%(period)s)."
     ),
@@ -117,12 +112,8 @@ PARSE_ERRORS = {
         gettext_lazy("un plan de trabajo en texto plano (UTF-8)"),
     ),
     "not_a_plan": (
-        gettext_lazy(
-            "Este texto no es un plan de trabajo: no tiene encabezados de sección numerados."
-        ),
-        gettext_lazy(
-            "encabezados como «I. OBJETIVO GENERAL», «IV. ACTIVIDADES», «VIII. CRONOGRAMA»"
-        ),
+        gettext_lazy("Este texto no es un plan de trabajo: no tiene encabezados de sección numerados."),
+        gettext_lazy("encabezados como «I. OBJETIVO GENERAL», «IV. ACTIVIDADES», «VIII. CRONOGRAMA»"),
     ),
     "missing_section": (
         gettext_lazy("Falta una sección antes de este encabezado."),
@@ -146,9 +137,7 @@ PARSE_ERRORS = {
     ),
     "no_commitment": (
         gettext_lazy("El plan no dice a qué compromiso pertenece."),
-        gettext_lazy(
-            "un título como «PLAN DE TRABAJO HITO 1, COMPROMISO 11» o «COMPROMISO No. 11»"
-        ),
+        gettext_lazy("un título como «PLAN DE TRABAJO HITO 1, COMPROMISO 11» o «COMPROMISO No. 11»"),
     ),
     "no_milestone": (
         gettext_lazy("El plan no dice para qué hito es."),

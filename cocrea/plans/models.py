@@ -34,9 +34,7 @@ class Organization(TimeStamped):
     name = models.CharField(_("nombre"), max_length=300)
     acronym = models.CharField(_("siglas"), max_length=30, blank=True)
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    country = models.CharField(
-        _("país"), max_length=2, blank=True, help_text=_("Código ISO 3166-1")
-    )
+    country = models.CharField(_("país"), max_length=2, blank=True, help_text=_("Código ISO 3166-1"))
     website = models.URLField(_("sitio web"), blank=True)
 
     class Meta:
@@ -129,9 +127,7 @@ class Commitment(TimeStamped, Publishable):
         verbose_name = _("compromiso")
         verbose_name_plural = _("compromisos")
         constraints = [
-            models.UniqueConstraint(
-                fields=["action_plan", "number"], name="commitment_unique_number"
-            )
+            models.UniqueConstraint(fields=["action_plan", "number"], name="commitment_unique_number")
         ]
 
     def __str__(self) -> str:
@@ -143,9 +139,7 @@ class Commitment(TimeStamped, Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "portal:commitment", kwargs={"plan": self.action_plan.slug, "number": self.number}
-        )
+        return reverse("portal:commitment", kwargs={"plan": self.action_plan.slug, "number": self.number})
 
     @property
     def period(self) -> MonthRange | None:
@@ -276,9 +270,7 @@ class Objective(models.Model):
         verbose_name = _("objetivo")
         verbose_name_plural = _("objetivos")
         constraints = [
-            models.UniqueConstraint(
-                fields=["milestone", "kind", "key"], name="objective_unique_key"
-            )
+            models.UniqueConstraint(fields=["milestone", "kind", "key"], name="objective_unique_key")
         ]
 
     def __str__(self) -> str:
@@ -296,9 +288,7 @@ class Indicator(models.Model):
         ordering = ["milestone", "position"]
         verbose_name = _("indicador")
         verbose_name_plural = _("indicadores")
-        constraints = [
-            models.UniqueConstraint(fields=["milestone", "key"], name="indicator_unique_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["milestone", "key"], name="indicator_unique_key")]
 
     def __str__(self) -> str:
         return f"{self.key}. {self.definition[:80]}"
@@ -324,9 +314,7 @@ class Activity(TimeStamped):
     number = models.PositiveSmallIntegerField(_("número"), null=True, blank=True)
     letter = models.CharField(_("letra"), max_length=3, blank=True)
     title = models.TextField(_("actividad"))
-    responsible_text = models.CharField(
-        _("responsable (como en el documento)"), max_length=300, blank=True
-    )
+    responsible_text = models.CharField(_("responsable (como en el documento)"), max_length=300, blank=True)
     responsible = models.ManyToManyField(
         Organization, blank=True, related_name="activities", verbose_name=_("responsables")
     )
@@ -343,9 +331,7 @@ class Activity(TimeStamped):
         verbose_name = _("actividad")
         verbose_name_plural = _("actividades")
         constraints = [
-            models.UniqueConstraint(
-                fields=["milestone", "position"], name="activity_unique_position"
-            )
+            models.UniqueConstraint(fields=["milestone", "position"], name="activity_unique_position")
         ]
 
     def __str__(self) -> str:
@@ -379,9 +365,7 @@ class Strategy(models.Model):
         ordering = ["milestone", "position"]
         verbose_name = _("estrategia")
         verbose_name_plural = _("estrategias")
-        constraints = [
-            models.UniqueConstraint(fields=["milestone", "key"], name="strategy_unique_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["milestone", "key"], name="strategy_unique_key")]
 
     def __str__(self) -> str:
         return f"{self.key}. {self.text[:80]}"

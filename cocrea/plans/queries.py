@@ -52,16 +52,12 @@ def visible_commitments(user: Any) -> QuerySet[Commitment]:
 def visible_milestones(user: Any, commitment: Commitment) -> list[Milestone]:
     from cocrea.accounts.rules import permission
 
-    return [
-        m for m in commitment.milestones.all() if user.has_perm(permission("milestone", "view"), m)
-    ]
+    return [m for m in commitment.milestones.all() if user.has_perm(permission("milestone", "view"), m)]
 
 
 def action_plans(user: Any) -> QuerySet[ActionPlan]:
     commitments = (
-        visible_commitments(user)
-        .select_related("coordinator")
-        .annotate(milestone_count=Count("milestones"))
+        visible_commitments(user).select_related("coordinator").annotate(milestone_count=Count("milestones"))
     )
     plans = ActionPlan.objects.filter(commitments__in=commitments.values("pk")).distinct()
     if _scope_filter(user) is None:

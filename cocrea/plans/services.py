@@ -102,9 +102,7 @@ class _Importer:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _save(
-        self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
-    ) -> Any:
+    def _save(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
         label = model._meta.model_name or model.__name__
         obj = model._default_manager.filter(**lookup).first()
         if model in (ActionPlan, Commitment, Milestone) and (obj is None or self.publish):
@@ -139,9 +137,7 @@ class _Importer:
             org = Organization.objects.filter(acronym__iexact=known.acronym).first()
         if org is None:
             folded = fold(known.name)
-            org = next(
-                (o for o in Organization.objects.filter(name__iexact=known.name)), None
-            ) or next(
+            org = next((o for o in Organization.objects.filter(name__iexact=known.name)), None) or next(
                 (o for o in Organization.objects.filter(acronym="") if fold(o.name) == folded), None
             )
         if org is None:
@@ -201,11 +197,7 @@ class _Importer:
         )
         self._entities(commitment)
         span = plan.milestone_span
-        grid = (
-            MonthRange(plan.schedule_grid[0], plan.schedule_grid[-1])
-            if plan.schedule_grid
-            else None
-        )
+        grid = MonthRange(plan.schedule_grid[0], plan.schedule_grid[-1]) if plan.schedule_grid else None
         milestone = self._save(
             Milestone,
             {"commitment": commitment, "number": plan.milestone_number},
@@ -237,9 +229,7 @@ class _Importer:
                     {"milestone_numbers": entity.milestones, "position": position},
                 ).pk
             )
-        for position, ref in enumerate(
-            extract_organizations(self.plan.other_actors, self.directory)
-        ):
+        for position, ref in enumerate(extract_organizations(self.plan.other_actors, self.directory)):
             org = self.organization(ref)
             keep.append(
                 self._save(
@@ -293,10 +283,7 @@ class _Importer:
                     "source_line": activity.line or None,
                 },
             )
-            orgs = [
-                self.organization(r)
-                for r in split_responsible(activity.responsible, self.directory)
-            ]
+            orgs = [self.organization(r) for r in split_responsible(activity.responsible, self.directory)]
             current = set(obj.responsible.values_list("pk", flat=True))
             if current != {o.pk for o in orgs}:
                 obj.responsible.set(orgs)

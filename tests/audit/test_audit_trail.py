@@ -80,8 +80,7 @@ def test_an_admin_edit_is_attributed_to_the_staff_member(client, staff, imported
     url = reverse("admin:plans_activity_change", args=[activity.pk])
     form = client.get(url).context["adminform"].form
     data = {
-        name: (form.initial.get(name) if form.initial.get(name) is not None else "")
-        for name in form.fields
+        name: (form.initial.get(name) if form.initial.get(name) is not None else "") for name in form.fields
     }
     data["responsible"] = [o.pk for o in activity.responsible.all()]
     data["title"] = "Elaboración del Plan de Trabajo (revisado)."
@@ -90,7 +89,10 @@ def test_an_admin_edit_is_attributed_to_the_staff_member(client, staff, imported
     (entry,) = AuditEntry.objects.for_object(activity).filter(action="update", source="admin")
     assert entry.actor == staff
     assert entry.source == "admin"
-    assert entry.changes["title"] == ["Elaboración del Plan de Trabajo.", "Elaboración del Plan de Trabajo (revisado)."]
+    assert entry.changes["title"] == [
+        "Elaboración del Plan de Trabajo.",
+        "Elaboración del Plan de Trabajo (revisado).",
+    ]
 
 
 def test_entries_cannot_be_changed_or_deleted(imported_seed):

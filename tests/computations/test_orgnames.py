@@ -142,3 +142,12 @@ def test_split_responsible(directory: Directory, text: str, expected: list[OrgRe
 
 def test_split_responsible_with_an_empty_directory() -> None:
     assert split_responsible("INAP/GPAT", Directory()) == [OrgRef("INAP", "INAP"), OrgRef("GPAT", "GPAT")]
+
+
+def test_responsible_acronyms_joined_by_dashes_split():
+    directory = Directory(
+        [OrgRef("Instituto Nacional de Administración Pública", "INAP"), OrgRef("Comisión X", "GPAT")]
+    )
+    for written in ("INAP-GPAT", "INAP – GPAT", "INAP - GPAT"):
+        assert [o.acronym for o in split_responsible(written, directory)] == ["INAP", "GPAT"]
+    assert [o.name for o in split_responsible("Co-creación", directory)] == ["Co-creación"]

@@ -347,3 +347,13 @@ def test_missing_strategies_section_is_a_warning(seed_text: str) -> None:
     findings = _findings("\n".join(lines))
     finding = _only(findings, "section.missing")
     assert finding.params == {"heading": "V. ESTRATEGIAS"}
+
+
+def test_an_unreadable_cost_is_not_also_reported_as_a_wrong_total(seed_text):
+    from cocrea.computations.plancheck import check_plan
+    from cocrea.computations.planparse import parse_plan
+
+    text = seed_text.replace("Q.16,575.00", "dieciséis mil")
+    codes = [f.code for f in check_plan(parse_plan(text))]
+    assert "budget.cost_unreadable" in codes
+    assert "budget.total_mismatch" not in codes

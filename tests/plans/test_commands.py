@@ -109,7 +109,11 @@ def test_a_cut_plan_names_the_line_and_what_was_expected(tmp_path, seed_text):
     assert status == 2
     error = json.loads(out)["error"]
     assert error["line"] == 40
-    assert "ESTRATEGIAS" in error["message"] or "RESPONSABILIDADES" in error["message"] or "RECURSOS" in error["message"]
+    assert (
+        "ESTRATEGIAS" in error["message"]
+        or "RESPONSABILIDADES" in error["message"]
+        or "RECURSOS" in error["message"]
+    )
 
 
 def test_missing_file_exits_2(tmp_path):

@@ -134,9 +134,7 @@ def test_responsible_entities_per_milestone(milestone):
 
 
 def test_strategy_partners(milestone):
-    partners = {
-        s.key: sorted(o.acronym for o in s.partners.all()) for s in milestone.strategies.all()
-    }
+    partners = {s.key: sorted(o.acronym for o in s.partners.all()) for s in milestone.strategies.all()}
     assert partners["A"] == ["INAP", "MINECO"]
     assert partners["B"] == ["BID", "CEPAL", "OCDE"]
     assert partners["D"] == ["SENACYT"]
@@ -210,7 +208,9 @@ def test_import_is_all_or_nothing(db, seed_bytes, monkeypatch):
 
 
 def test_existing_organisations_are_reused_not_duplicated(db, seed_bytes):
-    Organization.objects.create(name="Instituto Nacional de Administracion Publica", acronym="INAP", kind="government")
+    Organization.objects.create(
+        name="Instituto Nacional de Administracion Publica", acronym="INAP", kind="government"
+    )
     services.import_plan(seed_bytes, filename="seed.txt")
     assert Organization.objects.filter(acronym="INAP").count() == 1
     assert Commitment.objects.get().coordinator.acronym == "INAP"

@@ -80,9 +80,7 @@ def test_spanish_is_the_default_whatever_the_browser_says(client, milestone):
 
 
 def test_language_switch_sets_english(client, milestone):
-    response = client.post(
-        reverse("set_language"), {"language": "en", "next": milestone.get_absolute_url()}
-    )
+    response = client.post(reverse("set_language"), {"language": "en", "next": milestone.get_absolute_url()})
     assert response.status_code == 302
     html = get(client, milestone.get_absolute_url())
     assert 'lang="en"' in html

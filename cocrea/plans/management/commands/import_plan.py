@@ -62,9 +62,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help=_("el plan de trabajo (texto extraído del PDF)"))
-        parser.add_argument(
-            "--check", action="store_true", help=_("solo leer y revisar, sin escribir nada")
-        )
+        parser.add_argument("--check", action="store_true", help=_("solo leer y revisar, sin escribir nada"))
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument(
             "--publish",
@@ -99,9 +97,7 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self._fail(
-                _("No se puede leer %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror}
-            )
+            self._fail(_("No se puede leer %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror})
         try:
             if options["check"]:
                 plan, findings = services.check_plan_file(data)
@@ -114,9 +110,7 @@ class Command(BaseCommand):
                         raise StrictRefusal
                 plan, findings = report.plan, report.findings
         except PlanParseError as error:
-            self._fail(
-                describe_parse_error(error), path=str(path), fmt=options["format"], error=error
-            )
+            self._fail(describe_parse_error(error), path=str(path), fmt=options["format"], error=error)
         except StrictRefusal:
             plan, findings = services.check_plan_file(data)
             report = None
@@ -193,23 +187,17 @@ class Command(BaseCommand):
                     part
                     for part in (
                         _("línea %(line)s") % {"line": finding.line} if finding.line else "",
-                        _("sección %(section)s") % {"section": finding.section}
-                        if finding.section
-                        else "",
+                        _("sección %(section)s") % {"section": finding.section} if finding.section else "",
                         _("elemento %(item)s") % {"item": finding.item} if finding.item else "",
                     )
                     if part
                 )
-                out(
-                    f"  [{SEVERITY_LABELS[finding.severity]}] {finding.code} ({where}): {describe(finding)}"
-                )
+                out(f"  [{SEVERITY_LABELS[finding.severity]}] {finding.code} ({where}): {describe(finding)}")
         else:
             out(_("La revisión no encontró problemas."))
         if report is not None:
             out(
-                _(
-                    "Importado: %(created)s creados, %(updated)s actualizados, %(deleted)s eliminados."
-                )
+                _("Importado: %(created)s creados, %(updated)s actualizados, %(deleted)s eliminados.")
                 % {
                     "created": sum(report.created.values()),
                     "updated": sum(report.updated.values()),

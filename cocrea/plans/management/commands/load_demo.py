@@ -21,9 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Milestone.objects.exists() and not options["force"]:
-            self.stdout.write(
-                _("La base de datos ya tiene planes: no se importó el de demostración.")
-            )
+            self.stdout.write(_("La base de datos ya tiene planes: no se importó el de demostración."))
             return
         path = settings.DEMO_PLAN
         with acting_as(None, "import"):
