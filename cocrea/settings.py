@@ -194,7 +194,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "signup": os.environ.get("RATE_SIGNUP", "10/h/ip"),
     "login": os.environ.get("RATE_LOGIN", "30/m/ip"),
-    "login_failed": os.environ.get("RATE_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "login_failed": os.environ.get("RATE_LOGIN_FAILED", "20/m/ip"),
     "reset_password": os.environ.get("RATE_RESET_PASSWORD", "5/h/ip,3/h/key"),
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
