@@ -94,3 +94,13 @@ class AuditEntry(models.Model):
                 merged[name] = change
         self.changes = merged
         super().save(update_fields=["changes"])
+
+
+def entries_for_objects(objects_by_model: dict[type[models.Model], list[Any]]) -> AuditEntryQuerySet:
+    """Entries about any of the given objects, newest first, in one query."""
+    condition = models.Q(pk__in=[])
+    for model, pks in objects_by_model.items():
+        if pks:
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+            condition |= models.Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+    return AuditEntry.objects.filter(condition).select_related("content_type")

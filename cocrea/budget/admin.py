@@ -1,10 +1,11 @@
 from django.contrib import admin
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from cocrea.budget.models import BudgetLine
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(ObjectPermissionsModelAdmin):
     list_display = [
         "number",
         "description",

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from cocrea.participation.models import Meeting
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ObjectPermissionsModelAdmin):
     list_display = ["position", "title", "kind", "number", "planned_month", "milestone"]
     list_filter = ["kind", "milestone"]
     search_fields = ["title"]

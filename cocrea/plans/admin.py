@@ -1,4 +1,5 @@
 from django.contrib import admin
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 from django.db import models
 
 from cocrea.plans.models import (
@@ -16,7 +17,7 @@ from cocrea.plans.models import (
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ObjectPermissionsModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -24,7 +25,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(ObjectPermissionsModelAdmin):
     list_display = ["name", "start_year", "end_year", "country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -37,7 +38,7 @@ class CommitmentEntityInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ObjectPermissionsModelAdmin):
     list_display = ["number", "title", "action_plan", "coordinator", "period_start", "period_end"]
     list_filter = ["action_plan"]
     search_fields = ["number", "title", "objective"]
@@ -57,7 +58,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ObjectPermissionsModelAdmin):
     list_display = ["__str__", "commitment", "start_month", "end_month", "stated_budget_total"]
     list_filter = ["commitment__action_plan"]
     search_fields = ["title", "commitment__title"]
@@ -66,7 +67,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ObjectPermissionsModelAdmin):
     list_display = ["code", "letter", "title", "responsible_text", "planned_start", "planned_end"]
     list_filter = ["milestone__commitment__action_plan", "milestone", "responsible"]
     search_fields = ["title", "responsible_text", "date_text"]
@@ -75,7 +76,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(ObjectPermissionsModelAdmin):
     list_display = ["key", "text", "milestone"]
     list_filter = ["milestone", "partners"]
     search_fields = ["text"]
@@ -83,21 +84,21 @@ class StrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ObjectPermissionsModelAdmin):
     list_display = ["key", "kind", "text", "milestone"]
     list_filter = ["kind", "milestone"]
     search_fields = ["text"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ObjectPermissionsModelAdmin):
     list_display = ["key", "definition", "milestone"]
     list_filter = ["milestone"]
     search_fields = ["definition"]
 
 
 @admin.register(PlanDocument)
-class PlanDocumentAdmin(admin.ModelAdmin):
+class PlanDocumentAdmin(ObjectPermissionsModelAdmin):
     list_display = ["filename", "milestone", "imported_at"]
     search_fields = ["filename"]
     readonly_fields = ["sha256", "imported_at"]

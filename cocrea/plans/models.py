@@ -239,6 +239,9 @@ class Milestone(TimeStamped, Publishable):
     def get_check_url(self) -> str:
         return reverse("portal:plan_check", kwargs=self._kwargs())
 
+    def get_history_url(self) -> str:
+        return reverse("portal:history", kwargs=self._kwargs())
+
     @property
     def span(self) -> MonthRange | None:
         return _month_range(self.start_month, self.end_month)

@@ -13,4 +13,5 @@ urlpatterns = [
     path(milestone, views.milestone, name="milestone"),
     path(f"{milestone}cronograma/", views.schedule, name="schedule"),
     path(f"{milestone}revision/", views.plan_check, name="plan_check"),
+    path(f"{milestone}historial/", views.history, name="history"),
 ]

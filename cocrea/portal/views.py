@@ -13,7 +13,7 @@ from cocrea.computations.months import Month, MonthRange
 from cocrea.computations.schedule import build_grid
 from cocrea.plans import queries
 from cocrea.plans.findings import describe
-from cocrea.plans.models import ActionPlan, CommitmentEntity
+from cocrea.plans.models import CommitmentEntity
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -265,4 +265,36 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
     )
 
 
-__all__ = ["ActionPlan", "action_plan", "commitment", "home", "milestone", "plan_check", "schedule"]
+def history(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    """The public change history of a milestone's work plan (Historial de cambios)."""
+    from django.core.paginator import Paginator
+
+    from cocrea.audit.models import entries_for_objects
+    from cocrea.budget.models import BudgetLine
+    from cocrea.participation.models import Meeting
+    from cocrea.plans.models import Activity, Indicator, Milestone, Objective, Strategy
+
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    rows = {
+        Milestone: [found.pk],
+        Activity: list(found.activities.values_list("pk", flat=True)),
+        BudgetLine: list(found.budget_lines.values_list("pk", flat=True)),
+        Meeting: list(found.meetings.values_list("pk", flat=True)),
+        Objective: list(found.objectives.values_list("pk", flat=True)),
+        Indicator: list(found.indicators.values_list("pk", flat=True)),
+        Strategy: list(found.strategies.values_list("pk", flat=True)),
+    }
+    page = Paginator(entries_for_objects(rows), 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "portal/history.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "page": page,
+        },
+    )
+
+
+__all__ = ["action_plan", "commitment", "history", "home", "milestone", "plan_check", "schedule"]

@@ -89,8 +89,7 @@ def test_password_reset_answers_are_the_same_for_unknown_emails(client, staff):
 def test_password_reset_is_rate_limited(client, staff, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "3/h/key"}
     statuses = [
-        client.post(reverse("account_reset_password"), {"email": staff.email}).status_code
-        for _ in range(4)
+        client.post(reverse("account_reset_password"), {"email": staff.email}).status_code for _ in range(4)
     ]
     assert statuses[:3] == [302, 302, 302]
     assert statuses[3] == 429

@@ -116,3 +116,24 @@ def test_the_admin_offers_no_way_to_change_entries(client, staff, imported_seed)
     response = client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_published_milestones_show_their_public_change_history(
+    client, imported_seed, seed_text, django_assert_max_num_queries
+):
+    milestone = imported_seed.milestone
+    revised = seed_text.replace("Papel e impresos.\tQ.9,500.00", "Papel e impresos.\tQ.9,000.00")
+    with acting_as(None, "import"):
+        services.import_plan(revised.encode(), filename="revised.txt")
+    with django_assert_max_num_queries(15):
+        response = client.get(milestone.get_history_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "9500.00" in html and "9000.00" in html
+    assert "Papel e impresos." in html
+    assert "ana@" not in html  # who is recorded for auditors; the public page names no one
+
+
+def test_unpublished_history_is_not_public(client, db, seed_bytes):
+    report = services.import_plan(seed_bytes, filename="seed.txt")
+    assert client.get(report.milestone.get_history_url()).status_code == 404
