@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 export PORT
 
 .PHONY: run test lint setup messages bench clean

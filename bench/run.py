@@ -99,7 +99,8 @@ def bench_import(runs: int) -> list[tuple[str, list[float]]]:
     tmp_root = Path(tempfile.mkdtemp(prefix="cocrea-bench-import-"))
     try:
         seed = str(SEED)
-        # Warm-up (untimed): byte-compiles anything not yet compiled, fills the OS file cache.
+        # Warm-up (untimed): fills the OS file cache and writes any missing .pyc files (unless
+        # PYTHONDONTWRITEBYTECODE is set: then Cocrea's own modules compile again on every run).
         warm = str(tmp_root / "warm")
         run_cli(["migrate", "--noinput", "-v0"], warm)
         run_cli(["import-plan", "--check", "--format", "json", seed], warm)

@@ -7,9 +7,8 @@ are the knobs; with ``DEBUG=0`` a missing secret key or host list stops start-up
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF

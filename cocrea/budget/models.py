@@ -47,7 +47,7 @@ class BudgetLine(models.Model):
     objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
-        ordering = ["milestone", "position"]
+        ordering = ["milestone_id", "position"]
         verbose_name = _("línea de presupuesto")
         verbose_name_plural = _("líneas de presupuesto")
         constraints = [

@@ -36,7 +36,7 @@ class Meeting(models.Model):
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["milestone", "position"]
+        ordering = ["milestone_id", "position"]
         verbose_name = _("reunión")
         verbose_name_plural = _("reuniones")
         constraints = [

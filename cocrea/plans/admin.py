@@ -1,6 +1,6 @@
 from django.contrib import admin
-from rules.contrib.admin import ObjectPermissionsModelAdmin
 from django.db import models
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from cocrea.plans.models import (
     ActionPlan,

@@ -123,7 +123,7 @@ class Commitment(TimeStamped, Publishable):
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["action_plan", "sort_key", "number"]
+        ordering = ["action_plan_id", "sort_key", "number"]
         verbose_name = _("compromiso")
         verbose_name_plural = _("compromisos")
         constraints = [
@@ -208,7 +208,7 @@ class Milestone(TimeStamped, Publishable):
     objects = MilestoneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["commitment", "sort_key", "number"]
+        ordering = ["commitment_id", "sort_key", "number"]
         verbose_name = _("hito")
         verbose_name_plural = _("hitos")
         constraints = [
@@ -223,15 +223,15 @@ class Milestone(TimeStamped, Publishable):
         self.sort_key = int(digits) if digits else 0
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("portal:milestone", kwargs=self._kwargs())
+
     def _kwargs(self) -> dict[str, str]:
         return {
             "plan": self.commitment.action_plan.slug,
             "number": self.commitment.number,
             "milestone": self.number,
         }
-
-    def get_absolute_url(self) -> str:
-        return reverse("portal:milestone", kwargs=self._kwargs())
 
     def get_schedule_url(self) -> str:
         return reverse("portal:schedule", kwargs=self._kwargs())
@@ -269,7 +269,7 @@ class Objective(models.Model):
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
     class Meta:
-        ordering = ["milestone", "kind", "position"]
+        ordering = ["milestone_id", "kind", "position"]
         verbose_name = _("objetivo")
         verbose_name_plural = _("objetivos")
         constraints = [
@@ -288,7 +288,7 @@ class Indicator(models.Model):
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
     class Meta:
-        ordering = ["milestone", "position"]
+        ordering = ["milestone_id", "position"]
         verbose_name = _("indicador")
         verbose_name_plural = _("indicadores")
         constraints = [models.UniqueConstraint(fields=["milestone", "key"], name="indicator_unique_key")]
@@ -330,7 +330,7 @@ class Activity(TimeStamped):
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["milestone", "position"]
+        ordering = ["milestone_id", "position"]
         verbose_name = _("actividad")
         verbose_name_plural = _("actividades")
         constraints = [
@@ -365,7 +365,7 @@ class Strategy(models.Model):
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
     class Meta:
-        ordering = ["milestone", "position"]
+        ordering = ["milestone_id", "position"]
         verbose_name = _("estrategia")
         verbose_name_plural = _("estrategias")
         constraints = [models.UniqueConstraint(fields=["milestone", "key"], name="strategy_unique_key")]

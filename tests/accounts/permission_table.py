@@ -44,8 +44,8 @@ TABLE: dict[str, dict[str, str]] = {
     "anonymous": PUBLIC,
     "participant": PUBLIC,
     "moderator": PUBLIC,
-    "auditor": {obj: "ve" for obj in OBJECTS},
-    "administrator": {**{obj: "vacdpe" for obj in OBJECTS}, "audit_entry": "ve"},
+    "auditor": dict.fromkeys(OBJECTS, "ve"),
+    "administrator": {**dict.fromkeys(OBJECTS, "vacdpe"), "audit_entry": "ve"},
     "editor_inap": {
         **PUBLIC,
         "activity": "vace",

@@ -53,7 +53,7 @@ def test_check_json_on_the_seed(seed_path):
 
 
 def test_check_messages_in_english(seed_path):
-    status, out, _ = run(str(seed_path), "--check", "--format", "json", "--lang", "en")
+    _status, out, _ = run(str(seed_path), "--check", "--format", "json", "--lang", "en")
     finding = json.loads(out)["findings"][0]
     assert "March 2020" in finding["message"]
 
@@ -105,7 +105,7 @@ def test_unreadable_files_exit_2_naming_the_line(tmp_path, content, expected_lin
 def test_a_cut_plan_names_the_line_and_what_was_expected(tmp_path, seed_text):
     path = tmp_path / "cut.txt"
     path.write_text("\n".join(seed_text.split("\n")[:40]), encoding="utf-8")
-    status, out, err = run(str(path), "--format", "json")
+    status, out, _err = run(str(path), "--format", "json")
     assert status == 2
     error = json.loads(out)["error"]
     assert error["line"] == 40

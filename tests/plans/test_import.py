@@ -174,7 +174,7 @@ def test_a_revised_plan_updates_changed_rows_and_removes_dropped_ones(imported_s
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"   \n\n", bytes(range(256)) * 4, "Hola, esto no es un plan.\n".encode()],
+    [b"", b"   \n\n", bytes(range(256)) * 4, b"Hola, esto no es un plan.\n"],
     ids=["empty", "blank", "binary", "not-a-plan"],
 )
 def test_bad_input_is_refused_and_writes_nothing(data):
