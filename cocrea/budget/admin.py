@@ -2,10 +2,11 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from cocrea.budget.models import BudgetLine
+from cocrea.core.versioning import VersionedAdminMixin
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ObjectPermissionsModelAdmin):
+class BudgetLineAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = [
         "number",
         "description",

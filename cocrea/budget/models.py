@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.core.versioning import Versioned
 from cocrea.plans.models import Milestone
 
 
@@ -16,7 +17,7 @@ class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
         return self.aggregate(total=Sum("stated_cost"))["total"] or Decimal("0.00")
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     class PeriodKind(models.TextChoices):
         NONE = "", _("—")
         MONTHS = "months", _("meses")

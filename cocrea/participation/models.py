@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.computations.months import Month
+from cocrea.core.versioning import Versioned
 from cocrea.plans.models import Milestone
 
 
@@ -14,7 +15,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.filter(planned_month=month.first_day())
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     """A scheduled meeting or event (reunión inicial, de trabajo, final)."""
 
     class Kind(models.TextChoices):

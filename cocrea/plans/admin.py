@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from cocrea.core.versioning import VersionedAdminMixin
 from cocrea.plans.models import (
     ActionPlan,
     Activity,
@@ -17,7 +18,7 @@ from cocrea.plans.models import (
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ObjectPermissionsModelAdmin):
+class OrganizationAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -25,7 +26,7 @@ class OrganizationAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(ObjectPermissionsModelAdmin):
+class ActionPlanAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = ["name", "start_year", "end_year", "country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -38,7 +39,7 @@ class CommitmentEntityInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ObjectPermissionsModelAdmin):
+class CommitmentAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = ["number", "title", "action_plan", "coordinator", "period_start", "period_end"]
     list_filter = ["action_plan"]
     search_fields = ["number", "title", "objective"]
@@ -58,7 +59,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ObjectPermissionsModelAdmin):
+class MilestoneAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = ["__str__", "commitment", "start_month", "end_month", "stated_budget_total"]
     list_filter = ["commitment__action_plan"]
     search_fields = ["title", "commitment__title"]
@@ -67,7 +68,7 @@ class MilestoneAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ObjectPermissionsModelAdmin):
+class ActivityAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = ["code", "letter", "title", "responsible_text", "planned_start", "planned_end"]
     list_filter = ["milestone__commitment__action_plan", "milestone", "responsible"]
     search_fields = ["title", "responsible_text", "date_text"]
@@ -76,7 +77,7 @@ class ActivityAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(ObjectPermissionsModelAdmin):
+class StrategyAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = ["key", "text", "milestone"]
     list_filter = ["milestone", "partners"]
     search_fields = ["text"]
@@ -84,14 +85,14 @@ class StrategyAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ObjectPermissionsModelAdmin):
+class ObjectiveAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = ["key", "kind", "text", "milestone"]
     list_filter = ["kind", "milestone"]
     search_fields = ["text"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ObjectPermissionsModelAdmin):
+class IndicatorAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_display = ["key", "definition", "milestone"]
     list_filter = ["milestone"]
     search_fields = ["definition"]

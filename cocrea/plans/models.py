@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.computations.months import Month, MonthRange
+from cocrea.core.versioning import Versioned
 
 
 class TimeStamped(models.Model):
@@ -20,7 +21,7 @@ class TimeStamped(models.Model):
         abstract = True
 
 
-class Organization(TimeStamped):
+class Organization(TimeStamped, Versioned):
     """A legal person: an institution, entity or organisation (persona jurídica)."""
 
     class Kind(models.TextChoices):
@@ -71,7 +72,7 @@ class Publishable(models.Model):
         abstract = True
 
 
-class ActionPlan(TimeStamped, Publishable):
+class ActionPlan(TimeStamped, Publishable, Versioned):
     """A national Open Government action plan (Plan de Acción Nacional de Gobierno Abierto)."""
 
     name = models.CharField(_("nombre"), max_length=300, unique=True)
@@ -99,7 +100,7 @@ class CommitmentQuerySet(PublishableQuerySet):
         return self.filter(is_published=True, action_plan__is_published=True)
 
 
-class Commitment(TimeStamped, Publishable):
+class Commitment(TimeStamped, Publishable, Versioned):
     action_plan = models.ForeignKey(
         ActionPlan, models.CASCADE, related_name="commitments", verbose_name=_("plan de acción")
     )
@@ -186,7 +187,7 @@ class MilestoneQuerySet(PublishableQuerySet):
         )
 
 
-class Milestone(TimeStamped, Publishable):
+class Milestone(TimeStamped, Publishable, Versioned):
     """A milestone (hito) of a commitment, with its work plan."""
 
     commitment = models.ForeignKey(
@@ -256,7 +257,7 @@ class Milestone(TimeStamped, Publishable):
         return _month_range(self.schedule_start, self.schedule_end) or self.commitment.period
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     class Kind(models.TextChoices):
         GENERAL = "general", _("General")
         SPECIFIC = "specific", _("Específico")
@@ -280,7 +281,7 @@ class Objective(models.Model):
         return f"{self.key}. {self.text[:80]}"
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="indicators")
     key = models.CharField(_("letra"), max_length=5)
     definition = models.TextField(_("definición"))
@@ -307,7 +308,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return self.filter(planned_end__lte=day)
 
 
-class Activity(TimeStamped):
+class Activity(TimeStamped, Versioned):
     """One activity of a work plan (sections IV and VI of the seed, merged)."""
 
     milestone = models.ForeignKey(
@@ -351,7 +352,7 @@ class Activity(TimeStamped):
         return _month_range(self.planned_start, self.planned_end)
 
 
-class Strategy(models.Model):
+class Strategy(Versioned):
     milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="strategies")
     key = models.CharField(_("letra"), max_length=5)
     text = models.TextField(_("texto"))

@@ -265,6 +265,19 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
     )
 
 
+def _labelled(entry):  # type: ignore[no-untyped-def]
+    """Each changed field with its human name in the active language."""
+    model = entry.content_type.model_class()
+    labelled = []
+    for name, change in entry.changes.items():
+        try:
+            label = model._meta.get_field(name).verbose_name if model else name
+        except Exception:  # a field that no longer exists keeps its stored name
+            label = name
+        labelled.append((label, change))
+    return labelled
+
+
 def history(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """The public change history of a milestone's work plan (Historial de cambios)."""
     from django.core.paginator import Paginator
@@ -285,6 +298,8 @@ def history(request: HttpRequest, plan: str, number: str, milestone: str) -> Htt
         Strategy: list(found.strategies.values_list("pk", flat=True)),
     }
     page = Paginator(entries_for_objects(rows), 50).get_page(request.GET.get("pagina"))
+    for entry in page.object_list:
+        entry.labelled_changes = _labelled(entry)
     return render(
         request,
         "portal/history.html",

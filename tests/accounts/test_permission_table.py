@@ -118,6 +118,7 @@ def test_the_admin_applies_the_same_rules_per_object(client, world):
             "title": "Cambiado",
             "weight": "1",
             "responsible": [o.pk for o in activity.responsible.all()],
+            "edit_version": activity.version,
         }
         response = client.post(url, data)
         activity.refresh_from_db()

@@ -79,9 +79,10 @@ def test_an_admin_edit_is_attributed_to_the_staff_member(client, staff, imported
     activity = Activity.objects.get(number=1)
     url = reverse("admin:plans_activity_change", args=[activity.pk])
     form = client.get(url).context["adminform"].form
-    data = {
-        name: (form.initial.get(name) if form.initial.get(name) is not None else "") for name in form.fields
-    }
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        data[name] = "" if value is None else value
     data["responsible"] = [o.pk for o in activity.responsible.all()]
     data["title"] = "Elaboración del Plan de Trabajo (revisado)."
     response = client.post(url, data)

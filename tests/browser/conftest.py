@@ -55,9 +55,7 @@ def browser() -> Iterator[object]:
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     """A fresh browser context (no cookies, so Spanish) with a desktop-sized page."""
     # bypass_csp lets the tests inject axe-core; the pages themselves run under the real policy.
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="es-GT", bypass_csp=True
-    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-GT", bypass_csp=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
