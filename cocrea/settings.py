@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cocrea.portal",
     "cocrea.audit",
     "cocrea.accounts",
+    "cocrea.core",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 
