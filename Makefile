@@ -32,12 +32,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Lint: ruff, formatting, migrations up to date, mypy on the computation modules.
+## Lint: ruff, formatting, migrations up to date, mypy on the computation modules, bandit
+## (fails on high severity), pip-audit (known vulnerabilities in the installed packages).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cocrea makemigrations --check --dry-run
 	$(BIN)/mypy
+	$(BIN)/bandit -q -r cocrea -x "*/migrations/*" --severity-level high
+	$(BIN)/pip-audit --progress-spinner off
 
 ## Regenerate and compile the translation catalogues.
 messages: $(STAMP)
