@@ -37,7 +37,9 @@ def empty_every_table() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_then_restore_into_an_empty_database_gives_identical_rows(tmp_path, seed_bytes, django_user_model):
+def test_backup_then_restore_into_an_empty_database_gives_identical_rows(
+    tmp_path, seed_bytes, django_user_model
+):
     user = django_user_model.objects.create_user("ana", "ana@inap.gob.gt", "x-Strong-Pass-42")
     with acting_as(user, "import"):
         services.import_plan(seed_bytes, filename="seed.txt", publish=True)
