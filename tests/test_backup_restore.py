@@ -32,7 +32,7 @@ def empty_every_table() -> None:
         else:
             cursor.execute("PRAGMA foreign_keys = OFF")
             for table in tables:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
             cursor.execute("PRAGMA foreign_keys = ON")
 
 

@@ -82,9 +82,9 @@ class ExecutableMarkupFinder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag == "script" and not (attributes.get("src") or "").startswith(("/static/", "/admin/jsi18n/")):
-            if attributes.get("type") not in ("application/json",):
-                self.problems.append(f"inline script: {attrs}")
+        own_script = (attributes.get("src") or "").startswith(("/static/", "/admin/jsi18n/"))
+        if tag == "script" and not own_script and attributes.get("type") != "application/json":
+            self.problems.append(f"inline script: {attrs}")
         if tag in self.DANGEROUS_TAGS:
             self.problems.append(f"<{tag}>")
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
