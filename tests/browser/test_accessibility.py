@@ -20,6 +20,10 @@ PAGES = {
     "milestone": lambda m: m.get_absolute_url(),
     "schedule": lambda m: m.get_schedule_url(),
     "plan_check": lambda m: m.get_check_url(),
+    "history": lambda m: m.get_history_url(),
+    "login": lambda m: "/cuenta/login/",
+    "signup": lambda m: "/cuenta/signup/",
+    "password_reset": lambda m: "/cuenta/password/reset/",
 }
 
 
