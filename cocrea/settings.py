@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cocrea.audit",
     "cocrea.accounts",
     "cocrea.core",
+    "cocrea.staff",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cuenta/", include("allauth.urls")),
     path("cuenta/perfil/", include("cocrea.accounts.urls")),
+    path("gestion/", include("cocrea.staff.urls")),
     path("", include("cocrea.portal.urls")),
 ]
 

@@ -174,6 +174,8 @@ APP_OF = {
     "auditentry": "audit",
 }
 
+rules.add_perm("plans.import_plan", is_administrator | holds_coordinating_role)
+
 for _model, _actions in RULES.items():
     for _action, _predicate in _actions.items():
         rules.add_perm(f"{APP_OF[_model]}.{_action}_{_model}", _predicate)

@@ -243,6 +243,9 @@ class Milestone(TimeStamped, Publishable, Versioned):
     def get_history_url(self) -> str:
         return reverse("portal:history", kwargs=self._kwargs())
 
+    def get_document_url(self) -> str:
+        return reverse("portal:plan_document", kwargs=self._kwargs())
+
     @property
     def span(self) -> MonthRange | None:
         return _month_range(self.start_month, self.end_month)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -263,6 +263,19 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
             "info_count": sum(1 for f in findings if f.severity == "info"),
         },
     )
+
+
+def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) -> FileResponse:
+    """The imported work plan as it was uploaded, as a download (public for published plans)."""
+    import io
+
+    from cocrea.staff.views import attachment
+
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    document = queries.plan_document(found)
+    if document is None:
+        raise Http404
+    return attachment(io.BytesIO(document.content.encode("utf-8")), document.filename)
 
 
 def _labelled(entry):  # type: ignore[no-untyped-def]
