@@ -331,7 +331,7 @@ def decode(data: bytes) -> str:
         raise PlanParseError("file_too_large", 0, f"the file is larger than {MAX_BYTES // 1_000_000} MB")
     if not data.strip():
         raise PlanParseError("empty", 1, "the file is empty", "a work plan in plain text")
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise PlanParseError(
             "binary", line, "the file is binary, not text", "a work plan in plain text (UTF-8)"

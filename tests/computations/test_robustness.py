@@ -314,3 +314,13 @@ def test_dates_at_the_edge_of_the_calendar_do_not_crash_the_checker(seed_text: s
     sequence = [f for f in findings if f.code == "activity.out_of_sequence" and f.item == "12"]
     assert len(sequence) == 1
     assert sequence[0].params["suggestion"] is None  # October 2200 – February 2201 is no range
+
+
+def test_a_nul_byte_anywhere_makes_the_file_binary(seed_bytes):
+    from cocrea.computations.planparse import PlanParseError, parse_plan
+
+    late = seed_bytes + b"\n" * 70000 + b"Reuni\xc3\xb3n extra\x00\tago-20\n"
+    with pytest.raises(PlanParseError) as error:
+        parse_plan(late)
+    assert error.value.code == "binary"
+    assert error.value.line == late[: late.index(b"\x00")].count(b"\n") + 1

@@ -29,7 +29,7 @@ PAYLOADS = [
     "{{ 7|add:7 }}{% debug %}",
     "'; DROP TABLE plans_activity; --",
     '" OR "1"="1',
-    "\x00\x01\x07\x1b[31m control",
+    "\x01\x07\x1b[31m control \x7f",  # NUL cannot be stored in PostgreSQL; forms refuse it (see below)
     "\u202eevil\u202c \ufeff zero\u200bwidth",
     "<!-- unclosed comment",
     "]]><![CDATA[<script>alert(1)</script>",

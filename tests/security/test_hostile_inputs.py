@@ -133,3 +133,24 @@ def test_the_checker_catches_executable_markup():
     assert executable_markup('<a href=" JaVaScRiPt:alert(1)">x</a>')
     assert executable_markup("<iframe></iframe>")
     assert not executable_markup('<script src="/static/cocrea/app.js"></script><p>&lt;script&gt;</p>')
+
+
+def test_a_nul_character_typed_into_a_form_gets_a_clear_error_not_a_500(staff_client, imported_seed):
+    activity = imported_seed.milestone.activities.get(number=1)
+    url = reverse("admin:plans_activity_change", args=[activity.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if name == "responsible":
+            value = [o.pk if hasattr(o, "pk") else o for o in (value or [])]
+        data[name] = "" if value is None else value
+    data["title"] = "Título con \x00 nulo"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert (
+        "Null characters are not allowed" in response.content.decode()
+        or "caracteres nulos" in response.content.decode()
+    )
+    activity.refresh_from_db()
+    assert "\x00" not in activity.title
