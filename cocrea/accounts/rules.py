@@ -134,7 +134,18 @@ RULES: dict[str, dict[str, Any]] = {
         "export": can_export,
     },
 }
-for _row in ("activity", "budgetline", "meeting", "objective", "indicator", "strategy"):
+for _row in (
+    "activity",
+    "budgetline",
+    "meeting",
+    "objective",
+    "indicator",
+    "strategy",
+    "progressentry",
+    "evidence",
+    "expenditure",
+    "baseline",
+):
     RULES[_row] = {
         "view": can_view,
         "add": can_edit_rows,
@@ -172,6 +183,10 @@ APP_OF = {
     "budgetline": "budget",
     "meeting": "participation",
     "auditentry": "audit",
+    "progressentry": "plans",
+    "evidence": "plans",
+    "baseline": "plans",
+    "expenditure": "budget",
 }
 
 rules.add_perm("plans.import_plan", is_administrator | holds_coordinating_role)

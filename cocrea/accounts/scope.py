@@ -28,8 +28,20 @@ def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
     return frozenset(entities | set(doers))
 
 
+def _parent(obj: Any) -> Any:
+    """Records of execution sit under an activity, a budget line or a progress entry."""
+    for name in ("activity", "budget_line", "entry"):
+        parent = getattr(obj, name, None)
+        if parent is not None:
+            return parent
+    return None
+
+
 def is_public(obj: Any) -> bool:
     """Published, and so is everything it belongs to (no query when relations are loaded)."""
+    parent = _parent(obj)
+    if parent is not None:
+        return is_public(parent)
     if obj is None or isinstance(obj, Organization):
         return True
     if isinstance(obj, ActionPlan):
@@ -41,6 +53,9 @@ def is_public(obj: Any) -> bool:
 
 
 def scope_of(obj: Any) -> Scope:
+    parent = _parent(obj)
+    if parent is not None:
+        return scope_of(parent)
     if obj is None or isinstance(obj, Organization):
         return Scope()
     if isinstance(obj, ActionPlan):

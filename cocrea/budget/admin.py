@@ -1,7 +1,7 @@
 from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from cocrea.budget.models import BudgetLine
+from cocrea.budget.models import BudgetLine, Expenditure
 from cocrea.core.versioning import VersionedAdminMixin
 
 
@@ -19,3 +19,13 @@ class BudgetLineAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_filter = ["milestone", "period_kind"]
     search_fields = ["description"]
     list_select_related = ["milestone"]
+
+
+@admin.register(Expenditure)
+class ExpenditureAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["day", "budget_line", "amount", "description", "reference"]
+    list_filter = ["budget_line__milestone", "budget_line"]
+    search_fields = ["description", "reference"]
+    date_hierarchy = "day"
+    list_select_related = ["budget_line"]
+    readonly_fields = ["recorded_by", "recorded_at"]

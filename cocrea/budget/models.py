@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,8 @@ from cocrea.plans.models import Milestone
 
 class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
     def total(self) -> Decimal:
-        return self.aggregate(total=Sum("stated_cost"))["total"] or Decimal("0.00")
+        total = self.aggregate(total=Sum("stated_cost"))["total"] or Decimal(0)
+        return Decimal(total).quantize(Decimal("0.01"))
 
 
 class BudgetLine(Versioned):
@@ -64,3 +67,42 @@ class BudgetLine(Versioned):
         if self.unit_cost is None:
             return None
         return self.unit_cost * (self.quantity or 1) * (self.periods or 1)
+
+
+class ExpenditureQuerySet(models.QuerySet["Expenditure"]):
+    def until(self, day: date) -> ExpenditureQuerySet:
+        return self.filter(day__lte=day)
+
+    def total(self) -> Decimal:
+        total = self.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        return Decimal(total).quantize(Decimal("0.01"))
+
+
+class Expenditure(models.Model):
+    """Money spent against a budget line."""
+
+    budget_line = models.ForeignKey(
+        BudgetLine, models.PROTECT, related_name="expenditures", verbose_name=_("línea de presupuesto")
+    )
+    day = models.DateField(_("fecha"))
+    amount = models.DecimalField(_("monto"), max_digits=14, decimal_places=2)
+    description = models.CharField(_("descripción"), max_length=500)
+    reference = models.CharField(_("referencia del documento"), max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    objects = ExpenditureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day", "pk"]
+        verbose_name = _("gasto")
+        verbose_name_plural = _("gastos")
+        indexes = [models.Index(fields=["budget_line", "day"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="expenditure_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.amount} {self.description[:60]}"

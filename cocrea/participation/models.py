@@ -33,6 +33,20 @@ class Meeting(Versioned):
     planned_month = models.DateField(_("mes planificado"), null=True, blank=True)
     planned_end_month = models.DateField(_("último mes planificado"), null=True, blank=True)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
+    status = models.CharField(
+        _("estado"),
+        max_length=10,
+        choices=[
+            ("scheduled", _("Programada")),
+            ("held", _("Realizada")),
+            ("postponed", _("Pospuesta")),
+            ("cancelled", _("Cancelada")),
+        ],
+        default="scheduled",
+    )
+    actual_date = models.DateField(_("fecha real o nueva fecha"), null=True, blank=True)
+    place = models.CharField(_("lugar o enlace"), max_length=300, blank=True)
+    status_reason = models.TextField(_("motivo"), blank=True)
 
     objects = MeetingQuerySet.as_manager()
 

@@ -6,13 +6,16 @@ from cocrea.core.versioning import VersionedAdminMixin
 from cocrea.plans.models import (
     ActionPlan,
     Activity,
+    Baseline,
     Commitment,
     CommitmentEntity,
+    Evidence,
     Indicator,
     Milestone,
     Objective,
     Organization,
     PlanDocument,
+    ProgressEntry,
     Strategy,
 )
 
@@ -103,3 +106,30 @@ class PlanDocumentAdmin(ObjectPermissionsModelAdmin):
     list_display = ["filename", "milestone", "imported_at"]
     search_fields = ["filename"]
     readonly_fields = ["sha256", "imported_at"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["activity", "day", "percent_complete", "status", "recorded_by"]
+    list_filter = ["status", "activity__milestone"]
+    search_fields = ["note", "reason", "activity__title"]
+    date_hierarchy = "day"
+    inlines = [EvidenceInline]
+    list_select_related = ["activity", "recorded_by"]
+    raw_id_fields = ["activity"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(Baseline)
+class BaselineAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["milestone", "number", "effective_from", "approved_at", "approved_by"]
+    list_filter = ["milestone"]
+    readonly_fields = ["milestone", "number", "approved_at", "approved_by", "snapshot"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # baselines are approved through the service, which snapshots the plan

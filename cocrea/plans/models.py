@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -399,3 +400,109 @@ def _month_range(start: date | None, end: date | None) -> MonthRange | None:
     if start is None or end is None or end < start:
         return None
     return MonthRange(Month.from_date(start), Month.from_date(end))
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planificada")
+    IN_PROGRESS = "in_progress", _("En curso")
+    DONE = "done", _("Completada")
+    DELAYED = "delayed", _("Retrasada")
+    CANCELLED = "cancelled", _("Cancelada")
+
+
+class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
+    def at(self, day: date) -> ProgressEntryQuerySet:
+        """Entries reported at or before ``day``."""
+        return self.filter(day__lte=day)
+
+    def latest_per_activity(self, day: date) -> dict[int, ProgressEntry]:
+        """Each activity's state at ``day``: its latest entry at or before it (one query)."""
+        latest: dict[int, ProgressEntry] = {}
+        for entry in self.at(day).order_by("activity_id", "day", "pk"):
+            latest[entry.activity_id] = entry
+        return latest
+
+
+class ProgressEntry(models.Model):
+    """A dated report of an activity's execution; the latest at a date is its state then."""
+
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="progress_entries", verbose_name=_("actividad")
+    )
+    day = models.DateField(_("fecha del reporte"))
+    percent_complete = models.DecimalField(_("% de avance"), max_digits=5, decimal_places=2)
+    status = models.CharField(_("estado"), max_length=12, choices=ActivityStatus.choices)
+    actual_start = models.DateField(_("inicio real"), null=True, blank=True)
+    actual_end = models.DateField(_("fin real"), null=True, blank=True)
+    note = models.TextField(_("nota"), blank=True)
+    reason = models.TextField(_("motivo"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrado por"),
+    )
+    recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    objects = ProgressEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["activity_id", "day", "pk"]
+        verbose_name = _("reporte de avance")
+        verbose_name_plural = _("reportes de avance")
+        indexes = [models.Index(fields=["activity", "day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="progress_percent_between_0_and_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} {self.day}: {self.percent_complete}% ({self.get_status_display()})"
+
+
+class Evidence(models.Model):
+    """A means of verification (medio de verificación): a link or an uploaded file."""
+
+    entry = models.ForeignKey(ProgressEntry, models.CASCADE, related_name="evidence")
+    title = models.CharField(_("título"), max_length=300)
+    url = models.URLField(_("enlace"), blank=True)
+    upload = models.ForeignKey("core.Upload", models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("medio de verificación")
+        verbose_name_plural = _("medios de verificación")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Baseline(models.Model):
+    """An approved snapshot of the plan (planned dates, weights, costs) to compare against."""
+
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="baselines")
+    number = models.PositiveSmallIntegerField(_("número"))
+    approved_at = models.DateTimeField(_("aprobada"))
+    effective_from = models.DateField(_("vigente desde"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aprobada por"),
+    )
+    reason = models.TextField(_("motivo"), blank=True)
+    snapshot = models.JSONField(_("instantánea"))
+
+    class Meta:
+        ordering = ["milestone_id", "number"]
+        verbose_name = _("línea base")
+        verbose_name_plural = _("líneas base")
+        constraints = [models.UniqueConstraint(fields=["milestone", "number"], name="baseline_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} — línea base {self.number}"

@@ -32,8 +32,35 @@ def test_every_domain_model_is_in_the_admin():
     } <= registered
 
 
+@pytest.fixture
+def execution_records(imported_seed, staff):
+    """One record of each execution model, written through the services."""
+    from datetime import date
+    from decimal import Decimal
+
+    from cocrea.budget.services import record_expenditure
+    from cocrea.plans.execution import approve_baseline, record_progress
+
+    milestone = imported_seed.milestone
+    record_progress(
+        milestone.activities.first(),
+        day=date(2019, 4, 30),
+        percent=Decimal(100),
+        by=staff,
+        evidence=[("Plan de trabajo aprobado", "https://inap.gob.gt/plan")],
+    )
+    record_expenditure(
+        milestone.budget_lines.first(),
+        day=date(2019, 4, 30),
+        amount=Decimal(32000),
+        description="Abril",
+        by=staff,
+    )
+    approve_baseline(milestone, by=staff)
+
+
 @pytest.mark.parametrize("model", domain_models(), ids=lambda m: m._meta.model_name)
-def test_changelist_search_and_change_pages_work(staff_client, imported_seed, model):
+def test_changelist_search_and_change_pages_work(staff_client, execution_records, model):
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert staff_client.get(url).status_code == 200
