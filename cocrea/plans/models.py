@@ -286,9 +286,22 @@ class Objective(Versioned):
 
 
 class Indicator(Versioned):
+    class Method(models.TextChoices):
+        EARNED_VALUE = "earned_value", _("Avance planificado y ejecutado (valor ganado)")
+        PARTICIPANTS = "participants", _("Personas individuales y jurídicas que participan")
+        CATALOGUE_CONCEPTS = "catalogue_concepts", _("Teorías, términos y conceptos aplicados")
+        CATALOGUE_STANDARDS = "catalogue_standards", _("Estándares aplicados")
+        CATALOGUE_NORMS = "catalogue_norms", _("Normas legales aplicadas")
+        MANUAL = "manual", _("Registrado a mano")
+
     milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="indicators")
     key = models.CharField(_("letra"), max_length=5)
     definition = models.TextField(_("definición"))
+    method = models.CharField(
+        _("cómo se calcula"), max_length=24, choices=Method.choices, default=Method.MANUAL
+    )
+    unit = models.CharField(_("unidad"), max_length=40, blank=True)
+    target = models.DecimalField(_("meta"), max_digits=14, decimal_places=2, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 

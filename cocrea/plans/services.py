@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from cocrea.audit.context import operation
 from cocrea.budget.models import BudgetLine
+from cocrea.computations.indicator_methods import classify_indicator
 from cocrea.computations.months import MonthRange
 from cocrea.computations.orgnames import Directory, OrgRef, extract_organizations, split_responsible
 from cocrea.computations.plancheck import Finding, check_plan
@@ -32,6 +33,14 @@ from cocrea.plans.models import (
     PlanDocument,
     Strategy,
 )
+
+INDICATOR_UNITS = {
+    "earned_value": "%",
+    "participants": "personas",
+    "catalogue_concepts": "entradas",
+    "catalogue_standards": "entradas",
+    "catalogue_norms": "entradas",
+}
 
 
 @dataclass
@@ -102,13 +111,20 @@ class _Importer:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _save(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    def _save(
+        self,
+        model: type[models.Model],
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        create_only: dict[str, Any] | None = None,
+    ) -> Any:
+        """Create, or update the fields that changed; ``create_only`` values are never overwritten."""
         label = model._meta.model_name or model.__name__
         obj = model._default_manager.filter(**lookup).first()
         if model in (ActionPlan, Commitment, Milestone) and (obj is None or self.publish):
             values = {**values, "is_published": self.publish or bool(obj and obj.is_published)}
         if obj is None:
-            obj = model._default_manager.create(**lookup, **values)
+            obj = model._default_manager.create(**lookup, **values, **(create_only or {}))
             self.report.created[label] += 1
             return obj
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -264,6 +280,10 @@ class _Importer:
                     Indicator,
                     {"milestone": milestone, "key": item.key},
                     {"definition": item.text, "position": position, "source_line": item.line},
+                    create_only={
+                        "method": classify_indicator(item.text),
+                        "unit": INDICATOR_UNITS.get(classify_indicator(item.text), ""),
+                    },
                 ).pk
             )
         self._prune(milestone.indicators.all(), keep)
