@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 from hypothesis import given
@@ -19,7 +20,7 @@ def test_ticks_cover_the_maximum_and_start_at_zero(maximum):
     ticks = nice_ticks(maximum)
     assert ticks[0] == 0 and ticks[-1] >= maximum
     assert 2 <= len(ticks) <= 12
-    assert all(b > a for a, b in zip(ticks, ticks[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(ticks))
 
 
 def test_line_chart_places_points_inside_the_plot():
