@@ -206,6 +206,11 @@ class Milestone(TimeStamped, Publishable, Versioned):
     )
     schedule_start = models.DateField(_("primer mes del cronograma"), null=True, blank=True)
     schedule_end = models.DateField(_("último mes del cronograma"), null=True, blank=True)
+    sample_execution = models.BooleanField(
+        _("datos de ejemplo"),
+        default=False,
+        help_text=_("La ejecución registrada es de ejemplo (cargada para demostración)."),
+    )
 
     objects = MilestoneQuerySet.as_manager()
 

@@ -18,6 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help=_("importar aunque haya planes"))
+        parser.add_argument(
+            "--sample-execution",
+            action="store_true",
+            help=_("cargar también una ejecución de ejemplo, marcada como «datos de ejemplo»"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Milestone.objects.exists() and not options["force"]:
@@ -27,6 +32,11 @@ class Command(BaseCommand):
         with acting_as(None, "import"):
             report = services.import_plan(path.read_bytes(), filename=path.name, publish=True)
         assert report.milestone is not None
+        if options["sample_execution"]:
+            from cocrea.plans.sample import load_sample_execution
+
+            load_sample_execution(report.milestone)
+            self.stdout.write(_("Ejecución de ejemplo cargada (marcada como «datos de ejemplo»)."))
         self.stdout.write(
             _("Plan de demostración importado: %(milestone)s") % {"milestone": report.milestone}
         )
