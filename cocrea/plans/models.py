@@ -249,6 +249,9 @@ class Milestone(TimeStamped, Publishable, Versioned):
     def get_history_url(self) -> str:
         return reverse("portal:history", kwargs=self._kwargs())
 
+    def get_dashboard_url(self) -> str:
+        return reverse("portal:dashboard", kwargs=self._kwargs())
+
     def get_document_url(self) -> str:
         return reverse("portal:plan_document", kwargs=self._kwargs())
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path(f"{milestone}cronograma/", views.schedule, name="schedule"),
     path(f"{milestone}revision/", views.plan_check, name="plan_check"),
     path(f"{milestone}historial/", views.history, name="history"),
+    path(f"{milestone}tablero/", views.dashboard, name="dashboard"),
     path(f"{milestone}documento/", views.plan_document, name="plan_document"),
 ]

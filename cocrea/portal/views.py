@@ -265,6 +265,55 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
     )
 
 
+def _status_date(request: HttpRequest) -> tuple[date, str]:
+    """``?fecha=YYYY-MM-DD`` or today; a date that does not parse gives today and a message."""
+    value = request.GET.get("fecha", "").strip()
+    if not value:
+        return timezone.localdate(), ""
+    try:
+        return date.fromisoformat(value), ""
+    except ValueError:
+        return timezone.localdate(), value
+
+
+def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    """Indicator A at a date, the S-curve, the budget by line and the alerts."""
+    from cocrea.computations.charts import line_chart
+    from cocrea.plans import indicators
+
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    day, bad_date = _status_date(request)
+    item = indicators.figures([found], day)[0]
+    context: dict = {
+        "milestone": found,
+        "commitment": found.commitment,
+        "action_plan": found.commitment.action_plan,
+        "day": day,
+        "bad_date": bad_date,
+        "figures": item,
+        "ev": item.earned_value,
+        "indicators": indicators.indicator_rows(found, item.earned_value),
+        "alerts": indicators.alerts(found, day),
+        "budget": indicators.budget_rows(found, item.calculator, day),
+    }
+    if item.calculator is not None and item.span is not None:
+        months = list(item.span)
+        points = item.calculator.series(months)
+        current = Month.from_date(day)
+        actual = [p if m <= current else None for m, p in zip(months, points, strict=True)]
+        chart = line_chart(
+            {
+                "pv": [p.pv for p in points],
+                "ev": [p.ev if p else None for p in actual],
+                "ac": [p.ac if p else None for p in actual],
+            }
+        )
+        context["chart"] = chart
+        context["curve"] = list(zip(months, points, actual, chart.x_positions, strict=True))
+        context["label_every"] = max(1, -(-len(months) // 8))
+    return render(request, "portal/dashboard.html", context)
+
+
 def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) -> FileResponse:
     """The imported work plan as it was uploaded, as a download (public for published plans)."""
     import io

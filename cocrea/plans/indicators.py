@@ -1,0 +1,324 @@
+"""Dashboard numbers: the plan's indicators computed live from the data (GUIDE style 7).
+
+Indicator A (earned value) comes from :mod:`cocrea.computations.earned_value` fed with the
+milestone's plan (the baseline in force at the date, else the current plan), progress reports,
+expenditures and budget lines. Budget lines are spread over their own periods where the plan
+states them (N months from the milestone's start; one share per scheduled meeting for lines paid
+per occasion), evenly over the milestone otherwise. Other indicators read "no data yet" until
+their sources exist (co-creation and participation).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from cocrea.budget.models import BudgetLine, Expenditure
+from cocrea.computations.earned_value import (
+    ActivityPlan,
+    BudgetLinePlan,
+    Calculator,
+    EarnedValue,
+    EarnedValueInput,
+    Expense,
+    ProgressReport,
+)
+from cocrea.computations.months import Month, MonthRange
+from cocrea.participation.models import Meeting
+from cocrea.plans.models import Activity, Baseline, Indicator, Milestone, ProgressEntry
+
+
+@dataclass
+class _Data:
+    activities: list[Activity] = field(default_factory=list)
+    entries: list[ProgressEntry] = field(default_factory=list)
+    lines: list[BudgetLine] = field(default_factory=list)
+    expenses: list[Expenditure] = field(default_factory=list)
+    meeting_months: list[date] = field(default_factory=list)
+    baselines: list[Baseline] = field(default_factory=list)
+
+
+def _load(milestones: list[Milestone]) -> dict[int, _Data]:
+    """Everything indicator A needs for these milestones, in six queries whatever their number."""
+    ids = [m.pk for m in milestones]
+    data: dict[int, _Data] = defaultdict(_Data)
+    for activity in Activity.objects.filter(milestone_id__in=ids).order_by("milestone_id", "position"):
+        data[activity.milestone_id].activities.append(activity)
+    for entry in (
+        ProgressEntry.objects.filter(activity__milestone_id__in=ids)
+        .select_related(None)
+        .only("activity_id", "day", "percent_complete", "activity__milestone_id")
+        .order_by("day", "pk")
+    ):
+        data[entry.activity.milestone_id].entries.append(entry)
+    for line in BudgetLine.objects.filter(milestone_id__in=ids).order_by("milestone_id", "position"):
+        data[line.milestone_id].lines.append(line)
+    for expense in (
+        Expenditure.objects.filter(budget_line__milestone_id__in=ids)
+        .only("day", "amount", "budget_line__milestone_id")
+        .select_related("budget_line")
+    ):
+        data[expense.budget_line.milestone_id].expenses.append(expense)
+    for milestone_id, month in (
+        Meeting.objects.filter(milestone_id__in=ids)
+        .exclude(planned_month=None)
+        .values_list("milestone_id", "planned_month")
+    ):
+        data[milestone_id].meeting_months.append(month)
+    for baseline in Baseline.objects.filter(milestone_id__in=ids).order_by("effective_from", "number"):
+        data[baseline.milestone_id].baselines.append(baseline)
+    return data
+
+
+def _span(milestone: Milestone, activities: list[ActivityPlan]) -> MonthRange | None:
+    if milestone.span:
+        return milestone.span
+    if not activities:
+        return None
+    return MonthRange(min(a.start for a in activities), max(a.end for a in activities))
+
+
+def _line_months(line: BudgetLine, span: MonthRange, meeting_months: list[date]) -> tuple[Month, ...]:
+    if line.period_kind == "months" and line.periods:
+        return tuple(span.start + offset for offset in range(line.periods))
+    if line.period_kind == "occasions" and meeting_months:
+        return tuple(Month.from_date(d) for d in sorted(meeting_months))
+    return tuple(span)
+
+
+def _input(milestone: Milestone, data: _Data, day: date) -> EarnedValueInput | None:
+    baseline = next((b for b in reversed(data.baselines) if b.effective_from <= day), None)
+    planned: list[ActivityPlan] = []
+    if baseline is not None:
+        for row in baseline.snapshot.get("activities", []):
+            if row.get("start") and row.get("end"):
+                planned.append(
+                    ActivityPlan(
+                        str(row["id"]),
+                        Month.from_iso(row["start"][:7]),
+                        Month.from_iso(row["end"][:7]),
+                        Decimal(row.get("weight") or 1),
+                    )
+                )
+    else:
+        for activity in data.activities:
+            if activity.planned_start and activity.planned_end:
+                planned.append(
+                    ActivityPlan(
+                        str(activity.pk),
+                        Month.from_date(activity.planned_start),
+                        Month.from_date(activity.planned_end),
+                        Decimal(activity.weight),
+                    )
+                )
+    if not planned:
+        return None
+    span = _span(milestone, planned)
+    assert span is not None
+    bac = (
+        Decimal(baseline.snapshot["bac"])
+        if baseline is not None
+        else sum((line.stated_cost or Decimal(0) for line in data.lines), Decimal(0))
+    )
+    keys = {a.key for a in planned}
+    return EarnedValueInput(
+        bac=bac,
+        activities=tuple(planned),
+        progress=tuple(
+            ProgressReport(str(e.activity_id), e.day, Decimal(e.percent_complete))
+            for e in data.entries
+            if str(e.activity_id) in keys
+        ),
+        expenses=tuple(Expense(e.day, Decimal(e.amount)) for e in data.expenses),
+        budget_lines=tuple(
+            BudgetLinePlan(str(line.pk), line.stated_cost, _line_months(line, span, data.meeting_months))
+            for line in data.lines
+            if line.stated_cost
+        ),
+    )
+
+
+@dataclass
+class MilestoneFigures:
+    milestone: Milestone
+    day: date
+    calculator: Calculator | None
+    earned_value: EarnedValue | None
+    baseline: Baseline | None
+    span: MonthRange | None
+
+
+def figures(milestones: Iterable[Milestone], day: date) -> list[MilestoneFigures]:
+    """Indicator A for every milestone at ``day`` (a bounded number of queries)."""
+    milestones = list(milestones)
+    loaded = _load(milestones)
+    result = []
+    for milestone in milestones:
+        data = loaded[milestone.pk]
+        inputs = _input(milestone, data, day)
+        calculator = Calculator(inputs) if inputs else None
+        baseline = next((b for b in reversed(data.baselines) if b.effective_from <= day), None)
+        span = calculator.plan_range if calculator else None
+        result.append(
+            MilestoneFigures(
+                milestone, day, calculator, calculator.at(day) if calculator else None, baseline, span
+            )
+        )
+    return result
+
+
+def indicator_rows(milestone: Milestone, earned_value: EarnedValue | None) -> list[dict[str, Any]]:
+    """Every indicator of the milestone with its value, or ``no_data`` until its source exists."""
+    rows = []
+    for indicator in milestone.indicators.all():
+        row: dict[str, Any] = {
+            "key": indicator.key,
+            "definition": indicator.definition,
+            "method": indicator.method,
+            "unit": indicator.unit,
+            "target": f"{indicator.target:.2f}" if indicator.target is not None else None,
+            "value": None,
+            "status": "no_data",
+        }
+        if indicator.method == Indicator.Method.EARNED_VALUE and earned_value is not None:
+            row.update(earned_value.to_json())
+            row["value"] = row["executed_percent"]
+            row["status"] = "ok"
+        rows.append(row)
+    return rows
+
+
+def line_planned_to_date(months: tuple[Month, ...], amount: Decimal, day: date) -> Decimal:
+    """A budget line's planned spending at the end of ``day`` (shares accrue daily in their month)."""
+    if not months:
+        return Decimal(0)
+    share = amount / len(months)
+    total = Decimal(0)
+    for month in months:
+        first, last = month.first_day(), month.last_day()
+        if day >= last:
+            total += share
+        elif day >= first:
+            total += share * Decimal((day - first).days + 1) / Decimal((last - first).days + 1)
+    return total.quantize(Decimal("0.01"))
+
+
+@dataclass
+class Alert:
+    kind: str
+    message: str
+    href: str = ""
+
+
+def alerts(milestone: Milestone, day: date) -> list[Alert]:
+    """What needs attention at ``day``: late work, order problems, overspending, missing records."""
+    from django.utils.translation import gettext as _
+
+    from cocrea.plans.display import money
+    from cocrea.plans.display import month as month_label
+
+    found: list[Alert] = []
+    activities = list(milestone.activities.all())
+    latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(day)
+    finished: dict[int, date] = {}
+    for entry in ProgressEntry.objects.filter(activity__milestone=milestone, status="done", day__lte=day):
+        finished.setdefault(entry.activity_id, entry.actual_end or entry.day)
+    for activity in activities:
+        state = latest.get(activity.pk)
+        status = state.status if state else "planned"
+        if (
+            activity.planned_end
+            and Month.from_date(activity.planned_end).last_day() < day
+            and status
+            not in (
+                "done",
+                "cancelled",
+            )
+        ):
+            found.append(
+                Alert(
+                    "overdue",
+                    _("La actividad %(code)s debía terminar en %(month)s y va en %(percent)s %%.")
+                    % {
+                        "code": activity.code,
+                        "month": month_label(Month.from_date(activity.planned_end)),
+                        "percent": state.percent_complete if state else 0,
+                    },
+                )
+            )
+    for previous, activity in itertools.pairwise(activities):
+        state = latest.get(activity.pk)
+        started = state.actual_start if state and state.actual_start else None
+        if started and (previous.pk not in finished or finished[previous.pk] > started):
+            found.append(
+                Alert(
+                    "order",
+                    _("La actividad %(code)s empezó el %(day)s, antes de que terminara la %(previous)s.")
+                    % {"code": activity.code, "day": started.isoformat(), "previous": previous.code},
+                )
+            )
+    for line in _lines_with_spending(milestone, day):
+        spent = line.spent
+        if line.stated_cost is not None and spent > line.stated_cost:
+            found.append(
+                Alert(
+                    "over_budget",
+                    _("La línea %(number)s lleva gastado %(spent)s de %(budget)s.")
+                    % {
+                        "number": f"{line.number:02d}",
+                        "spent": money(spent),
+                        "budget": money(line.stated_cost),
+                    },
+                )
+            )
+    for meeting in milestone.meetings.all():
+        if (
+            meeting.planned_month
+            and meeting.status == "scheduled"
+            and Month.from_date(meeting.planned_month).last_day() < day
+        ):
+            found.append(
+                Alert(
+                    "meeting",
+                    _("«%(title)s» (%(month)s) no tiene registrado si se realizó.")
+                    % {"title": meeting.title, "month": month_label(Month.from_date(meeting.planned_month))},
+                )
+            )
+    return found
+
+
+def _lines_with_spending(milestone: Milestone, day: date) -> list[BudgetLine]:
+    from django.db.models import Q, Sum
+
+    lines = milestone.budget_lines.annotate(
+        spent_sum=Sum("expenditures__amount", filter=Q(expenditures__day__lte=day))
+    )
+    result = list(lines)
+    for line in result:
+        line.spent = Decimal(line.spent_sum or 0).quantize(Decimal("0.01"))
+    return result
+
+
+def budget_rows(milestone: Milestone, calculator: Calculator | None, day: date) -> list[dict[str, Any]]:
+    """Each line: stated cost, planned spending to date, spent to date, remaining."""
+    plans = {plan.key: plan for plan in (calculator.inputs.budget_lines if calculator else ())}
+    rows = []
+    for line in _lines_with_spending(milestone, day):
+        plan = plans.get(str(line.pk))
+        planned = line_planned_to_date(plan.months, plan.amount, day) if plan else Decimal(0)
+        stated = line.stated_cost or Decimal(0)
+        rows.append(
+            {
+                "line": line,
+                "planned_to_date": planned,
+                "spent": line.spent,
+                "remaining": stated - line.spent,
+                "over": line.spent > stated,
+            }
+        )
+    return rows
