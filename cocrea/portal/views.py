@@ -107,6 +107,7 @@ def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> Ht
         MonthRange(min(r.start for r in dated), max(r.end for r in dated)) if dated else None
     )
     today = _today(request)
+    _attach_execution(found, activities, today)
     context = {
         "milestone": found,
         "commitment": found.commitment,
@@ -114,12 +115,39 @@ def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> Ht
         "today": today,
         "activities": activities,
         "meetings": meetings,
+        "has_execution": any(a.state for a in activities),
+        "has_baseline": any(a.baseline_months for a in activities),
     }
     if period is not None:
         grid = build_grid(period, today=today, extra=dated)
         context["grid"] = grid
         context["chart"] = _chart(grid, activities, meetings, flagged, today)
     return render(request, "portal/schedule.html", context)
+
+
+def _attach_execution(milestone, activities, today):  # type: ignore[no-untyped-def]
+    """Each activity's state at ``today``, its actual months and its baseline months (2 queries)."""
+    from cocrea.plans.execution import baseline_at
+    from cocrea.plans.models import ProgressEntry
+
+    latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(today)
+    baseline = baseline_at(milestone, today)
+    planned = {}
+    if baseline is not None:
+        for row in baseline.snapshot.get("activities", []):
+            if row.get("start") and row.get("end"):
+                planned[row["id"]] = MonthRange(
+                    Month.from_iso(row["start"][:7]), Month.from_iso(row["end"][:7])
+                )
+    for activity in activities:
+        state = latest.get(activity.pk)
+        activity.state = state
+        activity.baseline_months = planned.get(activity.pk)
+        activity.actual_months = None
+        if state is not None and state.actual_start:
+            end = state.actual_end or (state.day if state.status == "done" else today)
+            end = max(end, state.actual_start)
+            activity.actual_months = MonthRange(Month.from_date(state.actual_start), Month.from_date(end))
 
 
 # Geometry of the server-rendered SVG Gantt chart (user units; the SVG scales to its box).
@@ -134,6 +162,10 @@ def _chart(grid, activities, meetings, flagged, today):  # type: ignore[no-untyp
     y = HEADER_HEIGHT
     for activity in activities:
         bar = grid.place(activity.code, activity.title, "activity", activity.planned)
+        state = getattr(activity, "state", None)
+        percent = float(state.percent_complete) if state else 0.0
+        baseline = grid.place(activity.code, "", "baseline", getattr(activity, "baseline_months", None))
+        actual = grid.place(activity.code, "", "actual", getattr(activity, "actual_months", None))
         rows.append(
             {
                 "kind": "activity",
@@ -148,6 +180,15 @@ def _chart(grid, activities, meetings, flagged, today):  # type: ignore[no-untyp
                 "x": LABEL_WIDTH + (bar.start_column or 0) * MONTH_WIDTH + 2,
                 "width": bar.span * MONTH_WIDTH - 4,
                 "placed": bar.start_column is not None,
+                "percent": percent,
+                "status": state.get_status_display() if state else "",
+                "fill_width": max(0.0, (bar.span * MONTH_WIDTH - 4) * percent / 100),
+                "baseline_x": LABEL_WIDTH + (baseline.start_column or 0) * MONTH_WIDTH + 2,
+                "baseline_width": baseline.span * MONTH_WIDTH - 4,
+                "has_baseline": baseline.start_column is not None,
+                "actual_x": LABEL_WIDTH + (actual.start_column or 0) * MONTH_WIDTH + 2,
+                "actual_width": actual.span * MONTH_WIDTH - 4,
+                "has_actual": actual.start_column is not None,
             }
         )
         y += ROW_HEIGHT

@@ -141,3 +141,17 @@ def test_the_dashboard_says_when_the_data_are_a_sample(client, milestone):
     load_sample_execution(milestone)
     html = client.get(milestone.get_dashboard_url()).content.decode()
     assert "Datos de ejemplo" in html
+
+
+def test_the_gantt_shows_progress_actual_dates_and_the_baseline(
+    client, reported, staff, django_assert_max_num_queries
+):
+    approve_baseline(reported, by=staff, effective_from=date(2019, 4, 1))
+    fifth = reported.activities.get(number=5)
+    record_progress(fifth, day=date(2019, 7, 10), percent=Decimal(10), actual_start=date(2019, 7, 8), by=staff)
+    with django_assert_max_num_queries(12):
+        html = client.get(reported.get_schedule_url(), {"hoy": "2019-07-20"}).content.decode()
+    assert html.count('class="progress-fill"') == 5  # 01–03 done, 04 at 50 %, 05 at 10 %
+    assert html.count('class="actual-bar"') == 1  # only 05 reported when it really started
+    assert html.count('class="baseline-bar"') == 13
+    assert "Completada" in html and "50 %" in html
