@@ -132,3 +132,224 @@ def attachment(handle: Any, filename: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --- Recording execution ---------------------------------------------------------------------
+
+
+def _form_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_activity_progress(request: HttpRequest, activity: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.plans.execution import record_progress
+    from cocrea.plans.forms import ProgressForm
+    from cocrea.plans.models import Activity
+    from cocrea.plans.workflow import WorkflowError
+
+    found = get_object_or_404(
+        Activity.objects.select_related("milestone__commitment__action_plan"), pk=activity
+    )
+    if not request.user.has_perm(permission("activity", "change"), found):
+        raise PermissionDenied
+    form = ProgressForm(request.POST or None, initial={"day": timezone_today()})
+    if request.method == "POST":
+        if not allow(f"progress:{request.user.pk}", 120, 3600):
+            return _form_page(
+                request,
+                "staff/progress.html",
+                {
+                    "activity": found,
+                    "form": form,
+                    "entries": [],
+                    "error": _("Demasiados registros en una hora. Inténtelo más tarde."),
+                },
+                429,
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_progress(
+                    found,
+                    day=data["day"],
+                    percent=data["percent"],
+                    status=data["status"] or None,
+                    actual_start=data["actual_start"],
+                    actual_end=data["actual_end"],
+                    reason=data["reason"],
+                    note=data["note"],
+                    evidence=[(data["evidence_title"], data["evidence_url"])] if data["evidence_url"] else [],
+                    by=request.user,
+                )
+            except (WorkflowError, ValidationError) as error:
+                form.add_error(None, getattr(error, "message", str(error)))
+            else:
+                messages.success(request, _("Avance registrado."))
+                return redirect("staff:record_progress", activity=found.pk)
+    entries = found.progress_entries.order_by("-day", "-pk").prefetch_related("evidence")
+    return _form_page(
+        request,
+        "staff/progress.html",
+        {"activity": found, "milestone": found.milestone, "form": form, "entries": entries},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_line_expenditure(request: HttpRequest, line: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.budget.forms import ExpenditureForm
+    from cocrea.budget.models import BudgetLine
+    from cocrea.budget.services import record_expenditure
+
+    found = get_object_or_404(
+        BudgetLine.objects.select_related("milestone__commitment__action_plan"), pk=line
+    )
+    if not request.user.has_perm(permission("budgetline", "change"), found):
+        raise PermissionDenied
+    form = ExpenditureForm(request.POST or None, initial={"day": timezone_today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_expenditure(
+                found,
+                day=data["day"],
+                amount=data["amount"],
+                description=data["description"],
+                reference=data["reference"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Gasto registrado."))
+            return redirect("staff:record_expenditure", line=found.pk)
+    return _form_page(
+        request,
+        "staff/expenditure.html",
+        {
+            "line": found,
+            "milestone": found.milestone,
+            "form": form,
+            "expenditures": found.expenditures.order_by("-day"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_meeting(request: HttpRequest, meeting: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation.forms import MeetingOutcomeForm
+    from cocrea.participation.models import Meeting
+    from cocrea.participation.services import record_meeting_outcome
+
+    found = get_object_or_404(
+        Meeting.objects.select_related("milestone__commitment__action_plan"), pk=meeting
+    )
+    if not request.user.has_perm(permission("meeting", "change"), found):
+        raise PermissionDenied
+    form = MeetingOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_meeting_outcome(
+                found,
+                outcome=data["outcome"],
+                day=data["day"],
+                place=data["place"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Reunión actualizada."))
+            return redirect(found.milestone.get_dashboard_url())
+    return _form_page(
+        request,
+        "staff/meeting.html",
+        {"meeting": found, "milestone": found.milestone, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approve_milestone_baseline(request: HttpRequest, milestone: int) -> HttpResponse:
+    from cocrea.plans.execution import approve_baseline
+    from cocrea.plans.forms import BaselineForm
+    from cocrea.plans.models import Milestone
+    from cocrea.plans.workflow import WorkflowError
+
+    found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
+    if not request.user.has_perm(permission("milestone", "change"), found):
+        raise PermissionDenied
+    form = BaselineForm(request.POST or None, initial={"effective_from": timezone_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            baseline = approve_baseline(
+                found,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                effective_from=form.cleaned_data["effective_from"],
+            )
+        except WorkflowError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, _("Línea base %(number)s aprobada.") % {"number": baseline.number})
+            return redirect(found.get_dashboard_url())
+    return _form_page(
+        request,
+        "staff/baseline.html",
+        {"milestone": found, "form": form, "baselines": found.baselines.order_by("-number")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
+    """The staff entry point for one milestone: what can be recorded, with links."""
+    from cocrea.plans.models import Milestone
+
+    found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
+    if not request.user.is_staff or not request.user.has_perm(permission("milestone", "view"), found):
+        raise PermissionDenied
+    user = request.user
+    return render(
+        request,
+        "staff/milestone.html",
+        {
+            "milestone": found,
+            "activities": [
+                a
+                for a in found.activities.prefetch_related("responsible")
+                if user.has_perm(permission("activity", "change"), a)
+            ],
+            "lines": [
+                line
+                for line in found.budget_lines.all()
+                if user.has_perm(permission("budgetline", "change"), line)
+            ],
+            "meetings": [
+                m for m in found.meetings.all() if user.has_perm(permission("meeting", "change"), m)
+            ],
+            "can_baseline": user.has_perm(permission("milestone", "change"), found),
+        },
+    )
+
+
+def timezone_today():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.localdate()

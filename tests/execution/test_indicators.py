@@ -148,7 +148,9 @@ def test_the_gantt_shows_progress_actual_dates_and_the_baseline(
 ):
     approve_baseline(reported, by=staff, effective_from=date(2019, 4, 1))
     fifth = reported.activities.get(number=5)
-    record_progress(fifth, day=date(2019, 7, 10), percent=Decimal(10), actual_start=date(2019, 7, 8), by=staff)
+    record_progress(
+        fifth, day=date(2019, 7, 10), percent=Decimal(10), actual_start=date(2019, 7, 8), by=staff
+    )
     with django_assert_max_num_queries(12):
         html = client.get(reported.get_schedule_url(), {"hoy": "2019-07-20"}).content.decode()
     assert html.count('class="progress-fill"') == 5  # 01–03 done, 04 at 50 %, 05 at 10 %

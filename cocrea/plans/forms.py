@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.plans.models import ActivityStatus
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgressForm(forms.Form):
+    day = forms.DateField(label=_("Fecha del reporte"), widget=DateInput())
+    percent = forms.DecimalField(label=_("% de avance"), min_value=0, max_value=100, decimal_places=2)
+    status = forms.ChoiceField(
+        label=_("Estado"),
+        required=False,
+        choices=[("", _("Según el avance")), *list(ActivityStatus.choices)],
+    )
+    actual_start = forms.DateField(label=_("Inicio real"), required=False, widget=DateInput())
+    actual_end = forms.DateField(label=_("Fin real"), required=False, widget=DateInput())
+    reason = forms.CharField(
+        label=_("Motivo (obligatorio si se retrasa o se cancela)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_title = forms.CharField(label=_("Medio de verificación: título"), required=False, max_length=300)
+    evidence_url = forms.URLField(
+        label=_("Medio de verificación: enlace"), required=False, assume_scheme="https"
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        if cleaned.get("evidence_url") and not cleaned.get("evidence_title"):
+            self.add_error("evidence_title", _("Dé un título al medio de verificación."))
+        return cleaned
+
+
+class BaselineForm(forms.Form):
+    effective_from = forms.DateField(label=_("Vigente desde"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Motivo (obligatorio al replanificar)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,101 @@
+"""The staff screens that record execution, scoped by role."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import reverse
+
+from cocrea.accounts.models import Role
+from cocrea.accounts.services import grant_role
+from cocrea.budget.models import Expenditure
+from cocrea.plans.models import Activity, Organization, ProgressEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inap_editor(client, django_user_model, milestone):
+    user = django_user_model.objects.create_user("e", "editor@inap.gob.gt", "x-Strong-Pass-42")
+    grant_role(user, Role.EDITOR, organization=Organization.objects.get(acronym="INAP"))
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    return client
+
+
+def test_an_editor_records_progress_on_their_activity(inap_editor, milestone):
+    activity = milestone.activities.get(number=2)
+    url = reverse("staff:record_progress", args=[activity.pk])
+    assert inap_editor.get(url).status_code == 200
+    response = inap_editor.post(
+        url,
+        {
+            "day": "2019-05-20",
+            "percent": "40",
+            "status": "",
+            "evidence_title": "Acta",
+            "evidence_url": "https://inap.gob.gt/acta",
+        },
+    )
+    assert response.status_code == 302
+    entry = ProgressEntry.objects.get()
+    assert (entry.status, entry.percent_complete) == ("in_progress", 40)
+    assert entry.evidence.get().url == "https://inap.gob.gt/acta"
+    page = inap_editor.get(url).content.decode()
+    assert "En curso" in page and "Acta" in page
+
+
+def test_the_workflow_error_is_shown_and_nothing_saved(inap_editor, milestone):
+    activity = milestone.activities.get(number=2)
+    url = reverse("staff:record_progress", args=[activity.pk])
+    response = inap_editor.post(
+        url, {"day": "2019-05-20", "percent": "40", "status": "delayed", "reason": ""}
+    )
+    assert response.status_code == 400
+    assert "motivo" in response.content.decode()
+    assert not ProgressEntry.objects.exists()
+
+
+def test_an_editor_cannot_record_progress_outside_their_scope(inap_editor, milestone):
+    onsec = Activity.objects.create(milestone=milestone, position=99, number=99, title="Solo ONSEC")
+    onsec.responsible.set([Organization.objects.get(acronym="ONSEC")])
+    assert inap_editor.get(reverse("staff:record_progress", args=[onsec.pk])).status_code == 403
+    response = inap_editor.post(
+        reverse("staff:record_progress", args=[onsec.pk]), {"day": "2019-05-20", "percent": "10"}
+    )
+    assert response.status_code == 403
+    assert not ProgressEntry.objects.exists()
+
+
+def test_expenditure_and_meeting_and_baseline_screens(staff_client, milestone):
+    line = milestone.budget_lines.get(number=1)
+    url = reverse("staff:record_expenditure", args=[line.pk])
+    bad = staff_client.post(url, {"day": "2019-04-30", "amount": "-5", "description": "x"})
+    assert bad.status_code == 400
+    ok = staff_client.post(
+        url,
+        {"day": "2019-04-30", "amount": "32000.00", "description": "Asesores, abril", "reference": "CUR-1"},
+    )
+    assert ok.status_code == 302 and Expenditure.objects.get().amount == 32000
+    meeting = milestone.meetings.first()
+    response = staff_client.post(
+        reverse("staff:record_meeting", args=[meeting.pk]),
+        {"outcome": "held", "day": "2019-04-25", "place": "INAP"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "held"
+    url = reverse("staff:approve_baseline", args=[milestone.pk])
+    assert staff_client.post(url, {"effective_from": "2019-04-01"}).status_code == 302
+    again = staff_client.post(url, {"effective_from": "2019-09-01", "reason": ""})
+    assert again.status_code == 400 and "motivo" in again.content.decode()
+
+
+def test_participants_see_no_staff_screens(client, django_user_model, milestone):
+    user = django_user_model.objects.create_user("p", "p@example.org", "x-Strong-Pass-42")
+    client.force_login(user)
+    activity = milestone.activities.first()
+    assert client.get(reverse("staff:record_progress", args=[activity.pk])).status_code == 403
+    assert (
+        client.get(reverse("staff:milestone", args=[milestone.pk])).status_code == 200
+    )  # published: viewable
