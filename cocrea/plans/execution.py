@@ -107,3 +107,64 @@ def approve_baseline(
 def baseline_at(milestone: Milestone, day: date) -> Baseline | None:
     """The baseline in force at ``day``: the latest effective at or before it."""
     return milestone.baselines.filter(effective_from__lte=day).order_by("-effective_from", "-number").first()
+
+
+# --- Bulk import from spreadsheets ---------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def activity_keys(milestone: Milestone) -> dict[str, Activity]:
+    """``"01"``, ``"1"`` and ``"A"`` all name the same activity."""
+    keys: dict[str, Activity] = {}
+    for activity in milestone.activities.all():
+        if activity.number is not None:
+            keys[f"{activity.number:02d}"] = activity
+        if activity.letter:
+            keys[activity.letter.upper()] = activity
+        if activity.number is None and not activity.letter:
+            keys[str(activity.position)] = activity
+    return keys
+
+
+def import_progress(milestone: Milestone, data: bytes, *, by: Any, write: bool = True) -> Any:
+    """Read a progress spreadsheet and, if every row is valid, record all of it in one transaction.
+
+    Returns the reader's result; its ``errors`` include workflow errors found while writing, in
+    which case nothing was written. ``write=False`` only reads and validates (a preview).
+    """
+    from dataclasses import replace
+
+    from cocrea.computations.sheets import RowError, describe_keys, read_progress
+
+    keys = activity_keys(milestone)
+    result = read_progress(data, keys, describe_keys(keys))
+    if result.errors or not write:
+        return result
+    problems: list[RowError] = []
+    try:
+        with transaction.atomic(), operation("import"):
+            for row in result.rows:
+                try:
+                    record_progress(
+                        row.activity,
+                        day=row.day,
+                        percent=row.percent,
+                        status=None if row.status_derived else row.status,
+                        actual_start=row.actual_start,
+                        actual_end=row.actual_end,
+                        note=row.note,
+                        reason=row.note if row.status in ("delayed", "cancelled") else "",
+                        by=by,
+                        check_permission=by is not None,
+                    )
+                except (WorkflowError, PermissionDenied) as error:
+                    message = getattr(error, "message", "") or _("no tiene permiso sobre esta actividad")
+                    problems.append(RowError(row.row, "status", row.status, str(message), "workflow", {}))
+            if problems:
+                raise _Rollback
+    except _Rollback:
+        return replace(result, errors=tuple(problems))
+    return result
