@@ -13,4 +13,11 @@ urlpatterns = [
     path("actividades/<int:activity>/avance/", views.record_activity_progress, name="record_progress"),
     path("lineas/<int:line>/gasto/", views.record_line_expenditure, name="record_expenditure"),
     path("reuniones/<int:meeting>/resultado/", views.record_meeting, name="record_meeting"),
+    path("hitos/<int:milestone>/importar/<str:kind>/", views.sheet_import, name="sheet_import"),
+    path(
+        "hitos/<int:milestone>/importar/<str:kind>/<uuid:upload>/confirmar/",
+        views.sheet_import_confirm,
+        name="sheet_import_confirm",
+    ),
+    path("hitos/<int:milestone>/plantilla/<str:kind>.xlsx", views.sheet_template, name="sheet_template"),
 ]

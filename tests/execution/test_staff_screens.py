@@ -97,3 +97,26 @@ def test_participants_see_no_staff_screens(client, django_user_model, milestone)
     activity = milestone.activities.first()
     assert client.get(reverse("staff:record_progress", args=[activity.pk])).status_code == 403
     assert client.get(reverse("staff:milestone", args=[milestone.pk])).status_code == 403
+
+
+def test_spreadsheet_import_with_preview_then_confirm(staff_client, milestone, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("staff:sheet_import", args=[milestone.pk, "avance"])
+    template = staff_client.get(reverse("staff:sheet_template", args=[milestone.pk, "avance"]))
+    assert template.status_code == 200 and template["Content-Disposition"].startswith("attachment")
+    bad = staff_client.post(
+        url, {"file": SimpleUploadedFile("a.csv", b"activity,date,percent_complete\n99,2019-04-30,10\n")}
+    )
+    assert bad.status_code == 400 and "Fila 2" in bad.content.decode()
+    good = staff_client.post(
+        url, {"file": SimpleUploadedFile("a.csv", b"activity,date,percent_complete\n01,2019-04-30,100\n")}
+    )
+    assert good.status_code == 200 and not ProgressEntry.objects.exists()
+    upload = good.context["upload"]
+    confirm = staff_client.post(
+        reverse("staff:sheet_import_confirm", args=[milestone.pk, "avance", upload.pk])
+    )
+    assert confirm.status_code == 302
+    assert ProgressEntry.objects.get().status == "done"
