@@ -36,34 +36,51 @@ from cocrea.plans.models import Activity, Baseline, Indicator, Milestone, Progre
 @dataclass
 class _Data:
     activities: list[Activity] = field(default_factory=list)
-    entries: list[ProgressEntry] = field(default_factory=list)
+    entries: list[tuple[int, date, Decimal]] = field(default_factory=list)
     lines: list[BudgetLine] = field(default_factory=list)
-    expenses: list[Expenditure] = field(default_factory=list)
+    expenses: list[tuple[date, Decimal]] = field(default_factory=list)
     meeting_months: list[date] = field(default_factory=list)
     baselines: list[Baseline] = field(default_factory=list)
 
 
-def _load(milestones: list[Milestone]) -> dict[int, _Data]:
-    """Everything indicator A needs for these milestones, in six queries whatever their number."""
+def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _Data]:
+    """Everything indicator A needs for these milestones, in six queries whatever their number.
+
+    Without ``history`` only what the value at ``day`` depends on is read: each activity's latest
+    report at or before it, and each milestone's spending up to it (summed in the database).
+    """
+    from django.db.models import OuterRef, Subquery, Sum
+
     ids = [m.pk for m in milestones]
     data: dict[int, _Data] = defaultdict(_Data)
     for activity in Activity.objects.filter(milestone_id__in=ids).order_by("milestone_id", "position"):
         data[activity.milestone_id].activities.append(activity)
-    for entry in (
-        ProgressEntry.objects.filter(activity__milestone_id__in=ids)
-        .select_related(None)
-        .only("activity_id", "day", "percent_complete", "activity__milestone_id")
-        .order_by("day", "pk")
+    entries = ProgressEntry.objects.filter(activity__milestone_id__in=ids)
+    if not history:
+        latest = (
+            ProgressEntry.objects.filter(activity_id=OuterRef("activity_id"), day__lte=day)
+            .order_by("-day", "-pk")
+            .values("pk")[:1]
+        )
+        entries = entries.filter(day__lte=day, pk=Subquery(latest))
+    for milestone_id, activity_id, entry_day, percent in entries.order_by("day", "pk").values_list(
+        "activity__milestone_id", "activity_id", "day", "percent_complete"
     ):
-        data[entry.activity.milestone_id].entries.append(entry)
+        data[milestone_id].entries.append((activity_id, entry_day, percent))
     for line in BudgetLine.objects.filter(milestone_id__in=ids).order_by("milestone_id", "position"):
         data[line.milestone_id].lines.append(line)
-    for expense in (
-        Expenditure.objects.filter(budget_line__milestone_id__in=ids)
-        .only("day", "amount", "budget_line__milestone_id")
-        .select_related("budget_line")
-    ):
-        data[expense.budget_line.milestone_id].expenses.append(expense)
+    expenses = Expenditure.objects.filter(budget_line__milestone_id__in=ids)
+    if history:
+        for milestone_id, expense_day, amount in expenses.values_list(
+            "budget_line__milestone_id", "day", "amount"
+        ):
+            data[milestone_id].expenses.append((expense_day, amount))
+    else:
+        totals = (
+            expenses.filter(day__lte=day).values("budget_line__milestone_id").annotate(total=Sum("amount"))
+        )
+        for row in totals:
+            data[row["budget_line__milestone_id"]].expenses.append((day, row["total"]))
     for milestone_id, month in (
         Meeting.objects.filter(milestone_id__in=ids)
         .exclude(planned_month=None)
@@ -130,11 +147,11 @@ def _input(milestone: Milestone, data: _Data, day: date) -> EarnedValueInput | N
         bac=bac,
         activities=tuple(planned),
         progress=tuple(
-            ProgressReport(str(e.activity_id), e.day, Decimal(e.percent_complete))
-            for e in data.entries
-            if str(e.activity_id) in keys
+            ProgressReport(str(activity_id), entry_day, Decimal(percent))
+            for activity_id, entry_day, percent in data.entries
+            if str(activity_id) in keys
         ),
-        expenses=tuple(Expense(e.day, Decimal(e.amount)) for e in data.expenses),
+        expenses=tuple(Expense(expense_day, Decimal(amount)) for expense_day, amount in data.expenses),
         budget_lines=tuple(
             BudgetLinePlan(str(line.pk), line.stated_cost, _line_months(line, span, data.meeting_months))
             for line in data.lines
@@ -153,10 +170,13 @@ class MilestoneFigures:
     span: MonthRange | None
 
 
-def figures(milestones: Iterable[Milestone], day: date) -> list[MilestoneFigures]:
-    """Indicator A for every milestone at ``day`` (a bounded number of queries)."""
+def figures(milestones: Iterable[Milestone], day: date, history: bool = False) -> list[MilestoneFigures]:
+    """Indicator A for every milestone at ``day`` (a bounded number of queries).
+
+    With ``history`` the calculators also hold every report and expense, for S-curves.
+    """
     milestones = list(milestones)
-    loaded = _load(milestones)
+    loaded = _load(milestones, day, history)
     result = []
     for milestone in milestones:
         data = loaded[milestone.pk]

@@ -324,7 +324,7 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
 
     found = queries.get_milestone(request.user, plan, number, milestone)
     day, bad_date = _status_date(request)
-    item = indicators.figures([found], day)[0]
+    item = indicators.figures([found], day, history=True)[0]
     context: dict = {
         "milestone": found,
         "commitment": found.commitment,

@@ -157,3 +157,13 @@ def test_the_gantt_shows_progress_actual_dates_and_the_baseline(
     assert html.count('class="actual-bar"') == 1  # only 05 reported when it really started
     assert html.count('class="baseline-bar"') == 13
     assert "Completada" in html and "50 %" in html
+
+
+def test_the_value_at_a_date_does_not_need_the_history(milestone):
+    from cocrea.plans.sample import load_sample_execution
+
+    load_sample_execution(milestone)
+    for day in (date(2019, 5, 15), date(2019, 12, 31), date(2020, 6, 30), date(2026, 11, 26)):
+        lean = figures([milestone], day)[0].earned_value
+        full = figures([milestone], day, history=True)[0].earned_value
+        assert lean == full
