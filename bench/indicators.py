@@ -120,6 +120,9 @@ def build() -> None:
         ),
         batch_size=5000,
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does after a load
     print(
         f"data: {len(milestones)} milestones, {len(activities)} activities, {len(entries)} progress reports, "
         f"{Expenditure.objects.count()} expenditures ({connection.vendor})"

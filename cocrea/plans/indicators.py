@@ -62,6 +62,7 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
     Without ``history`` only what the value at ``day`` depends on is read: each activity's latest
     report at or before it, and each milestone's spending up to it (summed in the database).
     """
+    from django.db import connection
     from django.db.models import OuterRef, Subquery, Sum
 
     ids = [m.pk for m in milestones]
@@ -73,14 +74,18 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
     ):
         data[row["milestone_id"]].activities.append(_Row(row))
     entries = ProgressEntry.objects.filter(activity__milestone_id__in=ids)
-    if not history:
+    if not history and connection.vendor == "postgresql":
+        entries = entries.filter(day__lte=day).order_by("activity_id", "-day", "-pk").distinct("activity_id")
+    elif not history:
         latest = (
             ProgressEntry.objects.filter(activity_id=OuterRef("activity_id"), day__lte=day)
             .order_by("-day", "-pk")
             .values("pk")[:1]
         )
-        entries = entries.filter(day__lte=day, pk=Subquery(latest))
-    for milestone_id, activity_id, entry_day, percent in entries.order_by("day", "pk").values_list(
+        entries = entries.filter(day__lte=day, pk=Subquery(latest)).order_by("day", "pk")
+    else:
+        entries = entries.order_by("day", "pk")
+    for milestone_id, activity_id, entry_day, percent in entries.values_list(
         "activity__milestone_id", "activity_id", "day", "percent_complete"
     ):
         data[milestone_id].entries.append((activity_id, entry_day, percent))
