@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cocrea.accounts",
     "cocrea.core",
     "cocrea.staff",
+    "cocrea.reports",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 

@@ -30,6 +30,7 @@ def record_progress(
     note: str = "",
     reason: str = "",
     evidence: list[tuple[str, str]] | None = None,
+    evidence_files: list[tuple[str, Any]] | None = None,
     check_permission: bool = True,
 ) -> ProgressEntry:
     """Add a dated progress report, enforcing the status workflow against its neighbours."""
@@ -59,6 +60,8 @@ def record_progress(
         )
         for title, url in evidence or ():
             Evidence.objects.create(entry=entry, title=title[:300], url=url)
+        for title, upload in evidence_files or ():
+            Evidence.objects.create(entry=entry, title=title[:300], upload=upload)
     return entry
 
 

@@ -33,10 +33,15 @@ class ProgressForm(forms.Form):
     evidence_url = forms.URLField(
         label=_("Medio de verificación: enlace"), required=False, assume_scheme="https"
     )
+    evidence_file = forms.FileField(
+        label=_("Medio de verificación: archivo (PDF, imagen, DOCX o XLSX; hasta 5 MB)"), required=False
+    )
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()
-        if cleaned.get("evidence_url") and not cleaned.get("evidence_title"):
+        if (cleaned.get("evidence_url") or cleaned.get("evidence_file")) and not cleaned.get(
+            "evidence_title"
+        ):
             self.add_error("evidence_title", _("Dé un título al medio de verificación."))
         return cleaned
 

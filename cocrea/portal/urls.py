@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cocrea.portal import views
+from cocrea.reports import views as reports_views
 
 app_name = "portal"
 
@@ -15,5 +16,7 @@ urlpatterns = [
     path(f"{milestone}revision/", views.plan_check, name="plan_check"),
     path(f"{milestone}historial/", views.history, name="history"),
     path(f"{milestone}tablero/", views.dashboard, name="dashboard"),
+    path(f"{milestone}tablero/informe.<str:fmt>", reports_views.report_download, name="progress_report"),
     path(f"{milestone}documento/", views.plan_document, name="plan_document"),
+    path("evidencia/<int:evidence>/", views.evidence, name="evidence"),
 ]

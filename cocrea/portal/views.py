@@ -368,6 +368,22 @@ def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) 
     return attachment(io.BytesIO(document.content.encode("utf-8")), document.filename)
 
 
+def evidence(request: HttpRequest, evidence: int) -> FileResponse:
+    """A means of verification's file, as a download, where its activity may be seen."""
+    from cocrea.accounts.rules import permission
+    from cocrea.plans.models import Evidence
+    from cocrea.staff.views import attachment
+
+    item = (
+        Evidence.objects.select_related("upload", "entry__activity__milestone__commitment__action_plan")
+        .filter(pk=evidence)
+        .first()
+    )
+    if item is None or item.upload is None or not request.user.has_perm(permission("evidence", "view"), item):
+        raise Http404
+    return attachment(item.upload.file.open("rb"), item.upload.original_name)
+
+
 def _labelled(entry):  # type: ignore[no-untyped-def]
     """Each changed field with its human name in the active language."""
     model = entry.content_type.model_class()

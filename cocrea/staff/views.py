@@ -24,6 +24,7 @@ from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_erro
 from cocrea.plans.models import Commitment
 
 PLAN_UPLOADS_PER_HOUR = 20
+EVIDENCE_KINDS = {"pdf", "png", "jpeg", "gif", "zip", "text"}
 
 
 def _existing_commitment(plan: ParsedPlan) -> Commitment | None:
@@ -159,7 +160,7 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
     )
     if not request.user.has_perm(permission("activity", "change"), found):
         raise PermissionDenied
-    form = ProgressForm(request.POST or None, initial={"day": timezone_today()})
+    form = ProgressForm(request.POST or None, request.FILES or None, initial={"day": timezone_today()})
     if request.method == "POST":
         if not allow(f"progress:{request.user.pk}", 120, 3600):
             return _form_page(
@@ -175,6 +176,22 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
             )
         if form.is_valid():
             data = form.cleaned_data
+            files = []
+            if data["evidence_file"]:
+                try:
+                    content = read_upload(data["evidence_file"], allowed=EVIDENCE_KINDS)
+                except UploadRejected as rejected:
+                    form.add_error("evidence_file", rejected.message)
+                else:
+                    upload = store_upload(
+                        content,
+                        original_name=data["evidence_file"].name,
+                        owner=request.user,
+                        purpose="evidence",
+                    )
+                    files.append((data["evidence_title"], upload))
+        if form.is_valid():
+            data = form.cleaned_data
             try:
                 record_progress(
                     found,
@@ -186,6 +203,7 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
                     reason=data["reason"],
                     note=data["note"],
                     evidence=[(data["evidence_title"], data["evidence_url"])] if data["evidence_url"] else [],
+                    evidence_files=files,
                     by=request.user,
                 )
             except (WorkflowError, ValidationError) as error:

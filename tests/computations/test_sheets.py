@@ -317,7 +317,7 @@ EVERY_SPELLING = [
     (written, code)
     for code, spellings in STATUS_SPELLINGS.items()
     for spelling in (code, *spellings)
-    for written in {spelling, spelling.upper(), spelling.title(), f"  {spelling}  "}
+    for written in sorted({spelling, spelling.upper(), spelling.title(), f"  {spelling}  "})
 ] + [
     ("En Curso", "in_progress"),
     ("in-progress", "in_progress"),

@@ -1,4 +1,4 @@
-"""cocrea import-progress / import-expenditures: exact figures, or an exact error report and nothing written."""
+"""cocrea import-progress / import-expenditures: exact figures, or an exact error report."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_bad_progress_rows_are_all_reported_and_nothing_is_written(tmp_path, mil
         + "04,2019-07-31,10,volando,,,\n",
         encoding="utf-8",
     )
-    status, out, err = run("import_progress", path, "--format", "json")
+    status, out, _err = run("import_progress", path, "--format", "json")
     assert status == 1
     report = json.loads(out)
     assert [(e["row"], e["code"]) for e in report["errors"]] == [

@@ -120,3 +120,49 @@ def test_spreadsheet_import_with_preview_then_confirm(staff_client, milestone, s
     )
     assert confirm.status_code == 302
     assert ProgressEntry.objects.get().status == "done"
+
+
+def test_evidence_files_are_checked_stored_and_served_as_downloads(
+    staff_client, milestone, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()  # the public
+
+    from cocrea.plans.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    activity = milestone.activities.get(number=1)
+    url = reverse("staff:record_progress", args=[activity.pk])
+    refused = staff_client.post(
+        url,
+        {
+            "day": "2019-04-30",
+            "percent": "100",
+            "evidence_title": "Acta",
+            "evidence_file": SimpleUploadedFile("acta.pdf", b"\x7fELF executable pretending"),
+        },
+    )
+    assert refused.status_code == 400 and not ProgressEntry.objects.exists()
+    accepted = staff_client.post(
+        url,
+        {
+            "day": "2019-04-30",
+            "percent": "100",
+            "evidence_title": "Acta firmada",
+            "evidence_file": SimpleUploadedFile("acta.pdf", b"%PDF-1.7\nacta"),
+        },
+    )
+    assert accepted.status_code == 302
+    item = Evidence.objects.get()
+    assert item.upload.kind == "pdf" and "acta.pdf" not in item.upload.file.name
+    response = client.get(reverse("portal:evidence", args=[item.pk]))  # the public, for a published plan
+    assert response.status_code == 200
+    assert (
+        response["Content-Disposition"].startswith("attachment")
+        and response["X-Content-Type-Options"] == "nosniff"
+    )
+    milestone.is_published = False
+    milestone.save()
+    assert client.get(reverse("portal:evidence", args=[item.pk])).status_code == 404
