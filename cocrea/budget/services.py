@@ -44,42 +44,29 @@ def record_expenditure(
         )
 
 
-class _Rollback(Exception):
-    pass
-
-
 def budget_line_keys(milestone: Any) -> dict[str, BudgetLine]:
     return {f"{line.number:02d}": line for line in milestone.budget_lines.all()}
 
 
 def import_expenditures(milestone: Any, data: bytes, *, by: Any, write: bool = True) -> Any:
     """Read an expenditure spreadsheet and, if every row is valid, record it all in one transaction."""
-    from dataclasses import replace
-
-    from cocrea.computations.sheets import RowError, describe_keys, read_expenditures
+    from cocrea.computations.sheets import describe_keys, read_expenditures
+    from cocrea.core.sheet_import import write_all_or_nothing
 
     keys = budget_line_keys(milestone)
     result = read_expenditures(data, keys, describe_keys(keys))
     if result.errors or not write:
         return result
-    problems: list[RowError] = []
-    try:
-        with transaction.atomic(), operation("import"):
-            for row in result.rows:
-                try:
-                    record_expenditure(
-                        row.budget_line,
-                        day=row.day,
-                        amount=row.amount,
-                        description=row.description or _("Gasto importado"),
-                        reference=row.reference,
-                        by=by,
-                        check_permission=by is not None,
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    problems.append(RowError(row.row, "amount", str(row.amount), str(error), "workflow", {}))
-            if problems:
-                raise _Rollback
-    except _Rollback:
-        return replace(result, errors=tuple(problems))
-    return result
+
+    def write(row: Any) -> None:
+        record_expenditure(
+            row.budget_line,
+            day=row.day,
+            amount=row.amount,
+            description=row.description or _("Gasto importado"),
+            reference=row.reference,
+            by=by,
+            check_permission=by is not None,
+        )
+
+    return write_all_or_nothing(result, write, (ValidationError, PermissionDenied), "amount")

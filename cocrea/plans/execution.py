@@ -115,10 +115,6 @@ def baseline_at(milestone: Milestone, day: date) -> Baseline | None:
 # --- Bulk import from spreadsheets ---------------------------------------------------------------
 
 
-class _Rollback(Exception):
-    pass
-
-
 def activity_keys(milestone: Milestone) -> dict[str, Activity]:
     """``"01"``, ``"1"`` and ``"A"`` all name the same activity."""
     keys: dict[str, Activity] = {}
@@ -138,36 +134,26 @@ def import_progress(milestone: Milestone, data: bytes, *, by: Any, write: bool =
     Returns the reader's result; its ``errors`` include workflow errors found while writing, in
     which case nothing was written. ``write=False`` only reads and validates (a preview).
     """
-    from dataclasses import replace
-
-    from cocrea.computations.sheets import RowError, describe_keys, read_progress
+    from cocrea.computations.sheets import describe_keys, read_progress
+    from cocrea.core.sheet_import import write_all_or_nothing
 
     keys = activity_keys(milestone)
     result = read_progress(data, keys, describe_keys(keys))
     if result.errors or not write:
         return result
-    problems: list[RowError] = []
-    try:
-        with transaction.atomic(), operation("import"):
-            for row in result.rows:
-                try:
-                    record_progress(
-                        row.activity,
-                        day=row.day,
-                        percent=row.percent,
-                        status=None if row.status_derived else row.status,
-                        actual_start=row.actual_start,
-                        actual_end=row.actual_end,
-                        note=row.note,
-                        reason=row.note if row.status in ("delayed", "cancelled") else "",
-                        by=by,
-                        check_permission=by is not None,
-                    )
-                except (WorkflowError, PermissionDenied) as error:
-                    message = getattr(error, "message", "") or _("no tiene permiso sobre esta actividad")
-                    problems.append(RowError(row.row, "status", row.status, str(message), "workflow", {}))
-            if problems:
-                raise _Rollback
-    except _Rollback:
-        return replace(result, errors=tuple(problems))
-    return result
+
+    def write(row: Any) -> None:
+        record_progress(
+            row.activity,
+            day=row.day,
+            percent=row.percent,
+            status=None if row.status_derived else row.status,
+            actual_start=row.actual_start,
+            actual_end=row.actual_end,
+            note=row.note,
+            reason=row.note if row.status in ("delayed", "cancelled") else "",
+            by=by,
+            check_permission=by is not None,
+        )
+
+    return write_all_or_nothing(result, write, (WorkflowError, PermissionDenied), "status")
