@@ -17,3 +17,30 @@ def allow(key: str, limit: int, window_seconds: int) -> bool:
         cache.set(bucket, 1, timeout=window_seconds + 5)
         count = 1
     return count <= limit
+
+
+def limit_posts(scope: str, limit: int, window_seconds: int = 3600):  # type: ignore[no-untyped-def]
+    """Refuse (HTTP 429) a person's POSTs to a view past ``limit`` per window; GETs are free."""
+    from functools import wraps
+
+    from django.http import HttpResponse
+    from django.utils.translation import gettext as _
+
+    def decorator(view):  # type: ignore[no-untyped-def]
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if request.method == "POST":
+                who = (
+                    request.user.pk if request.user.is_authenticated else request.META.get("REMOTE_ADDR", "")
+                )
+                if not allow(f"{scope}:{who}", limit, window_seconds):
+                    return HttpResponse(
+                        _("Demasiadas solicitudes. Inténtelo más tarde."),
+                        status=429,
+                        content_type="text/plain",
+                    )
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

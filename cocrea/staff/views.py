@@ -17,7 +17,7 @@ from cocrea.accounts.rules import permission
 from cocrea.audit.context import acting_as
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
 from cocrea.core.models import Upload
-from cocrea.core.ratelimit import allow
+from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload, store_upload
 from cocrea.plans import services
 from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
@@ -91,6 +91,7 @@ def import_plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@limit_posts("plan-confirm", 20)
 def import_plan_confirm(request: HttpRequest, upload: str) -> HttpResponse:
     stored = get_object_or_404(Upload, pk=upload, purpose="plan", owner=request.user)
     data = stored.file.read()
@@ -222,6 +223,7 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("expenditure", 200)
 def record_line_expenditure(request: HttpRequest, line: int) -> HttpResponse:
     from django.core.exceptions import ValidationError
 
@@ -266,6 +268,7 @@ def record_line_expenditure(request: HttpRequest, line: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("meeting", 100)
 def record_meeting(request: HttpRequest, meeting: int) -> HttpResponse:
     from django.core.exceptions import ValidationError
 
@@ -305,6 +308,7 @@ def record_meeting(request: HttpRequest, meeting: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("baseline", 30)
 def approve_milestone_baseline(request: HttpRequest, milestone: int) -> HttpResponse:
     from cocrea.plans.execution import approve_baseline
     from cocrea.plans.forms import BaselineForm
@@ -451,6 +455,7 @@ def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpRespons
 
 @login_required
 @require_POST
+@limit_posts("sheet-confirm", 60)
 def sheet_import_confirm(request: HttpRequest, milestone: int, kind: str, upload: str) -> HttpResponse:
     from cocrea.plans.sheet_messages import describe_row_error
 

@@ -166,3 +166,21 @@ def test_evidence_files_are_checked_stored_and_served_as_downloads(
     milestone.is_published = False
     milestone.save()
     assert client.get(reverse("portal:evidence", args=[item.pk])).status_code == 404
+
+
+def test_content_forms_are_rate_limited(staff_client, milestone, monkeypatch):
+    from cocrea.core import ratelimit
+
+    calls = {"n": 0}
+
+    def fake_allow(key, limit, window):
+        calls["n"] += 1
+        return calls["n"] <= 2
+
+    monkeypatch.setattr(ratelimit, "allow", fake_allow)
+    line = milestone.budget_lines.get(number=3)
+    url = reverse("staff:record_expenditure", args=[line.pk])
+    data = {"day": "2019-05-15", "amount": "100.00", "description": "Papel"}
+    statuses = [staff_client.post(url, data).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Expenditure.objects.count() == 2
