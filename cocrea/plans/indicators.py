@@ -263,6 +263,7 @@ class Alert:
 
 def alerts(milestone: Milestone, day: date) -> list[Alert]:
     """What needs attention at ``day``: late work, order problems, overspending, missing records."""
+    from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
     from cocrea.plans.display import money
@@ -305,7 +306,11 @@ def alerts(milestone: Milestone, day: date) -> list[Alert]:
                 Alert(
                     "order",
                     _("La actividad %(code)s empezó el %(day)s, antes de que terminara la %(previous)s.")
-                    % {"code": activity.code, "day": started.isoformat(), "previous": previous.code},
+                    % {
+                        "code": activity.code,
+                        "day": date_format(started, "DATE_FORMAT"),
+                        "previous": previous.code,
+                    },
                 )
             )
     for line in _lines_with_spending(milestone, day):

@@ -526,4 +526,6 @@ class Baseline(models.Model):
         constraints = [models.UniqueConstraint(fields=["milestone", "number"], name="baseline_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.milestone} — línea base {self.number}"
+        return str(
+            _("%(milestone)s — línea base %(number)s") % {"milestone": self.milestone, "number": self.number}
+        )

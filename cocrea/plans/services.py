@@ -34,13 +34,8 @@ from cocrea.plans.models import (
     Strategy,
 )
 
-INDICATOR_UNITS = {
-    "earned_value": "%",
-    "participants": "personas",
-    "catalogue_concepts": "entradas",
-    "catalogue_standards": "entradas",
-    "catalogue_norms": "entradas",
-}
+# The unit a recognised indicator is measured in (counts need none: the definition says what).
+INDICATOR_UNITS = {"earned_value": "%"}
 
 
 @dataclass

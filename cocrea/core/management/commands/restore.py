@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--yes", action="store_true", help="no pedir confirmación")
+        parser.add_argument("--yes", action="store_true", help=_("no pedir confirmación"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["file"])

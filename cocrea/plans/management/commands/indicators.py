@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = "Los indicadores de cada hito, calculados con los datos a una fecha."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", dest="day", default="", help="YYYY-MM-DD (por omisión, hoy)")
+        parser.add_argument("--date", dest="day", default="", help=_("AAAA-MM-DD (por omisión, hoy)"))
         parser.add_argument("--format", choices=["json", "text"], default="json")
         parser.add_argument("--milestone", type=int, default=None, help="solo este hito (id)")
 
