@@ -134,8 +134,16 @@ def _line_months(line: Any, span: MonthRange, meeting_months: list[date]) -> tup
     return _months_of(span)
 
 
-def _input(milestone: Milestone, data: _Data, day: date) -> EarnedValueInput | None:
-    baseline = next((b for b in reversed(data.baselines) if b.effective_from <= day), None)
+def _in_force(data: _Data, day: date) -> Baseline | None:
+    return next((b for b in reversed(data.baselines) if b.effective_from <= day), None)
+
+
+def _input(
+    milestone: Milestone, data: _Data, day: date, baseline: Baseline | bool | None = True
+) -> EarnedValueInput | None:
+    """The calculator's input; ``baseline=True`` uses the one in force at ``day``."""
+    if baseline is True:
+        baseline = _in_force(data, day)
     planned: list[ActivityPlan] = []
     if baseline is not None:
         for row in baseline.snapshot.get("activities", []):
@@ -194,6 +202,9 @@ class MilestoneFigures:
     earned_value: EarnedValue | None
     baseline: Baseline | None
     span: MonthRange | None
+    # Against the original baseline, when a re-planned one is in force ("show the original too").
+    original_baseline: Baseline | None = None
+    original: EarnedValue | None = None
 
 
 def figures(milestones: Iterable[Milestone], day: date, history: bool = False) -> list[MilestoneFigures]:
@@ -208,18 +219,29 @@ def figures(milestones: Iterable[Milestone], day: date, history: bool = False) -
         data = loaded[milestone.pk]
         inputs = _input(milestone, data, day)
         calculator = Calculator(inputs) if inputs else None
-        baseline = next((b for b in reversed(data.baselines) if b.effective_from <= day), None)
+        baseline = _in_force(data, day)
         span = calculator.plan_range if calculator else None
-        result.append(
-            MilestoneFigures(
-                milestone, day, calculator, calculator.at(day) if calculator else None, baseline, span
-            )
+        item = MilestoneFigures(
+            milestone, day, calculator, calculator.at(day) if calculator else None, baseline, span
         )
+        first = data.baselines[0] if data.baselines else None
+        if baseline is not None and first is not None and first.pk != baseline.pk:
+            original_inputs = _input(milestone, data, day, baseline=first)
+            if original_inputs is not None:
+                item.original_baseline = first
+                item.original = Calculator(original_inputs).at(day)
+        result.append(item)
     return result
 
 
-def indicator_rows(milestone: Milestone, earned_value: EarnedValue | None) -> list[dict[str, Any]]:
-    """Every indicator of the milestone with its value, or ``no_data`` until its source exists."""
+def indicator_rows(
+    milestone: Milestone, earned_value: EarnedValue | None, calculator: Calculator | None = None
+) -> list[dict[str, Any]]:
+    """Every indicator of the milestone with its value, or ``no_data`` until its source exists.
+
+    With a ``calculator`` built with history, indicator A also gets its monthly snapshots
+    (planned and executed percent at the end of each month up to the status date).
+    """
     rows = []
     for indicator in milestone.indicators.all():
         row: dict[str, Any] = {
@@ -235,6 +257,23 @@ def indicator_rows(milestone: Milestone, earned_value: EarnedValue | None) -> li
             row.update(earned_value.to_json())
             row["value"] = row["executed_percent"]
             row["status"] = "ok"
+            if calculator is not None and calculator.plan_range is not None:
+                last = Month.from_date(earned_value.status_date)
+                months = [m for m in calculator.plan_range if m < last] + [last]
+                row["history"] = [
+                    {
+                        "month": month.iso(),
+                        "planned_percent": round(float(point.planned_percent), 2),
+                        "executed_percent": round(float(point.executed_percent), 2),
+                    }
+                    for month, point in zip(
+                        months,
+                        [*calculator.series(months[:-1]), calculator.at(earned_value.status_date)],
+                        strict=True,
+                    )
+                ]
+        elif indicator.method != Indicator.Method.EARNED_VALUE:
+            row["history"] = []
         rows.append(row)
     return rows
 

@@ -333,7 +333,7 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
         "bad_date": bad_date,
         "figures": item,
         "ev": item.earned_value,
-        "indicators": indicators.indicator_rows(found, item.earned_value),
+        "indicators": indicators.indicator_rows(found, item.earned_value, item.calculator),
         "alerts": indicators.alerts(found, day),
         "budget": indicators.budget_rows(found, item.calculator, day),
     }

@@ -167,3 +167,20 @@ def test_the_value_at_a_date_does_not_need_the_history(milestone):
         lean = figures([milestone], day)[0].earned_value
         full = figures([milestone], day, history=True)[0].earned_value
         assert lean == full
+
+
+def test_indicator_a_keeps_monthly_snapshots_and_the_original_baseline(reported, staff):
+    approve_baseline(reported, by=staff, effective_from=date(2019, 4, 1))
+    twelve = reported.activities.get(number=12)
+    twelve.planned_start = date(2020, 3, 1)
+    twelve.save()
+    approve_baseline(reported, by=staff, reason="Fecha corregida", effective_from=date(2019, 6, 1))
+    out = StringIO()
+    call_command("indicators", "--date", "2019-06-30", "--history", stdout=out)
+    (milestone,) = json.loads(out.getvalue())["milestones"]
+    a = next(row for row in milestone["indicators"] if row["key"] == "A")
+    months = [point["month"] for point in a["history"]]
+    assert months[0] == "2019-04" and months[-1] == "2019-06"  # the re-planned plan starts in April
+    assert a["history"][-1]["executed_percent"] == a["executed_percent"]
+    assert milestone["original_baseline"]["number"] == 1
+    assert milestone["original_baseline"]["planned_percent"] > a["planned_percent"]

@@ -20,7 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", dest="day", default="", help=_("AAAA-MM-DD (por omisión, hoy)"))
         parser.add_argument("--format", choices=["json", "text"], default="json")
-        parser.add_argument("--milestone", type=int, default=None, help="solo este hito (id)")
+        parser.add_argument("--milestone", type=int, default=None, help=_("solo este hito (id)"))
+        parser.add_argument(
+            "--history", action="store_true", help=_("incluir las instantáneas mensuales de cada indicador")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -35,7 +38,7 @@ class Command(BaseCommand):
         if options["milestone"]:
             milestones = milestones.filter(pk=options["milestone"])
         results = []
-        for item in figures(milestones, day):
+        for item in figures(milestones, day, history=options["history"]):
             milestone = item.milestone
             results.append(
                 {
@@ -44,7 +47,14 @@ class Command(BaseCommand):
                     "milestone": milestone.number,
                     "sample_data": milestone.sample_execution,
                     "baseline": item.baseline.number if item.baseline else None,
-                    "indicators": indicator_rows(milestone, item.earned_value),
+                    "indicators": indicator_rows(
+                        milestone, item.earned_value, item.calculator if options["history"] else None
+                    ),
+                    "original_baseline": (
+                        {"number": item.original_baseline.number, **item.original.to_json()}
+                        if item.original_baseline and item.original
+                        else None
+                    ),
                 }
             )
         if options["format"] == "json":
