@@ -1,13 +1,16 @@
-"""Meetings of a milestone's schedule; people, attendance and consent come later."""
+"""Participation: meetings, the registry of natural persons, consent, registration, attendance."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.computations.months import Month
 from cocrea.core.versioning import Versioned
-from cocrea.plans.models import Milestone
+from cocrea.plans.models import Milestone, Organization
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -47,6 +50,12 @@ class Meeting(Versioned):
     actual_date = models.DateField(_("fecha real o nueva fecha"), null=True, blank=True)
     place = models.CharField(_("lugar o enlace"), max_length=300, blank=True)
     status_reason = models.TextField(_("motivo"), blank=True)
+    starts_at = models.DateTimeField(_("inicio"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    online_link = models.URLField(_("enlace en línea"), blank=True)
+    capacity = models.PositiveIntegerField(_("cupo"), null=True, blank=True)
+    minutes = models.TextField(_("acta"), blank=True)
+    sequence = models.PositiveIntegerField(_("revisión del calendario"), default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -60,3 +69,215 @@ class Meeting(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def code(self) -> str:
+        """The meeting's number in the schedule: 0 for the initial one, ``final`` for the last."""
+        if self.kind == self.Kind.INITIAL:
+            return "0"
+        if self.kind == self.Kind.FINAL:
+            return "final"
+        return str(self.number) if self.number is not None else str(self.position)
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("orden"))
+    title = models.CharField(_("punto"), max_length=300)
+
+    class Meta:
+        ordering = ["meeting_id", "position"]
+        verbose_name = _("punto de agenda")
+        verbose_name_plural = _("agenda")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Mujer")
+    MALE = "male", _("Hombre")
+    OTHER = "other", _("Otro")
+
+
+class AgeRange(models.TextChoices):
+    UNDER_18 = "under_18", _("Menos de 18")
+    A18_29 = "18_29", _("18 a 29")
+    A30_44 = "30_44", _("30 a 44")
+    A45_59 = "45_59", _("45 a 59")
+    A60 = "60_plus", _("60 o más")
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("Gobierno")
+    CIVIL_SOCIETY = "civil_society", _("Sociedad civil")
+    ACADEMIA = "academia", _("Academia")
+    PRIVATE_SECTOR = "private_sector", _("Sector privado")
+    INTERNATIONAL = "international", _("Cooperación internacional")
+    CITIZEN = "citizen", _("Ciudadanía")
+    OTHER = "other", _("Otro")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def active(self) -> PersonQuerySet:
+        return self.filter(merged_into=None, anonymised_at=None)
+
+
+class Person(Versioned):
+    """A natural person (persona individual). Email, phone and statistics are private."""
+
+    name = models.CharField(_("nombre"), max_length=200)
+    match_key = models.CharField(max_length=200, db_index=True, editable=False)
+    display_name = models.CharField(_("nombre público"), max_length=120, blank=True)
+    email = models.EmailField(_("correo"), blank=True, db_index=True)
+    phone = models.CharField(_("teléfono"), max_length=40, blank=True)
+    # Optional, only with consent for statistics.
+    gender = models.CharField(_("género"), max_length=10, choices=Gender.choices, blank=True)
+    age_range = models.CharField(_("rango de edad"), max_length=10, choices=AgeRange.choices, blank=True)
+    department = models.CharField(_("departamento"), max_length=40, blank=True)
+    municipality = models.CharField(_("municipio"), max_length=80, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    merged_into = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="merged", verbose_name=_("fusionada en")
+    )
+    anonymised_at = models.DateTimeField(_("anonimizada"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("persona individual")
+        verbose_name_plural = _("personas individuales")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def consents_to(self, purpose: str) -> bool:
+        return any(c.purpose == purpose and c.withdrawn_at is None for c in self.consents.all())
+
+    @property
+    def public_name(self) -> str | None:
+        """What public pages may show: the chosen display name, only with consent."""
+        if self.anonymised_at or not self.display_name or not self.consents_to(Consent.Purpose.PUBLIC_NAME):
+            return None
+        return self.display_name
+
+
+class Consent(models.Model):
+    """What text (version) a person agreed to, when, for which purpose."""
+
+    class Purpose(models.TextChoices):
+        STATISTICS = "statistics", _("Datos para estadísticas (género, edad, territorio, sector)")
+        PUBLIC_NAME = "public_name", _("Mostrar mi nombre público")
+        CONTACT = "contact", _("Recibir avisos por correo")
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("finalidad"), max_length=20, choices=Purpose.choices)
+    text_version = models.CharField(_("versión del texto"), max_length=20)
+    given_at = models.DateTimeField(_("otorgado"))
+    withdrawn_at = models.DateTimeField(_("retirado"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "purpose", "-given_at"]
+        verbose_name = _("consentimiento")
+        verbose_name_plural = _("consentimientos")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_purpose_display()}"
+
+
+class Membership(models.Model):
+    """A person represents an organisation, with a role, over a period."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, models.PROTECT, related_name="members")
+    role = models.CharField(_("cargo"), max_length=120, blank=True)
+    since = models.DateField(_("desde"), null=True, blank=True)
+    until = models.DateField(_("hasta"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("representación")
+        verbose_name_plural = _("representaciones")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organization", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.organization}"
+
+
+class Registration(models.Model):
+    """A registered participant signs up for a meeting; past the capacity, a waiting list."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmada")
+        WAITING = "waiting", _("En lista de espera")
+        CANCELLED = "cancelled", _("Cancelada")
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="registrations")
+    organization = models.ForeignKey(Organization, models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(_("estado"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(_("inscrita"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("recordatorio enviado"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting_id", "created_at", "pk"]
+        verbose_name = _("inscripción")
+        verbose_name_plural = _("inscripciones")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="registration_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.meeting} ({self.get_status_display()})"
+
+
+class Attendance(models.Model):
+    """Who came to a meeting, and for which organisation."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="attendance")
+    organization = models.ForeignKey(
+        Organization, models.SET_NULL, null=True, blank=True, related_name="attendance"
+    )
+    source = models.CharField(_("registrada por"), max_length=20, default="staff")
+
+    class Meta:
+        verbose_name = _("asistencia")
+        verbose_name_plural = _("asistencias")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique")]
+        indexes = [models.Index(fields=["person", "meeting"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.meeting}"
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def overdue(self, day: date) -> AgreementQuerySet:
+        return self.filter(done_at=None, due_date__lt=day)
+
+
+class Agreement(Versioned):
+    """An action item agreed at a meeting, with an owner and a due date, tracked until done."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="agreements")
+    text = models.TextField(_("acuerdo"))
+    owner_organization = models.ForeignKey(
+        Organization, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("responsable")
+    )
+    owner_text = models.CharField(_("responsable (texto)"), max_length=200, blank=True)
+    due_date = models.DateField(_("fecha límite"), null=True, blank=True)
+    done_at = models.DateField(_("cumplido el"), null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("acuerdo")
+        verbose_name_plural = _("acuerdos")
+
+    def __str__(self) -> str:
+        return self.text[:80]
