@@ -13,6 +13,7 @@ urlpatterns = [
     path("cuenta/", include("allauth.urls")),
     path("cuenta/perfil/", include("cocrea.accounts.urls")),
     path("gestion/", include("cocrea.staff.urls")),
+    path("", include("cocrea.participation.urls")),
     path("", include("cocrea.portal.urls")),
 ]
 

@@ -145,6 +145,10 @@ for _row in (
     "evidence",
     "expenditure",
     "baseline",
+    "agendaitem",
+    "agreement",
+    "registration",
+    "attendance",
 ):
     RULES[_row] = {
         "view": can_view,
@@ -162,6 +166,16 @@ RULES["organization"] = {
     "publish": is_administrator,
     "export": rules.always_allow,
 }
+# People's records are personal data: staff who manage participation, and auditors, see them.
+for _private in ("person", "consent", "membership"):
+    RULES[_private] = {
+        "view": is_administrator | is_auditor | holds_editing_role | is_moderator,
+        "add": is_administrator | holds_editing_role,
+        "change": is_administrator | holds_editing_role,
+        "delete": is_administrator,
+        "publish": rules.always_deny,
+        "export": is_administrator | is_auditor,
+    }
 RULES["auditentry"] = {
     "view": is_administrator | is_auditor,
     "add": rules.always_deny,
@@ -187,6 +201,13 @@ APP_OF = {
     "evidence": "plans",
     "baseline": "plans",
     "expenditure": "budget",
+    "agendaitem": "participation",
+    "agreement": "participation",
+    "registration": "participation",
+    "attendance": "participation",
+    "person": "participation",
+    "consent": "participation",
+    "membership": "participation",
 }
 
 rules.add_perm("plans.import_plan", is_administrator | holds_coordinating_role)

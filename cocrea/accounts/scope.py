@@ -30,7 +30,7 @@ def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
 
 def _parent(obj: Any) -> Any:
     """Records of execution sit under an activity, a budget line or a progress entry."""
-    for name in ("activity", "budget_line", "entry"):
+    for name in ("activity", "budget_line", "entry", "meeting"):
         parent = getattr(obj, name, None)
         if parent is not None:
             return parent

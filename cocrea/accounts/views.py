@@ -18,3 +18,69 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"roles": roles, "has_mfa": has_mfa(request.user)},
     )
+
+
+@login_required
+def my_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Everything Cocrea holds about the signed-in person, as JSON or CSV."""
+    import csv
+    import io
+    import json
+
+    from django.http import Http404
+
+    from cocrea.core.safety import safe_cell
+    from cocrea.participation.services import export_person_data, person_for_user
+
+    data = export_person_data(person_for_user(request.user))
+    data["account"] = {"email": request.user.email, "date_joined": request.user.date_joined.isoformat()}
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["section", "field", "value"])
+        for section, content in data.items():
+            items = content if isinstance(content, list) else [content]
+            for index, item in enumerate(items):
+                for key, value in item.items():
+                    writer.writerow(
+                        [
+                            f"{section}[{index}]" if isinstance(content, list) else section,
+                            key,
+                            safe_cell(value),
+                        ]
+                    )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="mis-datos-cocrea.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Delete the account and anonymise the person: contributions stay as "Participante eliminado"."""
+    from django.contrib import messages
+    from django.contrib.auth import logout
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from cocrea.participation.models import Person
+    from cocrea.participation.services import anonymise_person
+
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        user = request.user
+        person = Person.objects.filter(user=user).first()
+        logout(request)
+        if person is not None:
+            anonymise_person(person)
+        else:
+            user.delete()
+        messages.success(request, _("Su cuenta se eliminó y sus datos personales se anonimizaron."))
+        return redirect("portal:home")
+    return render(request, "accounts/delete.html", {})

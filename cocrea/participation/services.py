@@ -37,5 +37,306 @@ def record_meeting_outcome(
         meeting.place = place.strip()[:300]
         meeting.status_reason = reason.strip()
         meeting.version += 1
+        meeting.sequence += 1  # calendar subscribers get the change
         meeting.save()
     return meeting
+
+
+# --- The registry of natural persons ---------------------------------------------------------
+
+CONSENT_TEXT_VERSION = "2026-11"
+
+
+def _person_key(name: str) -> str:
+    from cocrea.computations.matching import person_key
+
+    return person_key(name)[:200]
+
+
+@transaction.atomic
+def register_person(
+    *,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    display_name: str = "",
+    user: Any = None,
+    consents: tuple[str, ...] = (),
+    statistics: dict[str, str] | None = None,
+) -> Any:
+    """Create a natural person; optional statistics are stored only with consent for them."""
+    from django.utils import timezone
+
+    from cocrea.participation.models import Consent, Person
+
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("El nombre es obligatorio."))
+    with operation("web"):
+        person = Person.objects.create(
+            name=name[:200],
+            match_key=_person_key(name),
+            display_name=display_name.strip()[:120],
+            email=email.strip().lower()[:254],
+            phone=phone.strip()[:40],
+            user=user,
+        )
+        for purpose in consents:
+            Consent.objects.create(
+                person=person, purpose=purpose, text_version=CONSENT_TEXT_VERSION, given_at=timezone.now()
+            )
+        if statistics and Consent.Purpose.STATISTICS in consents:
+            for field_name in ("gender", "age_range", "department", "municipality", "sector"):
+                setattr(person, field_name, (statistics.get(field_name) or "")[:80])
+            person.save()
+    return person
+
+
+def person_for_user(user: Any) -> Any:
+    """The participant's person, created on first use from the account's email."""
+    from cocrea.participation.models import Person
+
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        label = (user.get_full_name() or user.email.split("@")[0] or user.username).strip()
+        person = register_person(name=label, email=user.email, user=user)
+    return person
+
+
+@transaction.atomic
+def register_for_meeting(meeting: Meeting, person: Any, organization: Any = None) -> Any:
+    """Sign up; past the meeting's capacity the person joins the waiting list. Emails a confirmation."""
+    from cocrea.participation.models import Registration
+
+    if meeting.status == "cancelled":
+        raise ValidationError(_("La reunión está cancelada."))
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # serialise sign-ups per meeting
+    existing = Registration.objects.filter(meeting=meeting, person=person).first()
+    if existing and existing.status != Registration.Status.CANCELLED:
+        return existing
+    confirmed = Registration.objects.filter(meeting=meeting, status=Registration.Status.CONFIRMED).count()
+    full = meeting.capacity is not None and confirmed >= meeting.capacity
+    status = Registration.Status.WAITING if full else Registration.Status.CONFIRMED
+    with operation("web"):
+        if existing:
+            existing.status, existing.organization = status, organization
+            existing.save()
+            registration = existing
+        else:
+            registration = Registration.objects.create(
+                meeting=meeting, person=person, organization=organization, status=status
+            )
+    _notify(registration)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(registration: Any) -> Any:
+    """Cancel a sign-up; the first person on the waiting list takes the freed place."""
+    from cocrea.participation.models import Registration
+
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
+    with operation("web"):
+        registration.status = Registration.Status.CANCELLED
+        registration.save()
+        promoted = None
+        if was_confirmed:
+            promoted = (
+                Registration.objects.select_for_update()
+                .filter(meeting=registration.meeting, status=Registration.Status.WAITING)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if promoted is not None:
+                promoted.status = Registration.Status.CONFIRMED
+                promoted.save()
+    if promoted is not None:
+        _notify(promoted)
+    return promoted
+
+
+def _notify(registration: Any) -> None:
+    """Confirmation (or waiting-list) email, to the person's address, if they have one."""
+    from django.core.mail import send_mail
+
+    person = registration.person
+    if not person.email:
+        return
+    meeting = registration.meeting
+    if registration.status == "confirmed":
+        subject = _("Inscripción confirmada: %(meeting)s") % {"meeting": meeting.title}
+        body = _("Su lugar en «%(meeting)s» está confirmado.") % {"meeting": meeting.title}
+    else:
+        subject = _("Lista de espera: %(meeting)s") % {"meeting": meeting.title}
+        body = _(
+            "«%(meeting)s» está llena: usted está en la lista de espera y le avisaremos "
+            "si se libera un lugar."
+        ) % {"meeting": meeting.title}
+    send_mail(subject, body, None, [person.email], fail_silently=True)
+
+
+def send_reminders(day: Any) -> int:
+    """Remind confirmed participants of the meetings starting on ``day`` (once each)."""
+    from django.core.mail import send_mail
+    from django.utils import timezone
+
+    from cocrea.participation.models import Registration
+
+    due = (
+        Registration.objects.select_related("meeting", "person")
+        .filter(status=Registration.Status.CONFIRMED, reminded_at=None, meeting__starts_at__date=day)
+        .exclude(person__email="")
+    )
+    sent = 0
+    for registration in due:
+        meeting = registration.meeting
+        send_mail(
+            _("Recordatorio: %(meeting)s") % {"meeting": meeting.title},
+            _("Le recordamos la reunión «%(meeting)s» (%(when)s, %(where)s).")
+            % {
+                "meeting": meeting.title,
+                "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "where": meeting.place or meeting.online_link or "—",
+            },
+            None,
+            [registration.person.email],
+            fail_silently=True,
+        )
+        registration.reminded_at = timezone.now()
+        registration.save(update_fields=["reminded_at"])
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def record_attendance(meeting: Meeting, person: Any, organization: Any = None, source: str = "staff") -> Any:
+    from cocrea.participation.models import Attendance
+
+    with operation("web"):
+        attendance, created = Attendance.objects.get_or_create(
+            meeting=meeting, person=person, defaults={"organization": organization, "source": source}
+        )
+        if not created and organization is not None and attendance.organization_id != organization.pk:
+            attendance.organization = organization
+            attendance.save()
+    return attendance
+
+
+@transaction.atomic
+def merge_people(keep: Any, duplicate: Any, *, by: Any) -> Any:
+    """Fold ``duplicate`` into ``keep``: attendance, registrations, memberships and consents move;
+    the duplicate stays, marked as merged, so the history is kept (and audited)."""
+    from cocrea.participation.models import Attendance, Consent, Membership, Registration
+
+    if keep.pk == duplicate.pk or duplicate.merged_into_id:
+        raise ValidationError(_("Estas personas no se pueden fusionar."))
+    with operation("web"):
+        for attendance in Attendance.objects.filter(person=duplicate):
+            if Attendance.objects.filter(meeting=attendance.meeting_id, person=keep).exists():
+                attendance.delete()
+            else:
+                attendance.person = keep
+                attendance.save()
+        for registration in Registration.objects.filter(person=duplicate):
+            if Registration.objects.filter(meeting=registration.meeting_id, person=keep).exists():
+                registration.delete()
+            else:
+                registration.person = keep
+                registration.save()
+        for membership in Membership.objects.filter(person=duplicate):
+            if Membership.objects.filter(
+                person=keep, organization=membership.organization_id, role=membership.role
+            ).exists():
+                membership.delete()
+            else:
+                membership.person = keep
+                membership.save()
+        for consent in Consent.objects.filter(person=duplicate):
+            consent.person = keep
+            consent.save()
+        for field_name in ("email", "phone", "display_name"):
+            if not getattr(keep, field_name) and getattr(duplicate, field_name):
+                setattr(keep, field_name, getattr(duplicate, field_name))
+        if keep.user_id is None and duplicate.user_id is not None:
+            user = duplicate.user
+            duplicate.user = None
+            duplicate.save()
+            keep.user = user
+        keep.version += 1
+        keep.save()
+        duplicate.merged_into = keep
+        duplicate.version += 1
+        duplicate.save()
+    return keep
+
+
+ANONYMOUS_NAME = "Participante eliminado"
+
+
+@transaction.atomic
+def anonymise_person(person: Any) -> Any:
+    """Delete a person's personal data in one transaction; contributions and counts remain."""
+    from django.utils import timezone
+
+    with operation("web"):
+        person.consents.filter(withdrawn_at=None).update(withdrawn_at=timezone.now())
+        person.name = ANONYMOUS_NAME
+        person.match_key = f"anonymised-{person.pk}"
+        for field_name in (
+            "display_name",
+            "email",
+            "phone",
+            "gender",
+            "age_range",
+            "department",
+            "municipality",
+            "sector",
+        ):
+            setattr(person, field_name, "")
+        person.anonymised_at = timezone.now()
+        user = person.user
+        person.user = None
+        person.version += 1
+        person.save()
+        if user is not None:
+            user.delete()
+    return person
+
+
+def export_person_data(person: Any) -> dict[str, Any]:
+    """Everything Cocrea holds about a person (for the person themself)."""
+    return {
+        "person": {
+            "name": person.name,
+            "display_name": person.display_name,
+            "email": person.email,
+            "phone": person.phone,
+            "gender": person.gender,
+            "age_range": person.age_range,
+            "department": person.department,
+            "municipality": person.municipality,
+            "sector": person.sector,
+            "created_at": person.created_at.isoformat(),
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "text_version": c.text_version,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in person.consents.all()
+        ],
+        "memberships": [
+            {"organization": str(m.organization), "role": m.role}
+            for m in person.memberships.select_related("organization")
+        ],
+        "registrations": [
+            {"meeting": str(r.meeting), "status": r.status, "created_at": r.created_at.isoformat()}
+            for r in person.registrations.select_related("meeting")
+        ],
+        "attendance": [
+            {"meeting": str(a.meeting), "organization": str(a.organization) if a.organization else None}
+            for a in person.attendance.select_related("meeting", "organization")
+        ],
+    }

@@ -272,6 +272,20 @@ def indicator_rows(
                         strict=True,
                     )
                 ]
+        elif indicator.method == Indicator.Method.PARTICIPANTS:
+            from cocrea.participation.figures import indicator_e
+
+            figures_e = indicator_e(milestone.commitment, earned_value.status_date if earned_value else None)
+            if figures_e["natural_persons"] or figures_e["legal_persons"]:
+                row.update(figures_e)
+                row["value"] = figures_e["natural_persons"] + figures_e["legal_persons"]
+                row["status"] = "ok"
+                row["history"] = [
+                    {"month": point["month"], "natural_persons": point["cumulative"]}
+                    for point in figures_e["by_month"]
+                ]
+            else:
+                row["history"] = []
         elif indicator.method != Indicator.Method.EARNED_VALUE:
             row["history"] = []
         rows.append(row)

@@ -143,6 +143,9 @@ class Commitment(TimeStamped, Publishable, Versioned):
     def get_absolute_url(self) -> str:
         return reverse("portal:commitment", kwargs={"plan": self.action_plan.slug, "number": self.number})
 
+    def get_participation_url(self) -> str:
+        return reverse("portal:participation", kwargs={"plan": self.action_plan.slug, "number": self.number})
+
     @property
     def period(self) -> MonthRange | None:
         return _month_range(self.period_start, self.period_end)

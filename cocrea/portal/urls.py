@@ -11,6 +11,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("planes/<slug:plan>/", views.action_plan, name="action_plan"),
     path("planes/<slug:plan>/compromisos/<str:number>/", views.commitment, name="commitment"),
+    path(
+        "planes/<slug:plan>/compromisos/<str:number>/participacion/",
+        views.participation,
+        name="participation",
+    ),
     path(milestone, views.milestone, name="milestone"),
     path(f"{milestone}cronograma/", views.schedule, name="schedule"),
     path(f"{milestone}revision/", views.plan_check, name="plan_check"),

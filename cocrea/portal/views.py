@@ -306,6 +306,63 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
     )
 
 
+def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
+    """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
+    from django.db.models import Count, Prefetch
+
+    from cocrea.computations.charts import line_chart
+    from cocrea.participation.figures import indicator_e, organizations_taking_part
+    from cocrea.participation.models import Consent, Meeting, Person
+
+    found = queries.get_commitment(request.user, plan, number)
+    figures_e = indicator_e(found)
+    meetings = (
+        Meeting.objects.filter(
+            milestone__commitment=found, milestone__in=queries.visible_milestones(request.user, found)
+        )
+        .annotate(attendees=Count("attendance", distinct=True))
+        .order_by("milestone__sort_key", "position")
+    )
+    public_people = (
+        Person.objects.active()
+        .filter(attendance__meeting__milestone__commitment=found)
+        .exclude(display_name="")
+        .filter(consents__purpose=Consent.Purpose.PUBLIC_NAME, consents__withdrawn_at=None)
+        .distinct()
+        .prefetch_related(Prefetch("consents"))
+        .order_by("display_name")
+    )
+    months = figures_e["by_month"]
+    chart = line_chart({"people": [m["cumulative"] for m in months]}, height=240) if len(months) > 1 else None
+    kinds = figures_e["by_organization_kind"]
+    biggest = max(kinds.values(), default=0)
+    from cocrea.plans.models import Organization
+
+    kind_labels = dict(Organization.Kind.choices)
+    return render(
+        request,
+        "portal/participation.html",
+        {
+            "commitment": found,
+            "action_plan": found.action_plan,
+            "figures": figures_e,
+            "kinds": [
+                {
+                    "label": kind_labels.get(kind, kind),
+                    "count": count,
+                    "width": (count * 100 // biggest) if biggest else 0,
+                }
+                for kind, count in kinds.items()
+            ],
+            "organizations": organizations_taking_part(found),
+            "meetings": meetings,
+            "public_people": [p.display_name for p in public_people],
+            "chart": chart,
+            "curve": list(zip(months, chart.x_positions, strict=True)) if chart else [],
+        },
+    )
+
+
 def _status_date(request: HttpRequest) -> tuple[date, str]:
     """``?fecha=YYYY-MM-DD`` or today; a date that does not parse gives today and a message."""
     value = request.GET.get("fecha", "").strip()

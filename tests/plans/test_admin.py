@@ -57,6 +57,18 @@ def execution_records(imported_seed, staff):
         by=staff,
     )
     approve_baseline(milestone, by=staff)
+    from cocrea.participation.models import AgendaItem, Agreement, Consent, Membership
+    from cocrea.participation.services import record_attendance, register_for_meeting, register_person
+    from cocrea.plans.models import Organization
+
+    meeting = milestone.meetings.first()
+    person = register_person(name="Ana Estrategia López", consents=(Consent.Purpose.STATISTICS,))
+    inap = Organization.objects.get(acronym="INAP")
+    Membership.objects.create(person=person, organization=inap, role="Directora")
+    register_for_meeting(meeting, person, inap)
+    record_attendance(meeting, person, inap)
+    AgendaItem.objects.create(meeting=meeting, position=1, title="Estrategia: presentación")
+    Agreement.objects.create(meeting=meeting, text="Enviar la Estrategia revisada", owner_organization=inap)
 
 
 @pytest.mark.parametrize("model", domain_models(), ids=lambda m: m._meta.model_name)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from cocrea.participation import views
+
+app_name = "participation"
+
+urlpatterns = [
+    path(
+        "planes/<slug:plan>/compromisos/<str:number>/reuniones.ics",
+        views.commitment_calendar,
+        name="commitment_calendar",
+    ),
+    path("reuniones/<int:meeting>.ics", views.meeting_ics, name="meeting_ics"),
+]
