@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from cocrea.core.versioning import VersionedAdminMixin
@@ -28,6 +29,7 @@ class AgreementInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["position", "title", "kind", "number", "planned_month", "status", "milestone"]
     list_filter = ["kind", "status", "milestone"]
     search_fields = ["title"]

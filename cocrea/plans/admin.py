@@ -110,6 +110,7 @@ class PlanDocumentAdmin(ObjectPermissionsModelAdmin):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
 
 
