@@ -1,12 +1,14 @@
-"""Writes to meetings: held, postponed or cancelled."""
+"""Writes to participation: meetings, the registry of persons, registration, attendance."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.rules import permission
@@ -340,3 +342,123 @@ def export_person_data(person: Any) -> dict[str, Any]:
             for a in person.attendance.select_related("meeting", "organization")
         ],
     }
+
+
+# --- Importing sign-in sheets ------------------------------------------------------------------
+
+
+def meeting_keys(milestone: Any) -> dict[str, Meeting]:
+    """A milestone's meetings by their number in the schedule (0, 1…N, final)."""
+    keys: dict[str, Meeting] = {}
+    for meeting in milestone.meetings.all():
+        keys.setdefault(meeting.code, meeting)
+    return keys
+
+
+def _organization_for(text: str, kind: str, directory: Any, cache: dict[str, Any]) -> Any:
+    """The registry's organisation for a name written on a sheet, created when new."""
+    from cocrea.computations.matching import organization_key, organization_ref
+    from cocrea.plans.models import Organization
+
+    text = " ".join(text.split())
+    if not text:
+        return None
+    key = organization_key(text, directory)
+    if key in cache:
+        return cache[key]
+    ref = organization_ref(text, directory)
+    found = None
+    if ref is not None and ref.acronym:
+        found = Organization.objects.filter(acronym__iexact=ref.acronym).first()
+    if found is None:
+        name = ref.name if ref is not None else text
+        found = next((o for o in Organization.objects.filter(name__iexact=name)), None)
+    if found is None:
+        found = Organization.objects.create(
+            name=(ref.name if ref else text)[:300],
+            acronym=(ref.acronym if ref else "")[:30],
+            kind=(ref.kind if ref and ref.kind else kind) or Organization.Kind.OTHER,
+            country=ref.country if ref else "",
+        )
+    cache[key] = found
+    return found
+
+
+@dataclass
+class AttendanceImport:
+    result: Any
+    matched: list[tuple[int, str]] = field(default_factory=list)  # (row, person) already in the registry
+    created: list[tuple[int, str]] = field(default_factory=list)  # (row, person) new to the registry
+    organizations_created: list[str] = field(default_factory=list)
+
+
+def import_attendance(
+    milestone: Any, data: bytes, *, by: Any, write: bool = True, consent_version: str = ""
+) -> AttendanceImport:
+    """Read a sign-in sheet and record its attendance, matching people and organisations against
+    the registry; all or nothing. Gender and department are stored only when ``consent_version``
+    names the consent text the sheet carried (what people agreed to by signing)."""
+    from django.utils import timezone
+
+    from cocrea.computations.attendance_sheet import read_attendance
+    from cocrea.computations.matching import find_person, identity_keys
+    from cocrea.computations.sheets import describe_keys
+    from cocrea.core.sheet_import import write_all_or_nothing
+    from cocrea.participation.models import Consent, Membership, Person
+    from cocrea.plans.directory import load_directory
+    from cocrea.plans.models import Organization
+
+    keys = meeting_keys(milestone)
+    result = read_attendance(data, keys, describe_keys(keys))
+    outcome = AttendanceImport(result)
+    if result.errors or not write:
+        return outcome
+    directory = load_directory()
+    organizations: dict[str, Any] = {}
+    people: dict[str, Any] = {}  # identity key → person, as the file is read
+    known_orgs = set(Organization.objects.values_list("pk", flat=True))
+
+    def candidates(row: Any) -> list[tuple[int, str, str]]:
+        wanted = identity_keys(row.name, row.email)
+        emails = [k.removeprefix("email:") for k in wanted if k.startswith("email:")]
+        names = [k.removeprefix("name:") for k in wanted if k.startswith("name:")]
+        query = Person.objects.active().filter(Q(email__in=emails) | Q(match_key__in=names))
+        return [(p.pk, p.name, p.email) for p in query]
+
+    def write(row: Any) -> None:
+        keys_of_row = identity_keys(row.name, row.email)
+        person = next((people[k] for k in keys_of_row if k in people), None)
+        if person is None:
+            found = find_person(row.name, row.email, candidates(row))
+            if found is not None:
+                person = Person.objects.get(pk=found)
+                outcome.matched.append((row.row, person.name))
+            else:
+                consents = (Consent.Purpose.STATISTICS,) if consent_version else ()
+                person = register_person(
+                    name=row.name,
+                    email=row.email,
+                    consents=consents,
+                    statistics={"gender": row.gender, "department": row.department}
+                    if consent_version
+                    else None,
+                )
+                if consent_version:
+                    person.consents.filter(purpose=Consent.Purpose.STATISTICS).update(
+                        text_version=consent_version[:20], given_at=timezone.now()
+                    )
+                outcome.created.append((row.row, person.name))
+        for key in keys_of_row:
+            people[key] = person
+        organization = _organization_for(row.organization, row.organization_kind, directory, organizations)
+        if organization is not None:
+            if organization.pk not in known_orgs:
+                outcome.organizations_created.append(organization.name)
+                known_orgs.add(organization.pk)
+            Membership.objects.get_or_create(person=person, organization=organization, role="")
+        record_attendance(row.meeting, person, organization, source="import")
+
+    outcome.result = write_all_or_nothing(result, write, (ValidationError,), "name")
+    if outcome.result.errors:
+        outcome.matched, outcome.created, outcome.organizations_created = [], [], []
+    return outcome

@@ -34,6 +34,13 @@ class SheetImportCommand(BaseCommand):
     def run_import(self, milestone: Milestone, data: bytes, by: Any, write: bool) -> Any:
         raise NotImplementedError
 
+    def extra_json(self) -> dict[str, Any]:
+        """More to say in the JSON report (what matched, what was created)."""
+        return {}
+
+    def extra_text(self) -> list[str]:
+        return []
+
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["lang"] or translation.get_language()):
             self._handle(**options)
@@ -92,6 +99,7 @@ class SheetImportCommand(BaseCommand):
                         "warnings": [
                             {"row": w.row, "code": w.code, "message": w.message} for w in result.warnings
                         ],
+                        **({} if errors else self.extra_json()),
                     },
                     ensure_ascii=False,
                     indent=2,
@@ -100,6 +108,9 @@ class SheetImportCommand(BaseCommand):
         else:
             for message in errors:
                 self.stdout.write(message)
+            if not errors:
+                for line in self.extra_text():
+                    self.stdout.write(line)
             for warning in result.warnings:
                 self.stdout.write(
                     _("Aviso, fila %(row)s: %(message)s") % {"row": warning.row, "message": warning.message}
@@ -110,6 +121,8 @@ class SheetImportCommand(BaseCommand):
                 % {"count": len(errors)}
             )
             sys.exit(1)
+        if options["format"] == "json":
+            return
         if options["check"]:
             self.stdout.write(
                 _("%(count)s filas válidas; no se escribió nada (--check).") % {"count": len(result.rows)}
