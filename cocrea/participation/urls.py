@@ -11,4 +11,6 @@ urlpatterns = [
         name="commitment_calendar",
     ),
     path("reuniones/<int:meeting>.ics", views.meeting_ics, name="meeting_ics"),
+    path("reuniones/<int:meeting>/", views.meeting_page, name="meeting"),
+    path("reuniones/<int:meeting>/inscripcion/", views.meeting_signup, name="signup"),
 ]

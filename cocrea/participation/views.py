@@ -86,3 +86,91 @@ def meeting_ics(request: HttpRequest, meeting: int) -> HttpResponse:
     body = calendar_for([found], found.title, _url_for(request), host=request.get_host())
     filename = f"reunion-{found.pk}.ics"
     return _respond(request, body, filename, public=found.milestone.is_public, attachment=True)
+
+
+def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
+    """A meeting's public page: date, place, agenda, minutes, agreements; sign-up for participants."""
+    from django.http import Http404
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    from cocrea.accounts.rules import permission
+    from cocrea.participation.models import Registration
+
+    found = (
+        Meeting.objects.select_related("milestone__commitment__action_plan")
+        .prefetch_related("agenda", "agreements__owner_organization")
+        .filter(pk=meeting)
+        .first()
+    )
+    if found is None or not request.user.has_perm(permission("meeting", "view"), found):
+        raise Http404
+    registration = None
+    if request.user.is_authenticated:
+        registration = Registration.objects.filter(meeting=found, person__user=request.user).first()
+    confirmed = found.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    today = timezone.localdate()
+    return render(
+        request,
+        "participation/meeting.html",
+        {
+            "meeting": found,
+            "milestone": found.milestone,
+            "commitment": found.milestone.commitment,
+            "action_plan": found.milestone.commitment.action_plan,
+            "registration": registration,
+            "confirmed": confirmed,
+            "places_left": None if found.capacity is None else max(0, found.capacity - confirmed),
+            "agreements": [
+                (a, a.done_at is None and a.due_date is not None and a.due_date < today)
+                for a in found.agreements.all()
+            ],
+            "attendees": found.attendance.count(),
+        },
+    )
+
+
+def meeting_signup(request: HttpRequest, meeting: int) -> HttpResponse:
+    """Registered participants sign up (or cancel); past the capacity, the waiting list."""
+    from django.contrib import messages
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import ValidationError
+    from django.http import Http404, HttpResponseNotAllowed
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from cocrea.accounts.rules import permission
+    from cocrea.core.ratelimit import allow
+    from cocrea.participation.models import Registration
+    from cocrea.participation.services import cancel_registration, person_for_user, register_for_meeting
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = Meeting.objects.select_related("milestone__commitment__action_plan").filter(pk=meeting).first()
+    if found is None or not request.user.has_perm(permission("meeting", "view"), found):
+        raise Http404
+    if not allow(f"signup-meeting:{request.user.pk}", 30, 3600):
+        return HttpResponse(
+            _("Demasiadas solicitudes. Inténtelo más tarde."), status=429, content_type="text/plain"
+        )
+    person = person_for_user(request.user)
+    if request.POST.get("action") == "cancel":
+        registration = (
+            Registration.objects.filter(meeting=found, person=person).exclude(status="cancelled").first()
+        )
+        if registration is not None:
+            cancel_registration(registration)
+            messages.success(request, _("Su inscripción se canceló."))
+    else:
+        try:
+            registration = register_for_meeting(found, person)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            if registration.status == "waiting":
+                messages.warning(request, _("La reunión está llena: quedó en la lista de espera."))
+            else:
+                messages.success(request, _("Inscripción confirmada."))
+    return redirect("participation:meeting", meeting=found.pk)

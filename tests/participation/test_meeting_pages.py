@@ -1,0 +1,75 @@
+"""A meeting's public page and sign-up from the web."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cocrea.participation.models import Agreement, Registration
+from cocrea.plans.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def participant(django_user_model):
+    user = django_user_model.objects.create_user("rosa", "rosa@example.org", "x-Strong-Pass-42")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_participants_sign_up_and_join_the_waiting_list_when_full(participant, django_user_model, milestone):
+    meeting = milestone.meetings.get(number=3)
+    meeting.capacity = 1
+    meeting.save()
+    url = reverse("participation:signup", args=[meeting.pk])
+    assert participant.post(url).status_code == 302
+    other = django_user_model.objects.create_user("luis", "luis@example.org", "x-Strong-Pass-42")
+    second = Client()
+    second.force_login(other)
+    second.post(url)
+    statuses = list(
+        Registration.objects.filter(meeting=meeting).order_by("created_at").values_list("status", flat=True)
+    )
+    assert statuses == ["confirmed", "waiting"]
+    page = second.get(reverse("participation:meeting", args=[meeting.pk])).content.decode()
+    assert "lista de espera" in page
+    participant.post(url, {"action": "cancel"})
+    assert list(
+        Registration.objects.filter(meeting=meeting).order_by("created_at").values_list("status", flat=True)
+    ) == [
+        "cancelled",
+        "confirmed",
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, milestone):
+    meeting = milestone.meetings.first()
+    response = client.post(reverse("participation:signup", args=[meeting.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not Registration.objects.exists()
+
+
+def test_the_meeting_page_shows_agenda_and_overdue_agreements(client, milestone):
+    meeting = milestone.meetings.first()
+    meeting.agenda.create(position=1, title="Presentación del plan de trabajo")
+    Agreement.objects.create(
+        meeting=meeting,
+        text="Enviar el marco conceptual",
+        owner_organization=Organization.objects.get(acronym="INAP"),
+        due_date=date.today() - timedelta(days=3),
+    )
+    html = client.get(reverse("participation:meeting", args=[meeting.pk])).content.decode()
+    assert "Presentación del plan de trabajo" in html
+    assert "Vencido" in html
+
+
+def test_unpublished_meetings_are_404(client, milestone):
+    milestone.is_published = False
+    milestone.save()
+    meeting = milestone.meetings.first()
+    assert client.get(reverse("participation:meeting", args=[meeting.pk])).status_code == 404
