@@ -13,6 +13,8 @@ urlpatterns = [
     path("actividades/<int:activity>/avance/", views.record_activity_progress, name="record_progress"),
     path("lineas/<int:line>/gasto/", views.record_line_expenditure, name="record_expenditure"),
     path("reuniones/<int:meeting>/resultado/", views.record_meeting, name="record_meeting"),
+    path("reuniones/<int:meeting>/asistencia/", views.take_attendance, name="take_attendance"),
+    path("personas/duplicados/", views.duplicates, name="duplicates"),
     path("hitos/<int:milestone>/importar/<str:kind>/", views.sheet_import, name="sheet_import"),
     path(
         "hitos/<int:milestone>/importar/<str:kind>/<uuid:upload>/confirmar/",

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -492,3 +493,112 @@ def sheet_template(request: HttpRequest, milestone: int, kind: str) -> HttpRespo
     return attachment(
         io.BytesIO(data), f"plantilla-{kind}-hito-{found.commitment.number}-{found.number}.xlsx"
     )
+
+
+# --- Participation: attendance and duplicates --------------------------------------------------
+
+
+@login_required
+@limit_posts("attendance", 500)
+@require_http_methods(["GET", "POST"])
+def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
+    """Mark who came: registered participants, or anyone typed in (matched against the registry)."""
+    from django.core.exceptions import ValidationError
+
+    from cocrea.computations.matching import find_person, identity_keys
+    from cocrea.participation.models import Meeting, Person, Registration
+    from cocrea.participation.services import record_attendance, register_person
+    from cocrea.plans.models import Organization
+
+    found = get_object_or_404(
+        Meeting.objects.select_related("milestone__commitment__action_plan"), pk=meeting
+    )
+    if not request.user.has_perm(permission("meeting", "change"), found):
+        raise PermissionDenied
+    if request.method == "POST":
+        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        for registration in Registration.objects.filter(meeting=found, pk__in=present).select_related(
+            "person"
+        ):
+            record_attendance(found, registration.person, registration.organization)
+        name = request.POST.get("name", "").strip()
+        if name:
+            email = request.POST.get("email", "").strip()
+            keys = identity_keys(name, email)
+            query = Person.objects.active().filter(
+                Q(email__in=[k[6:] for k in keys if k.startswith("email:")])
+                | Q(match_key__in=[k[5:] for k in keys if k.startswith("name:")])
+            )
+            match = find_person(name, email, [(p.pk, p.name, p.email) for p in query])
+            try:
+                person = Person.objects.get(pk=match) if match else register_person(name=name, email=email)
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+                return redirect("staff:take_attendance", meeting=found.pk)
+            organization = Organization.objects.filter(pk=request.POST.get("organization") or 0).first()
+            record_attendance(found, person, organization)
+            messages.success(
+                request,
+                (_("%(name)s ya estaba en el registro.") if match else _("%(name)s se añadió al registro."))
+                % {"name": person.name},
+            )
+        else:
+            messages.success(request, _("Asistencia guardada."))
+        return redirect("staff:take_attendance", meeting=found.pk)
+    attended = set(found.attendance.values_list("person_id", flat=True))
+    return render(
+        request,
+        "staff/attendance.html",
+        {
+            "meeting": found,
+            "milestone": found.milestone,
+            "registrations": found.registrations.exclude(status="cancelled").select_related(
+                "person", "organization"
+            ),
+            "attended": attended,
+            "attendance": found.attendance.select_related("person", "organization"),
+            "organizations": Organization.objects.order_by("name"),
+        },
+    )
+
+
+@login_required
+@limit_posts("merge", 200)
+@require_http_methods(["GET", "POST"])
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """Pairs of people likely to be the same person, proposed for a merge; never merged silently."""
+    from django.core.exceptions import ValidationError
+
+    from cocrea.computations.matching import propose_merges
+    from cocrea.participation.models import Person
+    from cocrea.participation.services import merge_people
+
+    if not request.user.has_perm(permission("person", "change")):
+        raise PermissionDenied
+    if request.method == "POST":
+        keep = get_object_or_404(Person, pk=request.POST.get("keep"))
+        duplicate = get_object_or_404(Person, pk=request.POST.get("duplicate"))
+        try:
+            merge_people(keep, duplicate, by=request.user)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Se fusionaron «%(duplicate)s» en «%(keep)s».")
+                % {"duplicate": duplicate.name, "keep": keep.name},
+            )
+        return redirect("staff:duplicates")
+    people = list(Person.objects.active().values_list("pk", "name", "email"))
+    by_id = {pk: (name, email) for pk, name, email in people}
+    proposals = [
+        {
+            "keep": a,
+            "duplicate": b,
+            "score": round(score * 100),
+            "keep_name": by_id[a][0],
+            "duplicate_name": by_id[b][0],
+        }
+        for a, b, score in propose_merges(people)[:200]
+    ]
+    return render(request, "staff/duplicates.html", {"proposals": proposals})

@@ -73,3 +73,37 @@ def test_unpublished_meetings_are_404(client, milestone):
     milestone.save()
     meeting = milestone.meetings.first()
     assert client.get(reverse("participation:meeting", args=[meeting.pk])).status_code == 404
+
+
+def test_staff_take_attendance_and_typed_names_match_the_registry(staff_client, milestone):
+    from cocrea.participation.models import Attendance, Person
+    from cocrea.participation.services import register_person
+
+    register_person(name="María José Pérez", email="mj@inap.gob.gt")
+    meeting = milestone.meetings.first()
+    url = reverse("staff:take_attendance", args=[meeting.pk])
+    assert staff_client.get(url).status_code == 200
+    inap = Organization.objects.get(acronym="INAP")
+    staff_client.post(url, {"name": "PEREZ, Maria Jose", "organization": inap.pk})
+    staff_client.post(url, {"name": "Pedro Xol"})
+    assert Person.objects.count() == 2
+    assert Attendance.objects.filter(meeting=meeting).count() == 2
+
+
+def test_the_duplicates_screen_proposes_and_merges(staff_client, milestone):
+    from cocrea.participation.models import Person
+    from cocrea.participation.services import register_person
+
+    keep = register_person(name="Juan Carlos Gómez")
+    duplicate = register_person(name="Juan Gómez")
+    register_person(name="María López")
+    html = staff_client.get(reverse("staff:duplicates")).content.decode()
+    assert "Juan Gómez" in html and "María López" not in html
+    staff_client.post(reverse("staff:duplicates"), {"keep": keep.pk, "duplicate": duplicate.pk})
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == keep
+    assert Person.objects.active().count() == 2
+
+
+def test_participants_cannot_see_the_duplicates_screen(participant):
+    assert participant.get(reverse("staff:duplicates")).status_code == 403

@@ -140,3 +140,22 @@ def test_anonymising_keeps_the_counts(milestone):
     anonymise_person(person)
     assert Person.objects.get(pk=person.pk).phone == ""
     assert indicator_e(milestone.commitment, date(2026, 1, 1))["natural_persons"] == 1
+
+
+def test_reminders_go_once_to_confirmed_participants(milestone):
+    from datetime import datetime, timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    meeting = milestone.meetings.first()
+    meeting.starts_at = timezone.make_aware(datetime(2030, 5, 20, 9, 0))
+    meeting.place = "INAP"
+    meeting.save()
+    register_for_meeting(meeting, register_person(name="Ana López", email="ana@example.org"))
+    mail.outbox.clear()
+    call_command("send_reminders", "--date", "2030-05-20", stdout=StringIO())
+    call_command("send_reminders", "--date", "2030-05-20", stdout=StringIO())
+    assert len(mail.outbox) == 1 and "Recordatorio" in mail.outbox[0].subject
+    assert timedelta(0) <= timezone.now() - Registration.objects.get().reminded_at
