@@ -12,22 +12,72 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
-from cocrea.participation.models import Attendance, Consent, Person, Registration
+from cocrea.participation.models import Attendance, Registration
 from cocrea.plans.models import Commitment, Organization
 
 TAKING_PART = ("confirmed", "waiting")
 
 
-def _canonical(queryset: Any) -> Any:
-    return queryset.annotate(canon=Coalesce(F("person__merged_into"), F("person"))).values_list(
-        "canon", flat=True
-    )
+def _participation_sql(vendor: str, day: date | None) -> str:
+    """Each canonical person's first day of taking part in a commitment, in one query (a CTE)."""
+    signup_day = "date(r.created_at)" if vendor == "sqlite" else "CAST(r.created_at AS DATE)"
+    attended_until = " AND COALESCE(m.actual_date, m.planned_month) <= %(day)s" if day else ""
+    signed_until = f" AND {signup_day} <= %(day)s" if day else ""
+    # Only fixed fragments are interpolated; the values travel as query parameters.
+    return f"""
+        WITH parts AS (
+            SELECT COALESCE(p.merged_into_id, a.person_id) AS canon,
+                   COALESCE(m.actual_date, m.planned_month) AS day
+            FROM participation_attendance a
+            JOIN participation_meeting m ON m.id = a.meeting_id
+            JOIN plans_milestone ms ON ms.id = m.milestone_id
+            JOIN participation_person p ON p.id = a.person_id
+            WHERE ms.commitment_id = %(commitment)s{attended_until}
+            UNION ALL
+            SELECT COALESCE(p.merged_into_id, r.person_id) AS canon, {signup_day} AS day
+            FROM participation_registration r
+            JOIN participation_meeting m ON m.id = r.meeting_id
+            JOIN plans_milestone ms ON ms.id = m.milestone_id
+            JOIN participation_person p ON p.id = r.person_id
+            WHERE ms.commitment_id = %(commitment)s AND r.status IN ('confirmed', 'waiting'){signed_until}
+        ),
+        firsts AS (SELECT canon, MIN(day) AS first_day FROM parts GROUP BY canon)
+        SELECT f.first_day,
+               CASE WHEN c.person_id IS NULL THEN '' ELSE p.gender END,
+               CASE WHEN c.person_id IS NULL THEN '' ELSE p.sector END,
+               CASE WHEN c.person_id IS NULL THEN '' ELSE p.department END,
+               COUNT(*)
+        FROM firsts f
+        JOIN participation_person p ON p.id = f.canon
+        LEFT JOIN (
+            SELECT DISTINCT person_id FROM participation_consent
+            WHERE purpose = 'statistics' AND withdrawn_at IS NULL
+        ) c ON c.person_id = f.canon
+        GROUP BY 1, 2, 3, 4
+    """  # noqa: S608
 
 
 def indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, Any]:
+    from django.db import connection
+
+    months: Counter[str] = Counter()
+    gender: Counter[str] = Counter()
+    sector: Counter[str] = Counter()
+    department: Counter[str] = Counter()
+    people = 0
+    with connection.cursor() as cursor:
+        cursor.execute(_participation_sql(connection.vendor, day), {"commitment": commitment.pk, "day": day})
+        for first_day, person_gender, person_sector, person_department, count in cursor.fetchall():
+            people += count
+            if first_day is not None:
+                text = str(first_day)[:7]
+                months[text] += count
+            gender[person_gender or "not_stated"] += count
+            sector[person_sector or "not_stated"] += count
+            department[person_department or "not_stated"] += count
+
     attendance = Attendance.objects.filter(meeting__milestone__commitment=commitment)
     registrations = Registration.objects.filter(
         meeting__milestone__commitment=commitment, status__in=TAKING_PART
@@ -37,55 +87,25 @@ def indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, An
             Q(meeting__actual_date__lte=day) | Q(meeting__actual_date=None, meeting__planned_month__lte=day)
         )
         registrations = registrations.filter(created_at__date__lte=day)
-
-    # First month each person took part: the meeting's (actual, else planned) date, or the sign-up.
-    first: dict[int, date] = {}
-    for canon, actual, planned in attendance.annotate(
-        canon=Coalesce(F("person__merged_into"), F("person"))
-    ).values_list("canon", "meeting__actual_date", "meeting__planned_month"):
-        when = actual or planned
-        if when is not None and (canon not in first or when < first[canon]):
-            first[canon] = when
-        elif canon not in first:
-            first[canon] = date.max
-    for canon, created in registrations.annotate(
-        canon=Coalesce(F("person__merged_into"), F("person"))
-    ).values_list("canon", "created_at"):
-        when = created.date()
-        if canon not in first or when < first[canon]:
-            first[canon] = when
-    person_ids = set(first)
-
-    organization_ids = set(
-        attendance.exclude(organization=None).values_list("organization", flat=True)
-    ) | set(registrations.exclude(organization=None).values_list("organization", flat=True))
-    kinds = Counter(Organization.objects.filter(pk__in=organization_ids).values_list("kind", flat=True))
-
-    consented = Consent.objects.filter(
-        person=OuterRef("pk"), purpose=Consent.Purpose.STATISTICS, withdrawn_at=None
+    organizations = (
+        attendance.exclude(organization=None)
+        .order_by()
+        .values("organization")
+        .union(registrations.exclude(organization=None).order_by().values("organization"))
     )
-    stats = (
-        Person.objects.filter(pk__in=person_ids)
-        .annotate(consented=Exists(consented))
-        .values_list("consented", "gender", "sector", "department")
+    kinds = Counter(
+        Organization.objects.filter(pk__in=[row["organization"] for row in organizations]).values_list(
+            "kind", flat=True
+        )
     )
-    gender: Counter[str] = Counter()
-    sector: Counter[str] = Counter()
-    department: Counter[str] = Counter()
-    for has_consent, person_gender, person_sector, person_department in stats:
-        gender[(person_gender or "not_stated") if has_consent else "not_stated"] += 1
-        sector[(person_sector or "not_stated") if has_consent else "not_stated"] += 1
-        department[(person_department or "not_stated") if has_consent else "not_stated"] += 1
-
-    months: Counter[str] = Counter(f"{d.year:04d}-{d.month:02d}" for d in first.values() if d != date.max)
     cumulative = 0
     by_month = []
     for month in sorted(months):
         cumulative += months[month]
         by_month.append({"month": month, "new": months[month], "cumulative": cumulative})
     return {
-        "natural_persons": len(person_ids),
-        "legal_persons": len(organization_ids),
+        "natural_persons": people,
+        "legal_persons": sum(kinds.values()),
         "by_organization_kind": dict(sorted(kinds.items())),
         "by_gender": dict(sorted(gender.items())),
         "by_sector": dict(sorted(sector.items())),
