@@ -6,3 +6,17 @@ class ParticipationConfig(AppConfig):
     name = "cocrea.participation"
     label = "participation"
     verbose_name = _("Participación")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from cocrea.participation.figures import bump_participation_version
+
+        for name in ("Attendance", "Registration", "Person", "Consent", "Membership", "Meeting"):
+            model = self.get_model(name)
+            post_save.connect(
+                bump_participation_version, sender=model, dispatch_uid=f"participation-version-{name}"
+            )
+            post_delete.connect(
+                bump_participation_version, sender=model, dispatch_uid=f"participation-version-d-{name}"
+            )

@@ -59,7 +59,42 @@ def _participation_sql(vendor: str, day: date | None) -> str:
     """  # noqa: S608
 
 
+VERSION_KEY = "participation:version"
+
+
+def participation_version() -> int:
+    """Bumped by every write to attendance, registrations, people and consent (see apps.ready)."""
+    from django.core.cache import cache
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return int(version)
+
+
+def bump_participation_version(**kwargs: Any) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
 def indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, Any]:
+    """Cached until the next write to participation data (a version in the cache)."""
+    from django.core.cache import cache
+
+    key = f"indicator-e:{participation_version()}:{commitment.pk}:{day}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute_indicator_e(commitment, day)
+        cache.set(key, figures, 60 * 60)
+    return figures
+
+
+def _compute_indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, Any]:
     from django.db import connection
 
     months: Counter[str] = Counter()
@@ -115,6 +150,17 @@ def indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, An
 
 
 def organizations_taking_part(commitment: Commitment) -> list[Organization]:
+    from django.core.cache import cache
+
+    key = f"organizations-taking-part:{participation_version()}:{commitment.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = _organizations_taking_part(commitment)
+        cache.set(key, found, 60 * 60)
+    return found
+
+
+def _organizations_taking_part(commitment: Commitment) -> list[Organization]:
     ids = set(
         Attendance.objects.filter(meeting__milestone__commitment=commitment)
         .exclude(organization=None)

@@ -306,23 +306,35 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
     )
 
 
+SHOWN_ORGANIZATIONS = 200
+
+
 def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
     from django.db.models import Count, Prefetch
 
     from cocrea.computations.charts import line_chart
     from cocrea.participation.figures import indicator_e, organizations_taking_part
-    from cocrea.participation.models import Consent, Meeting, Person
+    from cocrea.participation.models import Attendance, Consent, Meeting, Person
 
     found = queries.get_commitment(request.user, plan, number)
     figures_e = indicator_e(found)
-    meetings = (
-        Meeting.objects.filter(
-            milestone__commitment=found, milestone__in=queries.visible_milestones(request.user, found)
-        )
-        .annotate(attendees=Count("attendance", distinct=True))
-        .order_by("milestone__sort_key", "position")
+    from django.core.paginator import Paginator
+
+    meetings = Paginator(
+        Meeting.objects.filter(milestone__in=queries.visible_milestones(request.user, found)).order_by(
+            "milestone__sort_key", "position"
+        ),
+        50,
+    ).get_page(request.GET.get("pagina"))
+    counts = dict(
+        Attendance.objects.filter(meeting__in=[m.pk for m in meetings])
+        .values_list("meeting")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for meeting in meetings:
+        meeting.attendees = counts.get(meeting.pk, 0)
     public_people = (
         Person.objects.active()
         .filter(attendance__meeting__milestone__commitment=found)
@@ -354,9 +366,10 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
                 }
                 for kind, count in kinds.items()
             ],
-            "organizations": organizations_taking_part(found),
+            "organizations": organizations_taking_part(found)[:SHOWN_ORGANIZATIONS],
+            "more_organizations": max(0, figures_e["legal_persons"] - SHOWN_ORGANIZATIONS),
             "meetings": meetings,
-            "public_people": [p.display_name for p in public_people],
+            "public_people": [p.display_name for p in public_people[:SHOWN_ORGANIZATIONS]],
             "chart": chart,
             "curve": list(zip(months, chart.x_positions, strict=True)) if chart else [],
         },
