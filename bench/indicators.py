@@ -11,35 +11,17 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from decimal import Decimal
 
-POSTGRES = "--postgres" in sys.argv
-workdir = tempfile.mkdtemp(prefix="cocrea-bench-")
-os.environ["COCREA_DATA_DIR"] = workdir
-if POSTGRES:
-    os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/cocrea_bench_indicators"
-else:
-    os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocrea.settings")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _setup import analyze, start_django, without_audit_signals
 
-import django  # noqa: E402
-
-if POSTGRES:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS cocrea_bench_indicators")
-        admin.execute("CREATE DATABASE cocrea_bench_indicators")
-
-django.setup()
+start_django("cocrea_bench_indicators")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save  # noqa: E402
 
 from cocrea.budget.models import BudgetLine, Expenditure  # noqa: E402
 from cocrea.computations.months import Month  # noqa: E402
@@ -51,8 +33,7 @@ START = Month(2019, 1)
 
 
 def build() -> None:
-    for signal in (pre_save, post_save, post_delete, m2m_changed):
-        signal.receivers = []  # synthetic bulk data: no audit trail needed
+    without_audit_signals()
     plan = ActionPlan.objects.create(name="Plan sintético nacional", slug="plan-sintetico", is_published=True)
     commitments = Commitment.objects.bulk_create(
         Commitment(action_plan=plan, number=str(c), sort_key=c, title=f"Compromiso {c}", is_published=True)
@@ -120,9 +101,7 @@ def build() -> None:
         ),
         batch_size=5000,
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum does after a load
+    analyze()
     print(
         f"data: {len(milestones)} milestones, {len(activities)} activities, {len(entries)} progress reports, "
         f"{Expenditure.objects.count()} expenditures ({connection.vendor})"

@@ -12,35 +12,19 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 
-POSTGRES = "--postgres" in sys.argv
-os.environ["COCREA_DATA_DIR"] = tempfile.mkdtemp(prefix="cocrea-bench-")
-if POSTGRES:
-    os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/cocrea_bench_participation"
-else:
-    os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocrea.settings")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _setup import analyze, start_django, without_audit_signals
 
-import django  # noqa: E402
-
-if POSTGRES:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS cocrea_bench_participation")
-        admin.execute("CREATE DATABASE cocrea_bench_participation")
-
-django.setup()
+start_django("cocrea_bench_participation")
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from cocrea.participation.figures import indicator_e  # noqa: E402
 from cocrea.participation.models import Attendance, Consent, Meeting, Person  # noqa: E402
@@ -51,8 +35,7 @@ KINDS = ["government", "civil_society", "academia", "private_sector", "internati
 
 
 def build() -> Commitment:
-    for signal in (pre_save, post_save, post_delete, m2m_changed):
-        signal.receivers = []  # synthetic bulk data: no audit trail needed
+    without_audit_signals()
     rng = random.Random(11)
     plan = ActionPlan.objects.create(name="Plan sintético", slug="plan-sintetico", is_published=True)
     commitment = Commitment.objects.create(
@@ -90,7 +73,7 @@ def build() -> Commitment:
         ),
         batch_size=5000,
     )
-    now = django.utils.timezone.now()
+    now = timezone.now()
     Consent.objects.bulk_create(
         (Consent(person=p, purpose="statistics", text_version="b", given_at=now) for p in people[::3]),
         batch_size=5000,
@@ -105,9 +88,7 @@ def build() -> Commitment:
         ),
         batch_size=5000,
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     return commitment
 
 
