@@ -311,10 +311,10 @@ SHOWN_ORGANIZATIONS = 200
 
 def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
-    from django.db.models import Count, Prefetch
+    from django.db.models import Count
 
     from cocrea.computations.charts import line_chart
-    from cocrea.participation.figures import indicator_e, organizations_taking_part
+    from cocrea.participation.figures import indicator_e, organizations_taking_part, participation_version
     from cocrea.participation.models import Attendance, Consent, Meeting, Person
 
     found = queries.get_commitment(request.user, plan, number)
@@ -341,7 +341,6 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
         .exclude(display_name="")
         .filter(consents__purpose=Consent.Purpose.PUBLIC_NAME, consents__withdrawn_at=None)
         .distinct()
-        .prefetch_related(Prefetch("consents"))
         .order_by("display_name")
     )
     months = figures_e["by_month"]
@@ -369,7 +368,9 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
             "organizations": organizations_taking_part(found)[:SHOWN_ORGANIZATIONS],
             "more_organizations": max(0, figures_e["legal_persons"] - SHOWN_ORGANIZATIONS),
             "meetings": meetings,
-            "public_people": [p.display_name for p in public_people[:SHOWN_ORGANIZATIONS]],
+            # Lazy: evaluated inside the template's cached fragment only when it is rebuilt.
+            "public_people": public_people.values_list("display_name", flat=True)[:SHOWN_ORGANIZATIONS],
+            "participation_version": participation_version(),
             "chart": chart,
             "curve": list(zip(months, chart.x_positions, strict=True)) if chart else [],
         },
