@@ -147,6 +147,7 @@ for _row in (
     "baseline",
     "agendaitem",
     "agreement",
+    "meetingdocument",
     "registration",
     "attendance",
 ):
@@ -202,6 +203,7 @@ APP_OF = {
     "baseline": "plans",
     "expenditure": "budget",
     "agendaitem": "participation",
+    "meetingdocument": "participation",
     "agreement": "participation",
     "registration": "participation",
     "attendance": "participation",

@@ -9,6 +9,7 @@ from cocrea.participation.models import (
     Attendance,
     Consent,
     Meeting,
+    MeetingDocument,
     Membership,
     Person,
     Registration,
@@ -18,6 +19,12 @@ from cocrea.participation.models import (
 class AgendaInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
+
+
+class DocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 0
+    raw_id_fields = ["upload"]
 
 
 class AgreementInline(admin.TabularInline):
@@ -34,7 +41,7 @@ class MeetingAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     list_filter = ["kind", "status", "milestone"]
     search_fields = ["title"]
     list_select_related = ["milestone"]
-    inlines = [AgendaInline, AgreementInline]
+    inlines = [AgendaInline, AgreementInline, DocumentInline]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         # A change of date, time, place or status reaches calendar subscribers as a new revision.

@@ -94,6 +94,23 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class MeetingDocument(models.Model):
+    """A document of a meeting (convocation, presentation, minutes as signed): a download."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="documents")
+    title = models.CharField(_("título"), max_length=300)
+    upload = models.ForeignKey("core.Upload", models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting_id", "created_at"]
+        verbose_name = _("documento de la reunión")
+        verbose_name_plural = _("documentos de la reunión")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Mujer")
     MALE = "male", _("Hombre")

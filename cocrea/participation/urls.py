@@ -13,4 +13,5 @@ urlpatterns = [
     path("reuniones/<int:meeting>.ics", views.meeting_ics, name="meeting_ics"),
     path("reuniones/<int:meeting>/", views.meeting_page, name="meeting"),
     path("reuniones/<int:meeting>/inscripcion/", views.meeting_signup, name="signup"),
+    path("reuniones/documentos/<int:document>/", views.meeting_document, name="document"),
 ]

@@ -174,3 +174,21 @@ def meeting_signup(request: HttpRequest, meeting: int) -> HttpResponse:
             else:
                 messages.success(request, _("Inscripción confirmada."))
     return redirect("participation:meeting", meeting=found.pk)
+
+
+def meeting_document(request: HttpRequest, document: int) -> HttpResponse:
+    """A meeting's document as a download, where the meeting may be seen."""
+    from django.http import Http404
+
+    from cocrea.accounts.rules import permission
+    from cocrea.participation.models import MeetingDocument
+    from cocrea.staff.views import attachment
+
+    found = (
+        MeetingDocument.objects.select_related("upload", "meeting__milestone__commitment__action_plan")
+        .filter(pk=document)
+        .first()
+    )
+    if found is None or not request.user.has_perm(permission("meeting", "view"), found.meeting):
+        raise Http404
+    return attachment(found.upload.file.open("rb"), found.upload.original_name)

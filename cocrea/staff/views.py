@@ -515,6 +515,25 @@ def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
     )
     if not request.user.has_perm(permission("meeting", "change"), found):
         raise PermissionDenied
+    if request.method == "POST" and request.FILES.get("document"):
+        from cocrea.participation.models import MeetingDocument
+
+        try:
+            content = read_upload(request.FILES["document"], allowed=EVIDENCE_KINDS)
+        except UploadRejected as rejected:
+            messages.error(request, rejected.message)
+        else:
+            upload = store_upload(
+                content, original_name=request.FILES["document"].name, owner=request.user, purpose="meeting"
+            )
+            with acting_as(request.user, "web"):
+                MeetingDocument.objects.create(
+                    meeting=found,
+                    title=(request.POST.get("document_title") or request.FILES["document"].name)[:300],
+                    upload=upload,
+                )
+            messages.success(request, _("Documento publicado."))
+        return redirect("staff:take_attendance", meeting=found.pk)
     if request.method == "POST":
         present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
         for registration in Registration.objects.filter(meeting=found, pk__in=present).select_related(

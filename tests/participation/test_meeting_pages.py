@@ -107,3 +107,29 @@ def test_the_duplicates_screen_proposes_and_merges(staff_client, milestone):
 
 def test_participants_cannot_see_the_duplicates_screen(participant):
     assert participant.get(reverse("staff:duplicates")).status_code == 403
+
+
+def test_staff_publish_meeting_documents_served_as_downloads(staff_client, milestone, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cocrea.participation.models import MeetingDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    meeting = milestone.meetings.first()
+    url = reverse("staff:take_attendance", args=[meeting.pk])
+    staff_client.post(
+        url, {"document_title": "Convocatoria", "document": SimpleUploadedFile("c.exe", b"MZ\x90\x00")}
+    )
+    assert not MeetingDocument.objects.exists()
+    staff_client.post(
+        url, {"document_title": "Convocatoria", "document": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x")}
+    )
+    document = MeetingDocument.objects.get()
+    public = Client()
+    page = public.get(reverse("participation:meeting", args=[meeting.pk])).content.decode()
+    assert "Convocatoria" in page
+    response = public.get(reverse("participation:document", args=[document.pk]))
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    milestone.is_published = False
+    milestone.save()
+    assert public.get(reverse("participation:document", args=[document.pk])).status_code == 404
