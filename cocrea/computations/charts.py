@@ -69,7 +69,7 @@ def line_chart(
     values: dict[str, Sequence[Decimal | float | None]],
     width: int = 760,
     height: int = 320,
-    margins: tuple[int, int, int, int] = (12, 16, 36, 86),  # top, right, bottom, left
+    margins: tuple[int, int, int, int] = (12, 36, 36, 86),  # top, right, bottom, left
 ) -> LineChart:
     """Polylines for each named series over equally spaced x positions (one per value)."""
     top, right, bottom, left = margins
