@@ -149,25 +149,25 @@ def _compute_indicator_e(commitment: Commitment, day: date | None = None) -> dic
     }
 
 
-def organizations_taking_part(commitment: Commitment) -> list[Organization]:
+def organizations_taking_part(commitment: Commitment, limit: int | None = None) -> list[Organization]:
+    """The organisations that took part, by kind and name; cached (only the first ``limit``)."""
     from django.core.cache import cache
 
-    key = f"organizations-taking-part:{participation_version()}:{commitment.pk}"
+    key = f"organizations-taking-part:{participation_version()}:{commitment.pk}:{limit}"
     found = cache.get(key)
     if found is None:
-        found = _organizations_taking_part(commitment)
+        found = _organizations_taking_part(commitment)[:limit]
         cache.set(key, found, 60 * 60)
     return found
 
 
 def _organizations_taking_part(commitment: Commitment) -> list[Organization]:
-    ids = set(
-        Attendance.objects.filter(meeting__milestone__commitment=commitment)
-        .exclude(organization=None)
-        .values_list("organization", flat=True)
-    ) | set(
-        Registration.objects.filter(meeting__milestone__commitment=commitment, status__in=TAKING_PART)
-        .exclude(organization=None)
-        .values_list("organization", flat=True)
+    from django.db.models import Exists, OuterRef
+
+    attended = Attendance.objects.filter(
+        organization=OuterRef("pk"), meeting__milestone__commitment=commitment
     )
-    return list(Organization.objects.filter(pk__in=ids).order_by("kind", "name"))
+    registered = Registration.objects.filter(
+        organization=OuterRef("pk"), meeting__milestone__commitment=commitment, status__in=TAKING_PART
+    )
+    return list(Organization.objects.filter(Exists(attended) | Exists(registered)).order_by("kind", "name"))

@@ -365,7 +365,7 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
                 }
                 for kind, count in kinds.items()
             ],
-            "organizations": organizations_taking_part(found)[:SHOWN_ORGANIZATIONS],
+            "organizations": organizations_taking_part(found, SHOWN_ORGANIZATIONS),
             "more_organizations": max(0, figures_e["legal_persons"] - SHOWN_ORGANIZATIONS),
             "meetings": meetings,
             # Lazy: evaluated inside the template's cached fragment only when it is rebuilt.
