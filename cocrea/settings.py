@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "cocrea.plans",
     "cocrea.budget",
     "cocrea.participation",
+    "cocrea.drafts",
+    "cocrea.catalogue",
     "cocrea.portal",
     "cocrea.audit",
     "cocrea.accounts",
@@ -169,6 +171,8 @@ EMAIL_CONFIG = env.email_url_config(os.environ.get("EMAIL_URL") or "consolemail:
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cocrea <no-reply@cocrea.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the site, for links in emails sent outside a request (commands, reminders).
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -12,8 +12,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cuenta/", include("allauth.urls")),
     path("cuenta/perfil/", include("cocrea.accounts.urls")),
+    path("gestion/documentos/", include("cocrea.drafts.staff_urls")),
+    path("gestion/catalogo/", include("cocrea.catalogue.staff_urls")),
     path("gestion/", include("cocrea.staff.urls")),
     path("", include("cocrea.participation.urls")),
+    path("", include("cocrea.drafts.urls")),
+    path("catalogo/", include("cocrea.catalogue.urls")),
     path("", include("cocrea.portal.urls")),
 ]
 

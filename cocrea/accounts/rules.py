@@ -177,6 +177,42 @@ for _private in ("person", "consent", "membership"):
         "publish": rules.always_deny,
         "export": is_administrator | is_auditor,
     }
+# Co-creation: editors of the milestone write the drafts and answer; participants contribute to
+# what they can see (the service also requires the consultation to be open); moderators hide.
+for _text in ("document", "documentversion", "response"):
+    RULES[_text] = {
+        "view": can_view,
+        "add": can_edit_rows,
+        "change": can_edit_rows,
+        "delete": can_manage_plan,
+        "publish": can_manage_plan,
+        "export": can_export,
+    }
+can_moderate = is_administrator | is_moderator | is_coordinator_of
+RULES["contribution"] = {
+    "view": can_view,
+    "add": is_participant & can_view,
+    "change": rules.always_deny,
+    "delete": is_administrator,
+    "publish": can_moderate,
+    "export": can_export,
+}
+RULES["entry"] = {
+    "view": rules.always_allow,
+    "add": is_administrator | holds_editing_role,
+    "change": is_administrator | holds_editing_role,
+    "delete": is_administrator,
+    "publish": rules.always_deny,
+    "export": rules.always_allow,
+}
+RULES["application"] = {
+    "view": can_view,
+    "add": can_edit_rows,
+    "change": can_edit_rows,
+    "delete": can_edit_rows,
+    "publish": rules.always_deny,
+    "export": can_export,
+}
 RULES["auditentry"] = {
     "view": is_administrator | is_auditor,
     "add": rules.always_deny,
@@ -210,9 +246,17 @@ APP_OF = {
     "person": "participation",
     "consent": "participation",
     "membership": "participation",
+    "document": "drafts",
+    "documentversion": "drafts",
+    "contribution": "drafts",
+    "response": "drafts",
+    "entry": "catalogue",
+    "application": "catalogue",
 }
 
 rules.add_perm("plans.import_plan", is_administrator | holds_coordinating_role)
+rules.add_perm("drafts.moderate", can_moderate)  # hide a contribution, dismiss its reports
+rules.add_perm("drafts.respond", can_edit_rows)  # answer a contribution (object: the contribution)
 
 for _model, _actions in RULES.items():
     for _action, _predicate in _actions.items():

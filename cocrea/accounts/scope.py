@@ -29,16 +29,19 @@ def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
 
 
 def _parent(obj: Any) -> Any:
-    """Records of execution sit under an activity, a budget line or a progress entry."""
-    for name in ("activity", "budget_line", "entry", "meeting"):
+    """Records of execution sit under an activity, a budget line, a progress entry or a meeting;
+    the text of co-creation under a document version, and a version under its document."""
+    for name in ("activity", "budget_line", "entry", "meeting", "paragraph", "version", "document"):
         parent = getattr(obj, name, None)
-        if parent is not None:
+        if parent is not None and hasattr(parent, "_meta"):  # not ``version``, the edit counter
             return parent
     return None
 
 
 def is_public(obj: Any) -> bool:
     """Published, and so is everything it belongs to (no query when relations are loaded)."""
+    if getattr(obj, "withheld_from_public", False):
+        return False
     parent = _parent(obj)
     if parent is not None:
         return is_public(parent)

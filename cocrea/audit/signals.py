@@ -19,7 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 from cocrea.audit.context import current_actor
 
-AUDITED_APPS = {"plans", "budget", "participation", "accounts"}
+AUDITED_APPS = {"plans", "budget", "participation", "accounts", "drafts", "catalogue"}
 IGNORED_FIELDS = {"created_at", "updated_at", "password", "last_login", "sort_key", "content"}
 REDACTED_FIELDS = {"email", "phone", "id_number"}
 

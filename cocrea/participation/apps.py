@@ -20,3 +20,7 @@ class ParticipationConfig(AppConfig):
             post_delete.connect(
                 bump_participation_version, sender=model, dispatch_uid=f"participation-version-d-{name}"
             )
+        # The participation summary behind indicator E, refreshed on every write (see summary.py).
+        from cocrea.participation import summary
+
+        summary.connect()

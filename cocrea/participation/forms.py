@@ -15,3 +15,118 @@ class MeetingOutcomeForm(forms.Form):
     day = forms.DateField(label=_("Fecha real o nueva fecha"), required=False, widget=DateInput())
     place = forms.CharField(label=_("Lugar o enlace"), required=False, max_length=300)
     reason = forms.CharField(label=_("Motivo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- Staff: agenda, minutes, agreements --------------------------------------------------------
+
+
+class VersionField(forms.IntegerField):
+    """The version the editor started from (optimistic locking); hidden."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(widget=forms.HiddenInput, min_value=1, **kwargs)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Punto de la agenda"), max_length=300)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Acta"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Texto simple: deje una línea en blanco entre párrafos. Se publica en la página de la "
+            "reunión tal como se escribe, sin formato ni enlaces activos."
+        ),
+    )
+    edit_version = VersionField()
+
+
+def _organizations():  # type: ignore[no-untyped-def]
+    from cocrea.plans.models import Organization
+
+    return Organization.objects.order_by("name")
+
+
+class AgreementForm(forms.Form):
+    text = forms.CharField(label=_("Acuerdo"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    owner_organization = forms.ModelChoiceField(
+        label=_("Organización responsable"), queryset=None, required=False
+    )
+    owner_text = forms.CharField(
+        label=_("O bien, responsable (texto)"),
+        max_length=200,
+        required=False,
+        help_text=_("Una persona o un grupo, si el responsable no es una organización del registro."),
+    )
+    due_date = forms.DateField(label=_("Fecha límite"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organization"].queryset = _organizations()
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        organization, text = cleaned.get("owner_organization"), (cleaned.get("owner_text") or "").strip()
+        if organization is None and not text and "owner_text" not in self.errors:
+            self.add_error("owner_organization", _("Indique el responsable: una organización o un nombre."))
+        elif organization is not None and text:
+            self.add_error("owner_text", _("Elija una organización o escriba el responsable, no ambos."))
+        return cleaned
+
+
+class AgreementEditForm(AgreementForm):
+    edit_version = VersionField()
+
+
+class CompleteAgreementForm(forms.Form):
+    done_at = forms.DateField(label=_("Cumplido el"), widget=DateInput())
+    edit_version = VersionField(required=False)
+
+
+# --- Staff: a person's consents and memberships -------------------------------------------------
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Finalidad"), choices=())
+    text_version = forms.CharField(
+        label=_("Versión del texto aceptado"),
+        max_length=20,
+        help_text=_("La versión del texto de consentimiento que la persona leyó y aceptó."),
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from cocrea.participation.models import Consent
+
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = Consent.Purpose.choices
+
+
+class MembershipPeriodForm(forms.Form):
+    role = forms.CharField(label=_("Cargo"), max_length=120, required=False)
+    since = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("La fecha de fin es anterior a la de inicio."))
+        return cleaned
+
+
+class MembershipForm(MembershipPeriodForm):
+    organization = forms.ModelChoiceField(label=_("Organización"), queryset=None)
+
+    field_order = ["organization", "role", "since", "until"]
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _organizations()
+
+
+class EndMembershipForm(forms.Form):
+    until = forms.DateField(label=_("Terminó el"), widget=DateInput())

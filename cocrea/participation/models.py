@@ -298,3 +298,125 @@ class Agreement(Versioned):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# --- The participation summary (derived; maintained by cocrea.participation.summary) -----------
+# Foreign keys without database constraints and with DO_NOTHING: the ORM's cascades never load these
+# rows, and the summary module removes them itself when a person, commitment or organisation goes.
+
+
+class Participant(models.Model):
+    """A (canonical) person who took part in a commitment's co-creation, from their first day.
+
+    Gender, sector and department are copies of the person's, kept only while the person has an
+    active consent for statistics (blank otherwise); ``public_name`` is their display name, only
+    while they consent to show it (and are neither merged nor anonymised)."""
+
+    commitment = models.ForeignKey(
+        "plans.Commitment", models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    first_day = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=10, blank=True)
+    sector = models.CharField(max_length=20, blank=True)
+    department = models.CharField(max_length=40, blank=True)
+    public_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("participante")
+        verbose_name_plural = _("participantes")
+        constraints = [models.UniqueConstraint(fields=["person", "commitment"], name="participant_unique")]
+        indexes = [models.Index(fields=["commitment", "public_name"], name="participant_public_name")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.commitment_id}"
+
+
+class ParticipantCount(models.Model):
+    """How many participants of a commitment share a first day, gender, sector and department:
+    ``Participant`` counted, kept up to date with it, so that indicator E reads a few hundred rows.
+    A first day the participants have none of is stored as ``UNDATED`` (the last date)."""
+
+    UNDATED = date.max
+
+    commitment = models.ForeignKey(
+        "plans.Commitment", models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    first_day = models.DateField()
+    gender = models.CharField(max_length=10, blank=True)
+    sector = models.CharField(max_length=20, blank=True)
+    department = models.CharField(max_length=40, blank=True)
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("recuento de participantes")
+        verbose_name_plural = _("recuentos de participantes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "first_day", "gender", "sector", "department"],
+                name="participant_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.first_day}: {self.people}"
+
+
+class ParticipantAffiliation(models.Model):
+    """A (canonical) person took part in a commitment for an organisation, from the first day:
+    what the organisations' summary is computed from when one person's rows change."""
+
+    commitment = models.ForeignKey(
+        "plans.Commitment", models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    first_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participación por organización")
+        verbose_name_plural = _("participaciones por organización")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "commitment", "organization"], name="participant_affiliation_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "commitment", "first_day"], name="participant_affiliation_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} / {self.organization_id} @ {self.commitment_id}"
+
+
+class ParticipantOrganization(models.Model):
+    """An organisation (legal person) that took part in a commitment's co-creation, from its first day."""
+
+    commitment = models.ForeignKey(
+        "plans.Commitment", models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, models.DO_NOTHING, db_constraint=False, related_name="participations"
+    )
+    first_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organización participante")
+        verbose_name_plural = _("organizaciones participantes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "organization"], name="participant_organization_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["commitment", "first_day"], name="participant_organization_day")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} @ {self.commitment_id}"

@@ -462,3 +462,367 @@ def import_attendance(
     if outcome.result.errors:
         outcome.matched, outcome.created, outcome.organizations_created = [], [], []
     return outcome
+
+
+# --- Staff: a meeting's agenda, minutes and agreements -----------------------------------------
+
+MINUTES_MAX_LENGTH = 100_000
+
+
+def _require(by: Any, action: str, model: str, obj: Any) -> None:
+    """The named rule, checked when a user acts (``by=None``: the system, a command, a test)."""
+    if by is not None and not by.has_perm(permission(model, action), obj):
+        raise PermissionDenied
+
+
+def _one_line(text: str, limit: int, missing: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValidationError(missing)
+    if len(text) > limit:
+        raise ValidationError(
+            _("El texto es demasiado largo: %(length)s caracteres de %(limit)s como máximo.")
+            % {"length": len(text), "limit": limit}
+        )
+    return text
+
+
+def _renumber_agenda(items: list[Any]) -> None:
+    """Positions 1…n in the given order, saving (and so auditing) only the rows that moved."""
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def add_agenda_item(meeting: Meeting, *, title: str, by: Any = None) -> Any:
+    """A new point at the end of the meeting's agenda."""
+    from django.db.models import Max
+
+    from cocrea.participation.models import AgendaItem
+
+    _require(by, "add", "agendaitem", meeting)
+    title = _one_line(title, 300, _("Escriba el punto de la agenda."))
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # serialise positions
+    last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("position"))["last"] or 0
+    with operation("web"):
+        return AgendaItem.objects.create(meeting=meeting, position=last + 1, title=title)
+
+
+@transaction.atomic
+def edit_agenda_item(item: Any, *, title: str, by: Any = None) -> Any:
+    _require(by, "change", "agendaitem", item)
+    title = _one_line(title, 300, _("Escriba el punto de la agenda."))
+    with operation("web"):
+        if item.title != title:
+            item.title = title
+            item.save(update_fields=["title"])
+    return item
+
+
+@transaction.atomic
+def move_agenda_item(item: Any, direction: str, *, by: Any = None) -> Any:
+    """One place up or down the agenda; the first point cannot go up, nor the last down."""
+    from cocrea.participation.models import AgendaItem
+
+    _require(by, "change", "agendaitem", item)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Dirección desconocida: %(direction)s.") % {"direction": direction})
+    items = list(
+        AgendaItem.objects.select_for_update().filter(meeting=item.meeting_id).order_by("position", "pk")
+    )
+    index = next((i for i, row in enumerate(items) if row.pk == item.pk), None)
+    if index is None:
+        raise ValidationError(_("Este punto ya no está en la agenda."))
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(items):
+        raise ValidationError(
+            _("El punto ya es el primero de la agenda.")
+            if direction == "up"
+            else _("El punto ya es el último de la agenda.")
+        )
+    items[index], items[target] = items[target], items[index]
+    with operation("web"):
+        _renumber_agenda(items)
+    return next(row for row in items if row.pk == item.pk)
+
+
+@transaction.atomic
+def remove_agenda_item(item: Any, *, by: Any = None) -> None:
+    """Take a point off the agenda; the following points move up."""
+    from cocrea.participation.models import AgendaItem
+
+    _require(by, "delete", "agendaitem", item)
+    meeting_id = item.meeting_id
+    with operation("web"):
+        item.delete()
+        rest = list(
+            AgendaItem.objects.select_for_update().filter(meeting=meeting_id).order_by("position", "pk")
+        )
+        _renumber_agenda(rest)
+
+
+@transaction.atomic
+def record_minutes(
+    meeting: Meeting, *, text: str, expected_version: int, basis: str | None = None, by: Any = None
+) -> Meeting:
+    """The meeting's minutes (acta), plain text; refused if someone saved the meeting meanwhile."""
+    from cocrea.core.versioning import save_edit
+
+    _require(by, "change", "meeting", meeting)
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > MINUTES_MAX_LENGTH:
+        raise ValidationError(
+            _("El acta es demasiado larga: %(length)s caracteres de %(limit)s como máximo.")
+            % {"length": len(text), "limit": MINUTES_MAX_LENGTH}
+        )
+    with operation("web"):
+        saved = save_edit(
+            Meeting,
+            meeting.pk,
+            expected_version,
+            {"minutes": text},
+            basis={"minutes": meeting.minutes if basis is None else basis},
+        )
+    return saved  # type: ignore[return-value]
+
+
+def _agreement_values(
+    text: str, owner_organization: Any, owner_text: str, due_date: date | None
+) -> dict[str, Any]:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise ValidationError(_("Escriba el acuerdo."))
+    if len(text) > 5000:
+        raise ValidationError(_("El acuerdo es demasiado largo (5000 caracteres como máximo)."))
+    owner_text = " ".join((owner_text or "").split())
+    if owner_organization is None and not owner_text:
+        raise ValidationError(_("Indique el responsable: una organización o un nombre."))
+    if owner_organization is not None and owner_text:
+        raise ValidationError(_("Elija una organización o escriba el responsable, no ambos."))
+    if len(owner_text) > 200:
+        raise ValidationError(_("El nombre del responsable es demasiado largo (200 caracteres como máximo)."))
+    return {
+        "text": text,
+        "owner_organization": owner_organization,
+        "owner_text": owner_text,
+        "due_date": due_date,
+    }
+
+
+@transaction.atomic
+def add_agreement(
+    meeting: Meeting,
+    *,
+    text: str,
+    owner_organization: Any = None,
+    owner_text: str = "",
+    due_date: date | None = None,
+    by: Any = None,
+) -> Any:
+    """An action item agreed at the meeting: what, who answers for it, by when."""
+    from cocrea.participation.models import Agreement
+
+    _require(by, "add", "agreement", meeting)
+    values = _agreement_values(text, owner_organization, owner_text, due_date)
+    with operation("web"):
+        return Agreement.objects.create(meeting=meeting, **values)
+
+
+@transaction.atomic
+def edit_agreement(
+    agreement: Any,
+    *,
+    expected_version: int,
+    text: str,
+    owner_organization: Any = None,
+    owner_text: str = "",
+    due_date: date | None = None,
+    basis: dict[str, Any] | None = None,
+    by: Any = None,
+) -> Any:
+    """Change an agreement; :class:`~cocrea.core.versioning.StaleEdit` if it changed meanwhile."""
+    from cocrea.core.versioning import save_edit
+    from cocrea.participation.models import Agreement
+
+    _require(by, "change", "agreement", agreement)
+    values = _agreement_values(text, owner_organization, owner_text, due_date)
+    changes = {**values, "owner_organization_id": getattr(owner_organization, "pk", None)}
+    del changes["owner_organization"]
+    with operation("web"):
+        return save_edit(Agreement, agreement.pk, expected_version, changes, basis=basis)
+
+
+@transaction.atomic
+def complete_agreement(
+    agreement: Any, *, day: date, expected_version: int | None = None, by: Any = None
+) -> Any:
+    """Mark an agreement done on ``day`` (not in the future)."""
+    from django.utils import timezone
+
+    from cocrea.core.versioning import save_edit
+    from cocrea.participation.models import Agreement
+
+    _require(by, "change", "agreement", agreement)
+    if day is None:
+        raise ValidationError(_("Indique la fecha en que se cumplió."))
+    if day > timezone.localdate():
+        raise ValidationError(_("La fecha de cumplimiento no puede ser futura."))
+    if agreement.done_at is not None:
+        raise ValidationError(_("El acuerdo ya estaba cumplido."))
+    version = agreement.version if expected_version is None else expected_version
+    with operation("web"):
+        return save_edit(Agreement, agreement.pk, version, {"done_at": day})
+
+
+@transaction.atomic
+def reopen_agreement(agreement: Any, *, expected_version: int | None = None, by: Any = None) -> Any:
+    """Back to pending: it was marked done by mistake, or it needs more work."""
+    from cocrea.core.versioning import save_edit
+    from cocrea.participation.models import Agreement
+
+    _require(by, "change", "agreement", agreement)
+    if agreement.done_at is None:
+        raise ValidationError(_("El acuerdo ya está pendiente."))
+    version = agreement.version if expected_version is None else expected_version
+    with operation("web"):
+        return save_edit(Agreement, agreement.pk, version, {"done_at": None})
+
+
+@transaction.atomic
+def delete_agreement(agreement: Any, *, by: Any = None) -> None:
+    _require(by, "delete", "agreement", agreement)
+    with operation("web"):
+        agreement.delete()
+
+
+# --- Staff: a person's consents and memberships -------------------------------------------------
+
+
+def _writable_person(person: Any) -> None:
+    if person.merged_into_id is not None:
+        raise ValidationError(_("Esta persona se fusionó en otra: edite la persona que se conservó."))
+    if person.anonymised_at is not None:
+        raise ValidationError(_("Los datos de esta persona se eliminaron."))
+
+
+@transaction.atomic
+def record_consent(
+    person: Any, *, purpose: str, text_version: str = CONSENT_TEXT_VERSION, by: Any = None
+) -> Any:
+    """The person agreed, now, to the consent text ``text_version`` for ``purpose``."""
+    from django.utils import timezone
+
+    from cocrea.participation.models import Consent, Person
+
+    _require(by, "add", "consent", person)
+    _writable_person(person)
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError(_("Finalidad desconocida: %(purpose)s.") % {"purpose": purpose})
+    text_version = (text_version or "").strip()
+    if not text_version:
+        raise ValidationError(_("Indique la versión del texto que la persona aceptó."))
+    if len(text_version) > 20:
+        raise ValidationError(_("La versión del texto tiene 20 caracteres como máximo."))
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one active consent per purpose
+    if Consent.objects.filter(person=person, purpose=purpose, withdrawn_at=None).exists():
+        raise ValidationError(_("Ya consta un consentimiento vigente para esta finalidad."))
+    with operation("web"):
+        return Consent.objects.create(
+            person=person, purpose=purpose, text_version=text_version, given_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def withdraw_consent(consent: Any, *, by: Any = None) -> Any:
+    """The person withdrew this consent. Data it covered stays stored but is no longer used
+    (statistics count only people with a statistics consent in force)."""
+    from django.utils import timezone
+
+    from cocrea.participation.models import Consent
+
+    _require(by, "change", "consent", consent.person)
+    current = Consent.objects.select_for_update().get(pk=consent.pk)
+    if current.withdrawn_at is not None:
+        raise ValidationError(_("Este consentimiento ya estaba retirado."))
+    with operation("web"):
+        current.withdrawn_at = timezone.now()
+        current.save(update_fields=["withdrawn_at"])
+    return current
+
+
+def _membership_values(role: str, since: date | None, until: date | None) -> dict[str, Any]:
+    role = " ".join((role or "").split())
+    if len(role) > 120:
+        raise ValidationError(_("El cargo tiene 120 caracteres como máximo."))
+    if since is not None and until is not None and until < since:
+        raise ValidationError(_("La fecha de fin es anterior a la de inicio."))
+    return {"role": role, "since": since, "until": until}
+
+
+def _unique_membership(person: Any, organization: Any, role: str, exclude: int | None = None) -> None:
+    from cocrea.participation.models import Membership
+
+    clash = Membership.objects.filter(person=person, organization=organization, role=role)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationError(_("Esta persona ya representa a esa organización con ese cargo."))
+
+
+@transaction.atomic
+def add_membership(
+    person: Any,
+    *,
+    organization: Any,
+    role: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    by: Any = None,
+) -> Any:
+    """The person represents ``organization``, with a role, over a period."""
+    from cocrea.participation.models import Membership, Person
+
+    _require(by, "add", "membership", person)
+    _writable_person(person)
+    if organization is None:
+        raise ValidationError(_("Elija la organización."))
+    values = _membership_values(role, since, until)
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    _unique_membership(person, organization, values["role"])
+    with operation("web"):
+        return Membership.objects.create(person=person, organization=organization, **values)
+
+
+@transaction.atomic
+def edit_membership(
+    membership: Any, *, role: str, since: date | None, until: date | None, by: Any = None
+) -> Any:
+    """Correct the role or the period of a membership."""
+    _require(by, "change", "membership", membership.person)
+    _writable_person(membership.person)
+    values = _membership_values(role, since, until)
+    _unique_membership(membership.person_id, membership.organization_id, values["role"], membership.pk)
+    with operation("web"):
+        for name, value in values.items():
+            setattr(membership, name, value)
+        membership.save()
+    return membership
+
+
+@transaction.atomic
+def end_membership(membership: Any, *, day: date, by: Any = None) -> Any:
+    """The person stopped representing the organisation on ``day``."""
+    _require(by, "change", "membership", membership.person)
+    _writable_person(membership.person)
+    if day is None:
+        raise ValidationError(_("Indique la fecha de fin."))
+    if membership.until is not None and membership.until <= day:
+        raise ValidationError(_("Esta representación ya había terminado."))
+    if membership.since is not None and day < membership.since:
+        raise ValidationError(_("La fecha de fin es anterior a la de inicio."))
+    with operation("web"):
+        membership.until = day
+        membership.save(update_fields=["until"])
+    return membership

@@ -234,6 +234,13 @@ def figures(milestones: Iterable[Milestone], day: date, history: bool = False) -
     return result
 
 
+CATALOGUE_METHODS = (
+    Indicator.Method.CATALOGUE_CONCEPTS,
+    Indicator.Method.CATALOGUE_STANDARDS,
+    Indicator.Method.CATALOGUE_NORMS,
+)
+
+
 def indicator_rows(
     milestone: Milestone, earned_value: EarnedValue | None, calculator: Calculator | None = None
 ) -> list[dict[str, Any]]:
@@ -243,6 +250,7 @@ def indicator_rows(
     (planned and executed percent at the end of each month up to the status date).
     """
     rows = []
+    catalogue: dict[str, Any] | None = None
     for indicator in milestone.indicators.all():
         row: dict[str, Any] = {
             "key": indicator.key,
@@ -286,6 +294,20 @@ def indicator_rows(
                 ]
             else:
                 row["history"] = []
+        elif indicator.method in CATALOGUE_METHODS:
+            from cocrea.catalogue.figures import KIND_OF_METHOD, catalogue_indicators
+
+            if catalogue is None:
+                catalogue = catalogue_indicators(milestone.commitment)
+            figures = catalogue[KIND_OF_METHOD[indicator.method]]
+            row["history"] = figures["history"]
+            if figures["value"] is not None:
+                row.update(
+                    value=figures["value"],
+                    status="ok",
+                    version=figures["version"],
+                    version_state=figures["version_state"],
+                )
         elif indicator.method != Indicator.Method.EARNED_VALUE:
             row["history"] = []
         rows.append(row)

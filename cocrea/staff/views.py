@@ -365,12 +365,30 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
                 for line in found.budget_lines.all()
                 if user.has_perm(permission("budgetline", "change"), line)
             ],
-            "meetings": [
-                m for m in found.meetings.all() if user.has_perm(permission("meeting", "change"), m)
-            ],
+            "meetings": _with_overdue_agreements(
+                [m for m in found.meetings.all() if user.has_perm(permission("meeting", "change"), m)]
+            ),
             "can_baseline": user.has_perm(permission("milestone", "change"), found),
         },
     )
+
+
+def _with_overdue_agreements(meetings: list[Any]) -> list[Any]:
+    """Each meeting's number of overdue agreements (``overdue_agreements``), in one query."""
+    from django.db.models import Count
+
+    from cocrea.participation.models import Agreement
+
+    counts = dict(
+        Agreement.objects.overdue(timezone_today())
+        .filter(meeting__in=[m.pk for m in meetings])
+        .values_list("meeting")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for meeting in meetings:
+        meeting.overdue_agreements = counts.get(meeting.pk, 0)
+    return meetings
 
 
 def timezone_today():  # type: ignore[no-untyped-def]
@@ -621,3 +639,634 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         for a, b, score in propose_merges(people)[:200]
     ]
     return render(request, "staff/duplicates.html", {"proposals": proposals})
+
+
+# --- Meetings: agenda, minutes and agreements ----------------------------------------------------
+
+
+def _meeting_for(request: HttpRequest, meeting: int) -> Any:
+    """The meeting, if the user may record it (the rules scope meetings by commitment/milestone)."""
+    from cocrea.participation.models import Meeting
+
+    found = get_object_or_404(
+        Meeting.objects.select_related("milestone__commitment__action_plan").prefetch_related(
+            "milestone__commitment__entities"
+        ),
+        pk=meeting,
+    )
+    if not request.user.has_perm(permission("meeting", "change"), found):
+        raise PermissionDenied
+    return found
+
+
+def _may(request: HttpRequest, model: str, action: str, obj: Any) -> bool:
+    return bool(request.user.has_perm(permission(model, action), obj))
+
+
+def _error_text(error: Any) -> str:
+    return "; ".join(getattr(error, "messages", None) or [str(error)])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("agenda", 300)
+def meeting_agenda(request: HttpRequest, meeting: int) -> HttpResponse:
+    """The meeting's agenda, in order: add, edit, reorder and remove points."""
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation.forms import AgendaItemForm
+    from cocrea.participation.services import add_agenda_item
+
+    found = _meeting_for(request, meeting)
+    can_add = _may(request, "agendaitem", "add", found)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                add_agenda_item(found, title=form.cleaned_data["title"], by=request.user)
+            except ValidationError as error:
+                form.add_error("title", error)
+            else:
+                messages.success(request, _("Punto añadido a la agenda."))
+                return redirect("staff:meeting_agenda", meeting=found.pk)
+    return render(
+        request,
+        "staff/agenda.html",
+        {
+            "meeting": found,
+            "milestone": found.milestone,
+            "items": list(found.agenda.order_by("position", "pk")),
+            "form": form,
+            "can_add": can_add,
+            "can_change": _may(request, "agendaitem", "change", found),
+            "can_delete": _may(request, "agendaitem", "delete", found),
+            "section": "agenda",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _agenda_item_for(request: HttpRequest, item: int, action: str) -> Any:
+    from cocrea.participation.models import AgendaItem
+
+    found = get_object_or_404(
+        AgendaItem.objects.select_related("meeting__milestone__commitment__action_plan").prefetch_related(
+            "meeting__milestone__commitment__entities"
+        ),
+        pk=item,
+    )
+    if not _may(request, "meeting", "change", found.meeting) or not _may(
+        request, "agendaitem", action, found
+    ):
+        raise PermissionDenied
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("agenda", 300)
+def edit_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation import services as participation
+    from cocrea.participation.forms import AgendaItemForm
+
+    found = _agenda_item_for(request, item, "change")
+    form = AgendaItemForm(request.POST or None, initial={"title": found.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation.edit_agenda_item(found, title=form.cleaned_data["title"], by=request.user)
+        except ValidationError as error:
+            form.add_error("title", error)
+        else:
+            messages.success(request, _("Punto de la agenda actualizado."))
+            return redirect("staff:meeting_agenda", meeting=found.meeting_id)
+    return render(
+        request,
+        "staff/agenda_item.html",
+        {"item": found, "meeting": found.meeting, "milestone": found.meeting.milestone, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@limit_posts("agenda", 300)
+def move_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation import services as participation
+
+    found = _agenda_item_for(request, item, "change")
+    try:
+        participation.move_agenda_item(found, request.POST.get("direction", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Orden de la agenda actualizado."))
+    return redirect("staff:meeting_agenda", meeting=found.meeting_id)
+
+
+@login_required
+@require_POST
+@limit_posts("agenda", 300)
+def remove_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
+    from cocrea.participation import services as participation
+
+    found = _agenda_item_for(request, item, "delete")
+    participation.remove_agenda_item(found, by=request.user)
+    messages.success(request, _("Se quitó «%(title)s» de la agenda.") % {"title": found.title})
+    return redirect("staff:meeting_agenda", meeting=found.meeting_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("minutes", 120)
+def meeting_minutes(request: HttpRequest, meeting: int) -> HttpResponse:
+    """The minutes (acta): plain text, published escaped on the meeting's page."""
+    from django.core.exceptions import ValidationError
+
+    from cocrea.core.versioning import StaleEdit, stale_message
+    from cocrea.participation.forms import MinutesForm
+    from cocrea.participation.services import record_minutes
+
+    found = _meeting_for(request, meeting)
+    form = MinutesForm(
+        request.POST or None, initial={"minutes": found.minutes, "edit_version": found.version}
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_minutes(
+                found,
+                text=form.cleaned_data["minutes"],
+                expected_version=form.cleaned_data["edit_version"],
+                by=request.user,
+            )
+        except StaleEdit as stale:
+            found = stale.current
+            form = _restarted(MinutesForm, request.POST, found.version)
+            form.add_error(None, stale_message(stale.changed))
+            status = 409
+        except ValidationError as error:
+            form.add_error("minutes", error)
+        else:
+            messages.success(request, _("Acta guardada."))
+            return redirect("staff:meeting_minutes", meeting=found.pk)
+    if form.errors and status == 200:
+        status = 400
+    return render(
+        request,
+        "staff/minutes.html",
+        {
+            "meeting": found,
+            "milestone": found.milestone,
+            "form": form,
+            "stale": status == 409,
+            "section": "minutes",
+        },
+        status=status,
+    )
+
+
+def _restarted(form_class: Any, data: Any, version: int, **kwargs: Any) -> Any:
+    """The editor's input kept, now based on the current version: saving again overwrites."""
+    copy = data.copy()
+    copy["edit_version"] = str(version)
+    form = form_class(copy, **kwargs)
+    form.is_valid()
+    return form
+
+
+def _agreements_page(
+    request: HttpRequest, found: Any, form: Any = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    from django.db.models import F
+
+    from cocrea.participation.forms import AgreementForm
+
+    today = timezone_today()
+    can_add = _may(request, "agreement", "add", found)
+    agreements = list(
+        found.agreements.select_related("owner_organization").order_by(
+            F("due_date").asc(nulls_last=True), "pk"
+        )
+    )
+    overdue = set(found.agreements.overdue(today).values_list("pk", flat=True))
+    return render(
+        request,
+        "staff/agreements.html",
+        {
+            "meeting": found,
+            "milestone": found.milestone,
+            "rows": [(a, a.pk in overdue) for a in agreements],
+            "overdue_count": len(overdue),
+            "form": form if form is not None else (AgreementForm() if can_add else None),
+            "can_add": can_add,
+            "can_change": _may(request, "agreement", "change", found),
+            "today": today,
+            "error": error,
+            "section": "agreements",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("agreements", 300)
+def meeting_agreements(request: HttpRequest, meeting: int) -> HttpResponse:
+    """The meeting's agreements: who does what by when; overdue ones flagged; add one."""
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation.forms import AgreementForm
+    from cocrea.participation.services import add_agreement
+
+    found = _meeting_for(request, meeting)
+    if request.method != "POST":
+        return _agreements_page(request, found)
+    if not _may(request, "agreement", "add", found):
+        raise PermissionDenied
+    form = AgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            add_agreement(found, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Acuerdo registrado."))
+            return redirect("staff:meeting_agreements", meeting=found.pk)
+    return _agreements_page(request, found, form=form, status=400)
+
+
+def _agreement_for(request: HttpRequest, agreement: int, action: str) -> Any:
+    from cocrea.participation.models import Agreement
+
+    found = get_object_or_404(
+        Agreement.objects.select_related(
+            "meeting__milestone__commitment__action_plan", "owner_organization"
+        ).prefetch_related("meeting__milestone__commitment__entities"),
+        pk=agreement,
+    )
+    if not _may(request, "meeting", "change", found.meeting) or not _may(request, "agreement", action, found):
+        raise PermissionDenied
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("agreements", 300)
+def edit_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.core.versioning import StaleEdit, stale_message
+    from cocrea.participation import services as participation
+    from cocrea.participation.forms import AgreementEditForm
+
+    found = _agreement_for(request, agreement, "change")
+    form = AgreementEditForm(
+        request.POST or None,
+        initial={
+            "text": found.text,
+            "owner_organization": found.owner_organization_id,
+            "owner_text": found.owner_text,
+            "due_date": found.due_date,
+            "edit_version": found.version,
+        },
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("edit_version")
+        try:
+            participation.edit_agreement(found, expected_version=version, **data, by=request.user)
+        except StaleEdit as stale:
+            found = stale.current
+            form = _restarted(AgreementEditForm, request.POST, found.version)
+            form.add_error(None, stale_message(stale.changed))
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Acuerdo actualizado."))
+            return redirect("staff:meeting_agreements", meeting=found.meeting_id)
+    if form.errors and status == 200:
+        status = 400
+    return render(
+        request,
+        "staff/agreement.html",
+        {
+            "agreement": found,
+            "meeting": found.meeting,
+            "milestone": found.meeting.milestone,
+            "form": form,
+            "stale": status == 409,
+            "can_delete": _may(request, "agreement", "delete", found),
+            "today": timezone_today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+@limit_posts("agreements", 300)
+def complete_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.core.versioning import StaleEdit, stale_message
+    from cocrea.participation import services as participation
+    from cocrea.participation.forms import CompleteAgreementForm
+
+    found = _agreement_for(request, agreement, "change")
+    form = CompleteAgreementForm(request.POST)
+    if not form.is_valid():
+        return _agreements_page(
+            request,
+            found.meeting,
+            error=_("No se marcó como cumplido: indique una fecha válida."),
+            status=400,
+        )
+    try:
+        participation.complete_agreement(
+            found,
+            day=form.cleaned_data["done_at"],
+            expected_version=form.cleaned_data["edit_version"],
+            by=request.user,
+        )
+    except StaleEdit as stale:
+        return _agreements_page(request, found.meeting, error=stale_message(stale.changed), status=409)
+    except ValidationError as error:
+        return _agreements_page(request, found.meeting, error=_error_text(error), status=400)
+    messages.success(request, _("Acuerdo marcado como cumplido."))
+    return redirect("staff:meeting_agreements", meeting=found.meeting_id)
+
+
+@login_required
+@require_POST
+@limit_posts("agreements", 300)
+def reopen_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.core.versioning import StaleEdit, stale_message
+    from cocrea.participation import services as participation
+
+    found = _agreement_for(request, agreement, "change")
+    version = request.POST.get("edit_version", "")
+    try:
+        participation.reopen_agreement(
+            found, expected_version=int(version) if version.isdigit() else None, by=request.user
+        )
+    except StaleEdit as stale:
+        return _agreements_page(request, found.meeting, error=stale_message(stale.changed), status=409)
+    except ValidationError as error:
+        return _agreements_page(request, found.meeting, error=_error_text(error), status=400)
+    messages.success(request, _("Acuerdo reabierto: vuelve a estar pendiente."))
+    return redirect("staff:meeting_agreements", meeting=found.meeting_id)
+
+
+@login_required
+@require_POST
+@limit_posts("agreements", 300)
+def delete_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
+    from cocrea.participation import services as participation
+
+    found = _agreement_for(request, agreement, "delete")
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Marque la casilla de confirmación para eliminar el acuerdo."))
+        return redirect("staff:edit_agreement", agreement=found.pk)
+    participation.delete_agreement(found, by=request.user)
+    messages.success(request, _("Acuerdo eliminado."))
+    return redirect("staff:meeting_agreements", meeting=found.meeting_id)
+
+
+# --- People: the registry, consents and memberships ---------------------------------------------
+
+PEOPLE_PER_PAGE = 50
+
+
+def _people_query(text: str) -> Q:
+    from cocrea.computations.matching import name_words
+
+    text = " ".join(text.split())[:200]
+    condition = Q(name__icontains=text) | Q(email__icontains=text) | Q(display_name__icontains=text)
+    words = name_words(text)
+    if words:
+        by_key = Q()
+        for word in words:
+            by_key &= Q(match_key__contains=word)
+        condition |= by_key
+    return condition
+
+
+@login_required
+@require_http_methods(["GET"])
+def people(request: HttpRequest) -> HttpResponse:
+    """The registry of natural persons, searchable by name or email; personal data, so staff only."""
+    from django.core.paginator import Paginator
+    from django.db.models import Prefetch
+
+    from cocrea.participation.models import Membership, Person
+
+    if not request.user.has_perm(permission("person", "view")):
+        raise PermissionDenied
+    text = request.GET.get("buscar", "").strip()
+    found = Person.objects.active().order_by("name", "pk")
+    if text:
+        found = found.filter(_people_query(text))
+    current = Membership.objects.filter(Q(until=None) | Q(until__gte=timezone_today())).select_related(
+        "organization"
+    )
+    page = Paginator(
+        found.prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships")),
+        PEOPLE_PER_PAGE,
+    ).get_page(request.GET.get("pagina"))
+    return render(request, "staff/people.html", {"page": page, "text": text})
+
+
+def _person_page(
+    request: HttpRequest,
+    person: Any,
+    consent_form: Any = None,
+    membership_form: Any = None,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    from cocrea.participation.forms import ConsentForm, EndMembershipForm, MembershipForm
+    from cocrea.participation.models import Consent
+    from cocrea.participation.services import CONSENT_TEXT_VERSION
+
+    today = timezone_today()
+    consents = list(person.consents.order_by("purpose", "-given_at", "-pk"))
+    memberships = list(
+        person.memberships.select_related("organization").order_by("until", "organization__name", "pk")
+    )
+    writable = person.merged_into_id is None and person.anonymised_at is None
+    statistics = any(c.purpose == Consent.Purpose.STATISTICS and c.withdrawn_at is None for c in consents)
+    return render(
+        request,
+        "staff/person.html",
+        {
+            "person": person,
+            "consents": consents,
+            "memberships": [(m, m.until is None or m.until >= today) for m in memberships],
+            "statistics_consent": statistics,
+            "can_add_consent": writable and _may(request, "consent", "add", person),
+            "can_change_consent": writable and _may(request, "consent", "change", person),
+            "can_add_membership": writable and _may(request, "membership", "add", person),
+            "can_change_membership": writable and _may(request, "membership", "change", person),
+            "consent_form": consent_form or ConsentForm(initial={"text_version": CONSENT_TEXT_VERSION}),
+            "membership_form": membership_form or MembershipForm(),
+            "end_form": EndMembershipForm(initial={"until": today}),
+            "today": today,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _person_for(request: HttpRequest, person: int, model: str = "person", action: str = "view") -> Any:
+    from cocrea.participation.models import Person
+
+    found = get_object_or_404(Person.objects.select_related("merged_into", "user"), pk=person)
+    if not _may(request, "person", "view", found) or not _may(request, model, action, found):
+        raise PermissionDenied
+    return found
+
+
+@login_required
+@require_http_methods(["GET"])
+def person(request: HttpRequest, person: int) -> HttpResponse:
+    """One person: their data, consents and the organisations they represent."""
+    return _person_page(request, _person_for(request, person))
+
+
+@login_required
+@require_POST
+@limit_posts("people", 300)
+def record_consent(request: HttpRequest, person: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation import services as participation
+    from cocrea.participation.forms import ConsentForm
+
+    found = _person_for(request, person, "consent", "add")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            participation.record_consent(found, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Consentimiento registrado."))
+            return redirect("staff:person", person=found.pk)
+    return _person_page(request, found, consent_form=form, status=400)
+
+
+@login_required
+@require_POST
+@limit_posts("people", 300)
+def withdraw_consent(request: HttpRequest, consent: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation import services as participation
+    from cocrea.participation.models import Consent
+
+    found = get_object_or_404(Consent.objects.select_related("person"), pk=consent)
+    _person_for(request, found.person_id, "consent", "change")
+    try:
+        participation.withdraw_consent(found, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("Consentimiento retirado: %(purpose)s.") % {"purpose": found.get_purpose_display()}
+        )
+    return redirect("staff:person", person=found.person_id)
+
+
+@login_required
+@require_POST
+@limit_posts("people", 300)
+def add_membership(request: HttpRequest, person: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation import services as participation
+    from cocrea.participation.forms import MembershipForm
+
+    found = _person_for(request, person, "membership", "add")
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            participation.add_membership(found, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Representación añadida."))
+            return redirect("staff:person", person=found.pk)
+    return _person_page(request, found, membership_form=form, status=400)
+
+
+def _membership_for(request: HttpRequest, membership: int) -> Any:
+    from cocrea.participation.models import Membership
+
+    found = get_object_or_404(Membership.objects.select_related("person", "organization"), pk=membership)
+    _person_for(request, found.person_id, "membership", "change")
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("people", 300)
+def edit_membership(request: HttpRequest, membership: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation import services as participation
+    from cocrea.participation.forms import MembershipPeriodForm
+
+    found = _membership_for(request, membership)
+    form = MembershipPeriodForm(
+        request.POST or None, initial={"role": found.role, "since": found.since, "until": found.until}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation.edit_membership(found, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Representación actualizada."))
+            return redirect("staff:person", person=found.person_id)
+    return render(
+        request,
+        "staff/membership.html",
+        {"membership": found, "person": found.person, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@limit_posts("people", 300)
+def end_membership(request: HttpRequest, membership: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation import services as participation
+    from cocrea.participation.forms import EndMembershipForm
+
+    found = _membership_for(request, membership)
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        return _person_page(
+            request,
+            found.person,
+            error=_("No se terminó la representación: indique una fecha válida."),
+            status=400,
+        )
+    try:
+        participation.end_membership(found, day=form.cleaned_data["until"], by=request.user)
+    except ValidationError as error:
+        return _person_page(request, found.person, error=_error_text(error), status=400)
+    messages.success(request, _("Representación terminada."))
+    return redirect("staff:person", person=found.person_id)

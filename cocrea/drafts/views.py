@@ -1,0 +1,338 @@
+"""Public pages of co-creation: documents, versions, paragraphs, contributions, the response
+report and the comparison of versions. Views parse input, check the rule, call the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from cocrea.accounts.rules import permission
+from cocrea.core.ratelimit import limit_posts
+from cocrea.drafts import queries
+from cocrea.drafts.contribution_forms import AbuseForm, ContributionForm
+from cocrea.drafts.models import Contribution, Document, DocumentVersion, Paragraph, VersionState
+from cocrea.drafts.services import (
+    contribute,
+    follow_document,
+    is_open_now,
+    report_abuse,
+    represented_organizations,
+    unfollow_document,
+)
+from cocrea.plans import queries as plan_queries
+
+PARAGRAPHS_PER_PAGE = 40
+CONTRIBUTIONS_PER_PAGE = 25
+REPORT_PER_PAGE = 100
+
+
+def _context(document: Document, **extra: Any) -> dict[str, Any]:
+    milestone = document.milestone
+    return {
+        "document": document,
+        "milestone": milestone,
+        "commitment": milestone.commitment,
+        "action_plan": milestone.commitment.action_plan,
+        **extra,
+    }
+
+
+def _page(request: HttpRequest, items: Any, per_page: int) -> Any:
+    return Paginator(items, per_page).get_page(request.GET.get("pagina"))
+
+
+def _person(request: HttpRequest) -> Any:
+    from cocrea.participation.models import Person
+
+    if not request.user.is_authenticated:
+        return None
+    return Person.objects.filter(user=request.user).first()
+
+
+def _contribution_form(request: HttpRequest, version: DocumentVersion, **initial: Any) -> ContributionForm | None:
+    if not request.user.is_authenticated or not is_open_now(version):
+        return None
+    person = _person(request)
+    organizations = represented_organizations(person) if person else []
+    return ContributionForm(organizations=organizations, initial=initial)
+
+
+@require_safe
+def documents(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    """The documents co-created in a milestone, each with its versions."""
+    found = plan_queries.get_milestone(request.user, plan, number, milestone)
+    items = []
+    for document in found.documents.prefetch_related("versions"):
+        document.milestone = found
+        versions = [
+            v
+            for v in document.versions.all()
+            if request.user.has_perm(permission("documentversion", "view"), v)
+        ]
+        if versions or request.user.has_perm(permission("document", "change"), document):
+            items.append((document, versions))
+    return render(
+        request,
+        "drafts/documents.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "items": items,
+        },
+    )
+
+
+@require_safe
+def document(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> HttpResponse:
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    versions = queries.visible_versions(request.user, found)
+    following = request.user.is_authenticated and found.followers.filter(user=request.user).exists()
+    return render(
+        request,
+        "drafts/document.html",
+        _context(found, versions=versions, following=following, current=versions[-1] if versions else None),
+    )
+
+
+@require_safe
+def version(
+    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
+) -> HttpResponse:
+    """The text of a version, paginated, with each paragraph's count of comments."""
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    shown = queries.get_version(request.user, found, version)
+    page = _page(request, queries.paragraphs_with_counts(shown), PARAGRAPHS_PER_PAGE)
+    general = _page(
+        request,
+        queries.contributions()
+        .filter(version=shown, parent=None, paragraph=None)
+        .order_by("section__position", "created_at", "pk"),
+        CONTRIBUTIONS_PER_PAGE,
+    )
+    versions = queries.visible_versions(request.user, found)
+    return render(
+        request,
+        "drafts/version.html",
+        _context(
+            found,
+            version=shown,
+            versions=versions,
+            page=page,
+            general=general,
+            sections=list(shown.sections.all()),
+            open_now=is_open_now(shown),
+            form=_contribution_form(request, shown),
+            total_contributions=shown.contributions.filter(parent=None).count(),
+        ),
+    )
+
+
+@require_safe
+def paragraph(
+    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int, key: Any
+) -> HttpResponse:
+    """One paragraph: its text, its history across versions, its comments and proposals."""
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    shown = queries.get_version(request.user, found, version)
+    item = (
+        Paragraph.objects.select_related("section")
+        .prefetch_related("applications__entry")
+        .filter(version=shown, key=key)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    item.version = shown
+    history = queries.paragraph_history(request.user, found, key)
+    threads = _page(
+        request,
+        queries.contributions().filter(paragraph=item, parent=None).order_by("created_at", "pk"),
+        CONTRIBUTIONS_PER_PAGE,
+    )
+    return render(
+        request,
+        "drafts/paragraph.html",
+        _context(
+            found,
+            version=shown,
+            paragraph=item,
+            history=history,
+            threads=threads,
+            open_now=is_open_now(shown),
+            form=_contribution_form(request, shown),
+        ),
+    )
+
+
+@require_POST
+@limit_posts("contribute", 30)
+def submit(
+    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
+) -> HttpResponse:
+    """A comment, a proposal or a reply, from a registered participant."""
+    from cocrea.participation.services import person_for_user
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    shown = queries.get_version(request.user, found, version)
+    if not request.user.has_perm(permission("contribution", "add"), shown):
+        raise Http404
+    person = person_for_user(request.user)
+    form = ContributionForm(request.POST, organizations=represented_organizations(person))
+    target = _target(request, shown)
+    back = target[0].get_absolute_url() if target[0] else shown.get_absolute_url()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    paragraph, section, parent = target
+    try:
+        created = contribute(
+            shown,
+            person,
+            form.cleaned_data["text"],
+            kind=form.cleaned_data["kind"] or Contribution.Kind.COMMENT,
+            paragraph=paragraph,
+            section=section,
+            proposed_text=form.cleaned_data["proposed_text"],
+            organization=form.cleaned_data.get("organization"),
+            parent=parent,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, _("Su aporte se publicó. Recibirá un correo cuando tenga respuesta."))
+    return redirect(created.get_absolute_url())
+
+
+def _target(request: HttpRequest, version: DocumentVersion) -> tuple[Any, Any, Any]:
+    """The paragraph, section or thread a contribution is about, from the form's hidden fields."""
+    paragraph = section = parent = None
+    if request.POST.get("parent", "").isdigit():
+        parent = Contribution.objects.filter(version=version, pk=int(request.POST["parent"])).first()
+        if parent is None:
+            raise Http404
+        paragraph = parent.paragraph
+    elif request.POST.get("paragraph"):
+        paragraph = version.paragraphs.filter(key=_uuid(request.POST["paragraph"])).first()
+        if paragraph is None:
+            raise Http404
+    elif request.POST.get("section"):
+        section = version.sections.filter(key=_uuid(request.POST["section"])).first()
+        if section is None:
+            raise Http404
+    if paragraph is not None:
+        paragraph.version = version
+    return paragraph, section, parent
+
+
+def _uuid(value: str) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError as error:
+        raise Http404 from error
+
+
+@require_POST
+@limit_posts("report-abuse", 20)
+def report(request: HttpRequest, contribution: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = (
+        Contribution.objects.select_related("version__document__milestone__commitment__action_plan", "paragraph")
+        .filter(pk=contribution)
+        .first()
+    )
+    if found is None or not request.user.has_perm(permission("contribution", "view"), found):
+        raise Http404
+    form = AbuseForm(request.POST)
+    if form.is_valid():
+        report_abuse(found, request.user, form.cleaned_data["reason"])
+        messages.success(request, _("Gracias: el equipo de moderación revisará este aporte."))
+    else:
+        messages.error(request, _("Indique por qué reporta este aporte."))
+    return redirect(found.get_absolute_url())
+
+
+@require_POST
+@limit_posts("follow", 60)
+def follow(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    if request.POST.get("action") == "unfollow":
+        unfollow_document(found, request.user)
+        messages.success(request, _("Ya no sigue este documento."))
+    else:
+        follow_document(found, request.user)
+        messages.success(
+            request,
+            _("Sigue este documento: le avisaremos por correo cuando se abra una versión y antes de que cierre."),
+        )
+    return redirect(found.get_absolute_url())
+
+
+@require_safe
+def compare(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> HttpResponse:
+    """The changes between two versions (``?de=1&a=2``; by default the last two)."""
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    versions = queries.visible_versions(request.user, found)
+    if len(versions) < 2:
+        raise Http404
+    by_number = {v.number: v for v in versions}
+    old = by_number.get(_int(request.GET.get("de")), versions[-2])
+    new = by_number.get(_int(request.GET.get("a")), versions[-1])
+    rows, counts = queries.compare(old, new) if old.pk != new.pk else ([], {})
+    return render(
+        request,
+        "drafts/compare.html",
+        _context(found, versions=versions, old=old, new=new, rows=rows, counts=counts),
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_safe
+def response_report(
+    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
+) -> HttpResponse:
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    shown = queries.get_version(request.user, found, version)
+    summary = queries.response_report(shown)
+    page = _page(request, queries.report_contributions(shown), REPORT_PER_PAGE)
+    return render(
+        request,
+        "drafts/report.html",
+        _context(found, version=shown, summary=summary, page=page, closed=shown.state != VersionState.OPEN),
+    )
+
+
+@require_safe
+def response_report_pdf(
+    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
+) -> HttpResponse:
+    from cocrea.reports.responses import render_pdf
+
+    found = queries.get_document(request.user, plan, number, milestone, document)
+    shown = queries.get_version(request.user, found, version)
+    response = HttpResponse(render_pdf(shown), content_type="application/pdf")
+    name = f"respuestas-{found.slug}-v{shown.number}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -1,0 +1,585 @@
+"""The participation summary: who took part in each commitment's co-creation, kept up to date on
+every write, so that indicator E reads small indexed tables instead of scanning attendance.
+
+Tables (models in :mod:`cocrea.participation.models`):
+
+- ``Participant``: one row per (commitment, canonical person), with the person's first day of
+  taking part and their gender, sector and department, copied only while the person has an
+  active consent for statistics (blank otherwise).
+- ``ParticipantAffiliation``: one row per (commitment, canonical person, organisation), first day.
+- ``ParticipantOrganization``: one row per (commitment, organisation), the earliest of its
+  affiliations' first days.
+
+The canonical person is ``merged_into`` or the person itself (one level, as in the from-scratch
+query), so merged duplicates count once; anonymised people still count. A ``first_day`` is None
+when no row of the person has a date (a meeting with neither an actual date nor a planned month).
+
+**Sources.** What counts as taking part comes from a registry of sources: a source is a function
+``fn(person_ids, commitment_ids)`` returning rows ``(commitment_id, person_id, organization_id or
+None, day or None)``, one per act of taking part by a (raw, possibly merged) person; ``None`` for
+an argument means "all". Built in: attendance (day: the meeting's actual date, else its planned
+month) and registrations confirmed or on the waiting list (day: the local date of the sign-up,
+:func:`local_day`). Other apps add theirs with :func:`register_source`.
+
+**Maintenance: signals for single writes, explicit calls for bulk writes.**
+
+- Every ``save()``/``delete()`` of Attendance, Registration, Consent (and of the model a source
+  registers with ``model=``) refreshes the person it belongs to, and the previous one when the
+  person changed. Saving a Person refreshes it and whom it was and is merged into; deleting one
+  also refreshes the people that were merged into it. A change of a meeting's date or milestone
+  refreshes its attendees and registrants; a milestone moved to another commitment rebuilds both
+  commitments. Deleting a commitment or an organisation removes its summary rows. Signals of raw
+  saves (``loaddata``) are ignored: run ``cocrea rebuild-participation`` after loading fixtures.
+- Writes that send no signals (``QuerySet.update()``, ``bulk_create()``, raw SQL) must call
+  :func:`refresh_people` with the people concerned (or :func:`rebuild`) themselves.
+- The refresh runs at once, in the caller's transaction (no ``on_commit``): the summary always
+  equals :func:`cocrea.participation.figures.compute_from_scratch`, even before the commit, and
+  rolls back with the write. Inside :func:`batch` refreshes are collected and run once, at the
+  end of the block (merges and imports use it).
+- ``cocrea rebuild-participation`` rebuilds every commitment from scratch.
+
+Refreshing a person recomputes their rows from all sources and writes only the differences.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+Row = tuple[int | None, int | None, int | None, date | None]
+Source = Callable[[set[int] | None, set[int] | None], Iterable[Row]]
+
+TAKING_PART = ("confirmed", "waiting")
+CHUNK = 500  # ids per ``IN (...)``: well under every backend's parameter limit
+
+_sources: dict[str, Source] = {}
+_state = threading.local()
+
+
+# --- Sources -----------------------------------------------------------------------------------
+
+
+def register_source(fn: Source, *, model: Any = None, person_field: str = "person") -> Source:
+    """Add a source of taking part. ``fn(person_ids, commitment_ids)`` returns rows
+    ``(commitment_id, person_id, organization_id | None, day | None)``; ``None`` for an argument
+    means all of them. With ``model``, saving or deleting one of its objects refreshes the person
+    in its ``person_field`` (and the previous one when it changed). Registering the same function
+    again replaces it. Existing data needs ``cocrea rebuild-participation`` once."""
+    _sources[_key(fn)] = fn
+    if model is not None:
+        watch(model, person_field)
+    return fn
+
+
+def unregister_source(fn: Source) -> None:
+    _sources.pop(_key(fn), None)
+
+
+def sources() -> list[Source]:
+    return list(_sources.values())
+
+
+def _key(fn: Source) -> str:
+    return f"{fn.__module__}.{getattr(fn, '__qualname__', repr(fn))}"
+
+
+def local_day(moment: datetime | None) -> date | None:
+    """The date of a moment in the platform's time zone (``TIME_ZONE``), as sources report days."""
+    if moment is None:
+        return None
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment, timezone.get_default_timezone())
+    return moment.date()
+
+
+def attendance_rows(person_ids: set[int] | None, commitment_ids: set[int] | None) -> Iterable[Row]:
+    """Attendance: the meeting's actual date, else its planned month."""
+    from cocrea.participation.models import Attendance
+
+    rows = Attendance.objects.all()
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
+    if commitment_ids is not None:
+        rows = rows.filter(meeting__milestone__commitment_id__in=commitment_ids)
+    return (
+        rows.annotate(day=Coalesce("meeting__actual_date", "meeting__planned_month"))
+        .order_by()
+        .values_list("meeting__milestone__commitment_id", "person_id", "organization_id", "day")
+        .iterator(chunk_size=5000)
+    )
+
+
+def registration_rows(person_ids: set[int] | None, commitment_ids: set[int] | None) -> Iterable[Row]:
+    """Registrations confirmed or on the waiting list: the local date of the sign-up."""
+    from cocrea.participation.models import Registration
+
+    rows = Registration.objects.filter(status__in=TAKING_PART)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
+    if commitment_ids is not None:
+        rows = rows.filter(meeting__milestone__commitment_id__in=commitment_ids)
+    for commitment, person, organization, created_at in (
+        rows.order_by()
+        .values_list("meeting__milestone__commitment_id", "person_id", "organization_id", "created_at")
+        .iterator(chunk_size=5000)
+    ):
+        yield commitment, person, organization, local_day(created_at)
+
+
+BUILT_IN = (attendance_rows, registration_rows)
+for _source in BUILT_IN:
+    register_source(_source)
+
+
+def _rows(person_ids: set[int] | None, commitment_ids: set[int] | None) -> Iterator[Row]:
+    for source in sources():
+        yield from source(person_ids, commitment_ids)
+
+
+def _earliest(known: dict[Any, date | None], key: Any, day: date | None) -> None:
+    if key not in known:
+        known[key] = day
+    elif day is not None:
+        current = known[key]
+        known[key] = day if current is None or day < current else current
+
+
+def _collect(
+    rows: Iterable[Row], canonical: dict[int, int]
+) -> tuple[dict[tuple[int, int], date | None], dict[tuple[int, int, int], date | None]]:
+    """First days per (commitment, canonical person) and per (commitment, person, organisation),
+    from source rows; rows of people outside ``canonical`` (raw → canonical) are skipped."""
+    people: dict[tuple[int, int], date | None] = {}
+    affiliations: dict[tuple[int, int, int], date | None] = {}
+    for commitment, person, organization, day in rows:
+        canon = canonical.get(person) if person is not None else None
+        if canon is None or commitment is None:
+            continue
+        _earliest(people, (commitment, canon), day)
+        if organization is not None:
+            _earliest(affiliations, (commitment, canon, organization), day)
+    return people, affiliations
+
+
+def _chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def _delete(model: Any, pks: list[int]) -> None:
+    """Delete summary rows by primary key without the ORM's collector (no signals, no audit:
+    these rows are derived data)."""
+    for chunk in _chunks(pks):
+        query = model.objects.filter(pk__in=chunk)
+        query._raw_delete(query.db)
+
+
+# --- Refreshing people -------------------------------------------------------------------------
+
+
+def refresh_people(person_ids: Iterable[int | None]) -> None:
+    """Recompute the summary rows of these people (and of whom they are merged into) from all
+    sources; inside :func:`batch`, at the end of the block."""
+    ids = {int(pk) for pk in person_ids if pk is not None}
+    if not ids:
+        return
+    if getattr(_state, "depth", 0):
+        _state.pending |= ids
+        return
+    with transaction.atomic(savepoint=False):
+        changed = False
+        for chunk in _chunks(ids):
+            changed = _refresh(set(chunk)) or changed
+    if changed:
+        _bump()
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Collect the refreshes asked for in the block and run them once at its end, in the same
+    transaction (the block is atomic: if it fails, nothing was written, summary included)."""
+    with transaction.atomic():
+        depth = getattr(_state, "depth", 0)
+        if not depth:
+            _state.pending = set()
+        _state.depth = depth + 1
+        try:
+            yield
+        finally:
+            _state.depth = depth
+        if not depth:
+            pending, _state.pending = _state.pending, set()
+            refresh_people(pending)
+
+
+def _refresh(ids: set[int]) -> bool:
+    from cocrea.participation.models import Consent, Participant, ParticipantAffiliation, Person
+
+    canonical = ids | set(
+        Person.objects.filter(pk__in=ids).exclude(merged_into=None).values_list("merged_into_id", flat=True)
+    )
+    contributors: dict[int, int] = {}  # raw person → canonical person
+    stats: dict[int, tuple[str, str, str]] = {}
+    for pk, merged_into, gender, sector, department in Person.objects.filter(
+        Q(pk__in=canonical) | Q(merged_into__in=canonical)
+    ).values_list("pk", "merged_into_id", "gender", "sector", "department"):
+        if (merged_into or pk) in canonical:
+            contributors[pk] = merged_into or pk
+        if pk in canonical:
+            stats[pk] = (gender, sector, department)
+    consenting = set(
+        Consent.objects.filter(
+            person__in=canonical, purpose=Consent.Purpose.STATISTICS, withdrawn_at=None
+        ).values_list("person_id", flat=True)
+    )
+    if contributors:
+        people, affiliations = _collect(_rows(set(contributors), None), contributors)
+    else:
+        people, affiliations = {}, {}
+
+    blank = ("", "", "")
+    wanted = {
+        key: (day, *(stats.get(key[1], blank) if key[1] in consenting else blank))
+        for key, day in people.items()
+    }
+    existing = {
+        (commitment, person): (pk, (day, gender, sector, department))
+        for pk, commitment, person, day, gender, sector, department in Participant.objects.filter(
+            person__in=canonical
+        ).values_list("pk", "commitment_id", "person_id", "first_day", "gender", "sector", "department")
+    }
+    changed = _apply(
+        Participant,
+        existing,
+        wanted,
+        lambda key, values: Participant(
+            commitment_id=key[0],
+            person_id=key[1],
+            first_day=values[0],
+            gender=values[1],
+            sector=values[2],
+            department=values[3],
+        ),
+        ["first_day", "gender", "sector", "department"],
+    )
+
+    existing_affiliations = {
+        (commitment, person, organization): (pk, (day,))
+        for pk, commitment, person, organization, day in ParticipantAffiliation.objects.filter(
+            person__in=canonical
+        ).values_list("pk", "commitment_id", "person_id", "organization_id", "first_day")
+    }
+    wanted_affiliations = {key: (day,) for key, day in affiliations.items()}
+    touched = {
+        key
+        for key in existing_affiliations.keys() | wanted_affiliations.keys()
+        if (existing_affiliations[key][1] if key in existing_affiliations else None)
+        != wanted_affiliations.get(key)
+    }
+    if touched:
+        _apply(
+            ParticipantAffiliation,
+            existing_affiliations,
+            wanted_affiliations,
+            lambda key, values: ParticipantAffiliation(
+                commitment_id=key[0], person_id=key[1], organization_id=key[2], first_day=values[0]
+            ),
+            ["first_day"],
+        )
+        _refresh_organizations({(commitment, organization) for commitment, _, organization in touched})
+    return changed or bool(touched)
+
+
+def _apply(
+    model: Any,
+    existing: dict[Any, tuple[int, tuple[Any, ...]]],
+    wanted: dict[Any, tuple[Any, ...]],
+    build: Callable[[Any, tuple[Any, ...]], Any],
+    fields: list[str],
+) -> bool:
+    """Write the differences between the rows there are and the rows there should be."""
+    gone = [pk for key, (pk, _) in existing.items() if key not in wanted]
+    updated = []
+    for key, values in wanted.items():
+        if key in existing and existing[key][1] != values:
+            row = build(key, values)
+            row.pk = existing[key][0]
+            updated.append(row)
+    new = [build(key, values) for key, values in wanted.items() if key not in existing]
+    if gone:
+        _delete(model, gone)
+    if updated:
+        model.objects.bulk_update(updated, fields, batch_size=CHUNK)
+    if new:
+        model.objects.bulk_create(new, batch_size=CHUNK)
+    return bool(gone or updated or new)
+
+
+def _refresh_organizations(pairs: set[tuple[int, int]]) -> None:
+    """Recompute (commitment, organisation) rows from their affiliations."""
+    from cocrea.participation.models import ParticipantAffiliation, ParticipantOrganization
+
+    commitments = {commitment for commitment, _ in pairs}
+    for chunk in _chunks({organization for _, organization in pairs}):
+        wanted = {
+            (commitment, organization): (day,)
+            for commitment, organization, day in ParticipantAffiliation.objects.filter(
+                organization__in=chunk, commitment__in=commitments
+            )
+            .values_list("commitment_id", "organization_id")
+            .annotate(day=Min("first_day"))
+            .order_by()
+            if (commitment, organization) in pairs
+        }
+        existing = {
+            (commitment, organization): (pk, (day,))
+            for pk, commitment, organization, day in ParticipantOrganization.objects.filter(
+                organization__in=chunk, commitment__in=commitments
+            ).values_list("pk", "commitment_id", "organization_id", "first_day")
+            if (commitment, organization) in pairs
+        }
+        _apply(
+            ParticipantOrganization,
+            existing,
+            wanted,
+            lambda key, values: ParticipantOrganization(
+                commitment_id=key[0], organization_id=key[1], first_day=values[0]
+            ),
+            ["first_day"],
+        )
+
+
+def _bump() -> None:
+    from cocrea.participation.figures import bump_participation_version
+
+    bump_participation_version()
+
+
+# --- Rebuilding from scratch -------------------------------------------------------------------
+
+
+def rebuild(commitment_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Recompute the summary of these commitments (all of them by default) from all sources."""
+    from cocrea.participation.models import (
+        Consent,
+        Participant,
+        ParticipantAffiliation,
+        ParticipantOrganization,
+        Person,
+    )
+
+    commitments = None if commitment_ids is None else set(commitment_ids)
+    with transaction.atomic():
+        rows = list(_rows(None, commitments))
+        canonical: dict[int, int] = {}
+        for chunk in _chunks({person for _, person, _, _ in rows if person is not None}, 5000):
+            for pk, merged_into in Person.objects.filter(pk__in=chunk).values_list("pk", "merged_into_id"):
+                canonical[pk] = merged_into or pk
+        stats: dict[int, tuple[str, str, str]] = {}
+        for chunk in _chunks(set(canonical.values()), 5000):
+            consenting = set(
+                Consent.objects.filter(
+                    person__in=chunk, purpose=Consent.Purpose.STATISTICS, withdrawn_at=None
+                ).values_list("person_id", flat=True)
+            )
+            for pk, gender, sector, department in Person.objects.filter(pk__in=consenting).values_list(
+                "pk", "gender", "sector", "department"
+            ):
+                stats[pk] = (gender, sector, department)
+        people, affiliations = _collect(rows, canonical)
+        organizations: dict[tuple[int, int], date | None] = {}
+        for (commitment, _, organization), day in affiliations.items():
+            _earliest(organizations, (commitment, organization), day)
+
+        for model in (Participant, ParticipantAffiliation, ParticipantOrganization):
+            query = model.objects.all()
+            if commitments is not None:
+                query = query.filter(commitment__in=commitments)
+            query._raw_delete(query.db)
+        blank = ("", "", "")
+        Participant.objects.bulk_create(
+            (
+                Participant(
+                    commitment_id=commitment,
+                    person_id=person,
+                    first_day=day,
+                    **dict(zip(("gender", "sector", "department"), stats.get(person, blank), strict=True)),
+                )
+                for (commitment, person), day in people.items()
+            ),
+            batch_size=2000,
+        )
+        ParticipantAffiliation.objects.bulk_create(
+            (
+                ParticipantAffiliation(
+                    commitment_id=commitment, person_id=person, organization_id=organization, first_day=day
+                )
+                for (commitment, person, organization), day in affiliations.items()
+            ),
+            batch_size=2000,
+        )
+        ParticipantOrganization.objects.bulk_create(
+            (
+                ParticipantOrganization(commitment_id=commitment, organization_id=organization, first_day=day)
+                for (commitment, organization), day in organizations.items()
+            ),
+            batch_size=2000,
+        )
+    _bump()
+    return {
+        "participants": len(people),
+        "affiliations": len(affiliations),
+        "organizations": len(organizations),
+    }
+
+
+def _forget_commitment(commitment_id: int) -> None:
+    from cocrea.participation.models import Participant, ParticipantAffiliation, ParticipantOrganization
+
+    for model in (Participant, ParticipantAffiliation, ParticipantOrganization):
+        query = model.objects.filter(commitment_id=commitment_id)
+        query._raw_delete(query.db)
+    _bump()
+
+
+def _forget_organization(organization_id: int) -> None:
+    """An organisation deleted: every source row naming it was set to NULL or deleted with it."""
+    from cocrea.participation.models import ParticipantAffiliation, ParticipantOrganization
+
+    for model in (ParticipantAffiliation, ParticipantOrganization):
+        query = model.objects.filter(organization_id=organization_id)
+        query._raw_delete(query.db)
+    _bump()
+
+
+# --- Signals -----------------------------------------------------------------------------------
+
+
+def watch(model: Any, person_field: str = "person") -> None:
+    """Refresh the person of every saved or deleted ``model`` object (and the previous person)."""
+    attname = model._meta.get_field(person_field).attname
+    uid = f"participation-summary-{model._meta.label_lower}"
+
+    def before(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+        instance._summary_previous_person = None
+        if not raw and instance.pk is not None and not instance._state.adding:
+            instance._summary_previous_person = (
+                sender._default_manager.filter(pk=instance.pk).values_list(attname, flat=True).first()
+            )
+
+    def after(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+        if not raw:
+            refresh_people({getattr(instance, attname), getattr(instance, "_summary_previous_person", None)})
+
+    pre_save.connect(before, sender=model, dispatch_uid=f"{uid}-pre", weak=False)
+    post_save.connect(after, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+    post_delete.connect(after, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+
+
+def _person_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    instance._summary_previous_merge = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._summary_previous_merge = (
+            sender._default_manager.filter(pk=instance.pk).values_list("merged_into_id", flat=True).first()
+        )
+
+
+def _person_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and not created:  # a new person has taken part in nothing yet
+        refresh_people(
+            {instance.pk, instance.merged_into_id, getattr(instance, "_summary_previous_merge", None)}
+        )
+
+
+def _person_before_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # These people's merged_into is about to be set to NULL: they become canonical themselves.
+    instance._summary_merged = list(
+        sender._default_manager.filter(merged_into=instance.pk).values_list("pk", flat=True)
+    )
+
+
+def _person_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    refresh_people({instance.pk, instance.merged_into_id, *getattr(instance, "_summary_merged", [])})
+
+
+DATE_FIELDS = ("milestone_id", "actual_date", "planned_month")
+
+
+def _meeting_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    instance._summary_previous_day = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._summary_previous_day = (
+            sender._default_manager.filter(pk=instance.pk).values_list(*DATE_FIELDS).first()
+        )
+
+
+def _meeting_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    from cocrea.participation.models import Attendance, Registration
+
+    previous = getattr(instance, "_summary_previous_day", None)
+    if raw or created or previous is None:
+        return
+    if tuple(previous) != tuple(getattr(instance, name) for name in DATE_FIELDS):
+        refresh_people(
+            set(Attendance.objects.filter(meeting=instance.pk).values_list("person_id", flat=True))
+            | set(Registration.objects.filter(meeting=instance.pk).values_list("person_id", flat=True))
+        )
+
+
+def _milestone_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    instance._summary_previous_commitment = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._summary_previous_commitment = (
+            sender._default_manager.filter(pk=instance.pk).values_list("commitment_id", flat=True).first()
+        )
+
+
+def _milestone_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    previous = getattr(instance, "_summary_previous_commitment", None)
+    if not raw and not created and previous is not None and previous != instance.commitment_id:
+        rebuild({previous, instance.commitment_id})
+
+
+def _commitment_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _forget_commitment(instance.pk)
+
+
+def _organization_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _forget_organization(instance.pk)
+
+
+def connect() -> None:
+    """Connect the signals that keep the summary up to date (from ParticipationConfig.ready)."""
+    from cocrea.participation.models import Attendance, Consent, Meeting, Person, Registration
+    from cocrea.plans.models import Commitment, Milestone, Organization
+
+    for model in (Attendance, Registration, Consent):
+        watch(model)
+    pre_save.connect(_person_before_save, sender=Person, dispatch_uid="participation-summary-person-pre")
+    post_save.connect(_person_saved, sender=Person, dispatch_uid="participation-summary-person")
+    pre_delete.connect(
+        _person_before_delete, sender=Person, dispatch_uid="participation-summary-person-pre-d"
+    )
+    post_delete.connect(_person_deleted, sender=Person, dispatch_uid="participation-summary-person-d")
+    pre_save.connect(_meeting_before_save, sender=Meeting, dispatch_uid="participation-summary-meeting-pre")
+    post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="participation-summary-meeting")
+    pre_save.connect(
+        _milestone_before_save, sender=Milestone, dispatch_uid="participation-summary-milestone-pre"
+    )
+    post_save.connect(_milestone_saved, sender=Milestone, dispatch_uid="participation-summary-milestone")
+    post_delete.connect(
+        _commitment_deleted, sender=Commitment, dispatch_uid="participation-summary-commitment"
+    )
+    post_delete.connect(
+        _organization_deleted, sender=Organization, dispatch_uid="participation-summary-organization"
+    )
