@@ -21,7 +21,7 @@ setup: $(STAMP)
 ## Set up, migrate the embedded SQLite database, load the demo plan if empty, and serve.
 run: $(STAMP)
 	$(BIN)/cocrea migrate --noinput
-	$(BIN)/cocrea load-demo --sample-execution
+	$(BIN)/cocrea load-demo --sample-execution --sample-cocreation
 	@echo ""
 	@echo "Cocrea is starting at http://127.0.0.1:$(PORT)/"
 	@echo "To create a staff account: $(BIN)/cocrea createsuperuser"

@@ -31,7 +31,7 @@ def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
 def _parent(obj: Any) -> Any:
     """Records of execution sit under an activity, a budget line, a progress entry or a meeting;
     the text of co-creation under a document version, and a version under its document."""
-    for name in ("activity", "budget_line", "entry", "meeting", "paragraph", "version", "document"):
+    for name in ("paragraph", "activity", "budget_line", "entry", "meeting", "version", "document"):
         parent = getattr(obj, name, None)
         if parent is not None and hasattr(parent, "_meta"):  # not ``version``, the edit counter
             return parent

@@ -15,6 +15,7 @@ class EntryForm(forms.ModelForm):
     """Create or edit an entry; ``edit_version`` is the version the editor started from."""
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    link = forms.URLField(label=_("Enlace"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Entry

@@ -29,10 +29,29 @@ def create_entry(**fields: Any) -> Entry:
 
 
 @transaction.atomic
+def edit_entry(entry: Entry, *, expected_version: int, **fields: Any) -> Entry:
+    """Change an entry's fields, refused (:class:`StaleEdit`) if someone saved it meanwhile."""
+    from cocrea.core.versioning import save_edit
+
+    unknown = set(fields) - set(ENTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    candidate = Entry(pk=entry.pk, **{**{f: getattr(entry, f) for f in ENTRY_FIELDS}, **fields})
+    candidate.name = " ".join(candidate.name.split())
+    candidate.full_clean(exclude=["version"])
+    with operation("web"):
+        return save_edit(  # type: ignore[return-value]
+            Entry, entry.pk, expected_version, {f: getattr(candidate, f) for f in ENTRY_FIELDS}
+        )
+
+
+@transaction.atomic
 def apply_entry(entry: Entry, paragraph: Paragraph, *, by: Any) -> Application:
     """Record that ``entry`` is applied in ``paragraph`` (once)."""
     if paragraph.version.state == "approved":
-        raise ValidationError(_("Una versión aprobada ya no cambia: aplique la entrada en una versión nueva."))
+        raise ValidationError(
+            _("Una versión aprobada ya no cambia: aplique la entrada en una versión nueva.")
+        )
     with operation("web"):
         application, _created = Application.objects.get_or_create(
             entry=entry,

@@ -38,8 +38,12 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     applications = [
         a
         for a in Application.objects.filter(entry=found)
-        .select_related("paragraph__section", "paragraph__version__document__milestone__commitment__action_plan")
-        .order_by("paragraph__version__document_id", "-paragraph__version__number", "paragraph__position")[:500]
+        .select_related(
+            "paragraph__section", "paragraph__version__document__milestone__commitment__action_plan"
+        )
+        .order_by("paragraph__version__document_id", "-paragraph__version__number", "paragraph__position")[
+            :500
+        ]
         if request.user.has_perm(permission("documentversion", "view"), a.paragraph.version)
     ]
     return render(request, "catalogue/entry.html", {"entry": found, "applications": applications})

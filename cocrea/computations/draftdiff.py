@@ -268,7 +268,7 @@ _EDGE_PUNCTUATION = ".,;:!?¡¿()[]{}\"'«»“”‘’*_`"
 
 
 def _match_words(text: str) -> list[str]:
-    """Words for matching: case and the punctuation stuck to them ignored (``ciudadana.`` = ``Ciudadana,``)."""
+    """Words for matching, ignoring case and the punctuation stuck to them (``ciudadana.``)."""
     words = (word.strip(_EDGE_PUNCTUATION).casefold() for word in text.split())
     return [word for word in words if word]
 
@@ -282,8 +282,8 @@ def match_paragraphs(old: Sequence[str], new: Sequence[str], threshold: float = 
 
     Identical texts (whitespace normalised) match first; the others match when the similarity ratio of
     their words is at least ``threshold``, or when the shorter one (five words or more) is kept
-    almost whole (:data:`CONTAINED`) inside the longer one, the most similar pairs first. New paragraphs with no match
-    are left out.
+    almost whole (:data:`CONTAINED`) inside the longer one, the most similar pairs first. New
+    paragraphs with no match are left out.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")

@@ -6,15 +6,19 @@ file; both end up as a :class:`ParsedDraft`:
 
 - :func:`parse_markdown` splits Markdown text with markdown-it-py's token stream, so that a block
   is exactly what the renderer shows as one block (a paragraph, a whole list, a table, a quote, a
-  code block). Every top-level heading starts a section; text before the first heading is the
-  *preamble* (title ``""``, level 0). A text that starts with its only ``#`` heading, followed by
-  deeper headings, has that heading as the document's title.
+  code block). Every top-level heading starts a section, even with no text under it (an empty
+  heading too, with a warning); text before the first heading is the *preamble* (title ``""``,
+  level 0). A text that starts with its only ``#`` heading, followed by deeper headings, has that
+  heading as the document's title (and no section for it).
 - :func:`read_docx` reads a DOCX file with python-docx: headings by paragraph style (English or
   Spanish Word) or outline level, bold/italic/links as Markdown, Word lists as one Markdown list,
-  tables as pipe tables. Anything that is not a readable DOCX raises :class:`DraftFormatError`
-  with a Spanish sentence for the user; things left out (images, notes) become warnings.
+  tables as pipe tables, Word text escaped so that it shows as written. The title is the file's
+  title property, else its first "Title" paragraph. Anything that is not a readable DOCX raises
+  :class:`DraftFormatError` with a Spanish sentence for the user; things left out (images, notes,
+  empty headings, a table of contents) become warnings.
 - :func:`to_markdown` writes a draft back as one Markdown text that :func:`parse_markdown` reads
-  back to the same sections.
+  back to the same sections (a title with level-1 sections, as from Word, moves them one level
+  down; a title over a draft with no headings at all reads back as a section).
 - :func:`render_markdown` turns a block (or a whole text) into HTML cleaned with the project's
   allow-list; :func:`plain_text` gives its words without marks.
 
@@ -28,7 +32,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import docx
 import nh3
@@ -85,16 +89,12 @@ class ParsedDraft:
 # --- Markdown ------------------------------------------------------------------------------------
 
 
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-
-
-_MD = _markdown()
+# The renderer's own parser: the CommonMark preset with tables, no raw HTML, no bare-URL links.
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _INVISIBLE = str.maketrans({"\ufeff": None, "\u00a0": " ", "\x00": "\ufffd"})
 _SPACE_RUNS = re.compile(r"\s+")
-_BLANK = re.compile(r"[ \t]*")
 
 
 def normalize_text(text: str) -> str:
@@ -447,14 +447,13 @@ def read_docx(data: bytes) -> ParsedDraft:
     except Exception as exc:
         raise DraftFormatError("El archivo no es un documento DOCX válido.", "not_docx") from exc
     try:
-        core_title = document.core_properties.title if "docProps/core.xml" in names else ""
         reading = _Reading(
             styles=_read_styles(document.styles.element),
             default_style=_default_style(document.styles.element),
             numbering=_read_numbering(document.part),
             links=_read_links(document.part),
         )
-        reading.title = _collapse(normalize_text(core_title or "")) or None
+        reading.title = _core_title(document) if "docProps/core.xml" in names else None
         _read_body(reading, document.element.body)
         _flush_list(reading)
     except DraftFormatError:
@@ -471,6 +470,15 @@ def read_docx(data: bytes) -> ParsedDraft:
     return ParsedDraft(reading.title, sections, tuple(_docx_warnings(reading)))
 
 
+def _core_title(document: Any) -> str | None:
+    """The title in the file's properties; a broken properties part is no reason to refuse the file."""
+    try:
+        title = document.core_properties.title
+    except Exception:
+        return None
+    return _collapse(normalize_text(str(title or ""))) or None
+
+
 def _check_zip(data: bytes) -> set[str]:
     if not data:
         raise DraftFormatError("El archivo está vacío.", "empty_file")
@@ -485,6 +493,7 @@ def _check_zip(data: bytes) -> set[str]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
+            _check_sizes(infos)
             if "mimetype" in names and archive.read("mimetype")[:64].startswith(b"application/vnd.oasis"):
                 raise DraftFormatError(
                     "El archivo es un documento OpenDocument (.odt): guárdelo como .docx para importarlo.",
@@ -498,13 +507,17 @@ def _check_zip(data: bytes) -> set[str]:
         raise DraftFormatError(
             "El archivo está protegido con contraseña: quítela y vuelva a intentarlo.", "encrypted"
         )
+    return names
+
+
+def _check_sizes(infos: Sequence[zipfile.ZipInfo]) -> None:
+    """Refuse archives that would inflate too much (the sizes bound what zipfile will produce)."""
     xml_bytes = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
     total = sum(info.file_size for info in infos)
     if len(infos) > MAX_DOCX_ENTRIES or xml_bytes > MAX_XML_BYTES or total > MAX_DOCX_BYTES:
         raise DraftFormatError(
             "El documento es demasiado grande para importarlo: divídalo en partes más pequeñas.", "too_large"
         )
-    return names
 
 
 def _fold(name: str) -> str:
@@ -632,8 +645,8 @@ def _read_body(reading: _Reading, container: Any) -> None:
 
 def _read_paragraph(reading: _Reading, p: Any) -> None:
     ppr = p.find(_W + "pPr")
-    style_id = _val(ppr, "pStyle") or reading.default_style
-    chain = list(_chain(reading.styles, style_id))
+    style_id = _val(ppr, "pStyle")
+    chain = list(_chain(reading.styles, style_id if style_id in reading.styles else reading.default_style))
     names = [style.name for style in chain]
     segments = list(_segments(reading, p, None))
     raw = "".join(segment.text for segment in segments)
@@ -708,7 +721,8 @@ def _list_kind(reading: _Reading, ppr: Any, chain: Sequence[_Style]) -> tuple[in
     named_level = int(name_match.group("level")) - 1 if name_match and name_match.group("level") else None
     level = next((lvl for lvl in (direct_level, named_level, style_level) if lvl is not None), 0)
     level = max(0, min(8, level))
-    ordered = reading.numbering.get((num_id, level)) if num_id is not None else None
+    numbering_level = next((lvl for lvl in (direct_level, style_level) if lvl is not None), 0)
+    ordered = reading.numbering.get((num_id, numbering_level)) if num_id is not None else None
     if ordered is None:
         kind = (name_match.group("en") or name_match.group("es")) if name_match else None
         ordered = kind in ("number", "numeros")
@@ -758,25 +772,59 @@ def _run_segments(reading: _Reading, run: Any, url: str | None) -> Iterator[_Seg
 
 
 def _inline_lines(segments: Sequence[_Segment]) -> list[str]:
-    """The paragraph as Markdown lines (joined by hard breaks); formatting dropped if it would misrender."""
-    expected = _collapse("".join(segment.text for segment in segments))
-    for keep_emphasis, keep_links in ((True, True), (False, True), (False, False)):
-        lines = _markdown_lines(segments, keep_emphasis, keep_links)
-        if _collapse(plain_text("\n".join(lines))) == expected:
-            return lines
-    return lines
+    """The paragraph as Markdown lines (to be joined by hard breaks).
+
+    Bold or italic that Markdown cannot state here (say bold text in parentheses right against a
+    word) is dropped, run by run, so that the text always shows as written and marks never show.
+    """
+    segments = [
+        _Segment(s.text, False, False, s.url) if _linkable(s.url) else s for s in segments
+    ]  # a link's text is written without emphasis
+    lines = _markdown_lines(segments, links=True)
+    if _shows(lines, segments):
+        return lines
+    kept = [_Segment(s.text, False, False, s.url) for s in segments]
+    for index, segment in enumerate(segments):
+        if segment.bold or segment.italic:
+            kept[index] = segment
+            if not _shows(_markdown_lines(kept, links=True), kept):
+                kept[index] = _Segment(segment.text, False, False, segment.url)
+    lines = _markdown_lines(kept, links=True)
+    return lines if _shows(lines, kept) else _markdown_lines(kept, links=False)
 
 
-def _markdown_lines(segments: Sequence[_Segment], keep_emphasis: bool, keep_links: bool) -> list[str]:
+def _shows(lines: Sequence[str], segments: Sequence[_Segment]) -> bool:
+    """Whether ``lines`` render as the characters of ``segments``, bold and italic where they are."""
+    expected = [(ch, s.bold, s.italic) for s in segments for ch in s.text if not ch.isspace()]
+    return _styled("\n".join(lines)) == expected
+
+
+def _styled(source: str) -> list[tuple[str, bool, bool]]:
+    found: list[tuple[str, bool, bool]] = []
+    for token in _MD.parse(source, {}):
+        strong = em = 0
+        for child in token.children or []:
+            strong += {"strong_open": 1, "strong_close": -1}.get(child.type, 0)
+            em += {"em_open": 1, "em_close": -1}.get(child.type, 0)
+            if child.type in ("text", "code_inline"):
+                found.extend((ch, strong > 0, em > 0) for ch in child.content if not ch.isspace())
+    return found
+
+
+def _linkable(url: str | None) -> TypeGuard[str]:
+    """Only web and mail addresses become links; internal bookmarks and other schemes stay text."""
+    return url is not None and url.lower().startswith(_LINK_SCHEMES)
+
+
+def _markdown_lines(segments: Sequence[_Segment], *, links: bool) -> list[str]:
     merged: list[_Segment] = []
     for segment in segments:
-        bold, italic = segment.bold and keep_emphasis, segment.italic and keep_emphasis
-        url = segment.url if keep_links else None
+        url = segment.url if links else None
         last = merged[-1] if merged else None
-        if last is not None and (last.bold, last.italic, last.url) == (bold, italic, url):
+        if last is not None and (last.bold, last.italic, last.url) == (segment.bold, segment.italic, url):
             last.text += segment.text
         else:
-            merged.append(_Segment(segment.text, bold, italic, url))
+            merged.append(_Segment(segment.text, segment.bold, segment.italic, url))
     pieces: list[str] = []
     for segment in merged:
         core = segment.text.strip()
@@ -784,7 +832,7 @@ def _markdown_lines(segments: Sequence[_Segment], keep_emphasis: bool, keep_link
         trail = segment.text[len(segment.text.rstrip()) :]
         if not core:
             pieces.append(segment.text)
-        elif segment.url is not None and segment.url.lower().startswith(_LINK_SCHEMES):
+        elif _linkable(segment.url):
             label = _escape_inline(_collapse(core))
             pieces.append(f"{lead}[{label}]({_link_destination(segment.url)}){trail}")
         elif segment.bold or segment.italic:
@@ -804,24 +852,32 @@ def _link_destination(url: str) -> str:
     return _URL_UNSAFE.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group(0).encode()), url.strip())
 
 
+@dataclass
+class _ListLevel:
+    ordered: bool
+    counter: int = 1
+    content_column: int = 0  # where the text of the latest item at this level starts
+
+
 def _flush_list(reading: _Reading) -> None:
+    """Write the pending Word list items as one Markdown list, nested by their list level."""
     if not reading.list_items:
         return
     out: list[str] = []
-    stack: list[list[Any]] = []  # per depth: [ordered, counter, content column]
+    stack: list[_ListLevel] = []
     for level, ordered, lines in reading.list_items:
-        depth = min(level, len(stack))
+        depth = min(level, len(stack))  # a level can only be one deeper than the one before
         del stack[depth + 1 :]
-        if len(stack) > depth and stack[depth][0] == ordered:
-            stack[depth][1] += 1
+        if len(stack) > depth and stack[depth].ordered == ordered:
+            stack[depth].counter += 1
         else:
             del stack[depth:]
-            stack.append([ordered, 1, 0])
-        marker = f"{stack[depth][1]}." if ordered else "-"
-        indent = stack[depth - 1][2] if depth else 0
-        stack[depth][2] = indent + len(marker) + 1
+            stack.append(_ListLevel(ordered))
+        marker = f"{stack[depth].counter}." if ordered else "-"
+        indent = stack[depth - 1].content_column if depth else 0
+        stack[depth].content_column = indent + len(marker) + 1
         out.append(" " * indent + marker + " " + lines[0])
-        out.extend(" " * stack[depth][2] + line for line in lines[1:])
+        out.extend(" " * stack[depth].content_column + line for line in lines[1:])
     reading.list_items.clear()
     reading.builder.block("\n".join(out))
 

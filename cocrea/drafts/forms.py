@@ -177,6 +177,7 @@ class ResponseForm(forms.Form):
     reason = forms.CharField(
         label=_("Razón de la decisión"),
         max_length=10_000,
+        error_messages={"required": _("La razón de la decisión es obligatoria.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Se publica junto al aporte."),
     )
@@ -226,5 +227,8 @@ class ContributionFilterForm(forms.Form):
 
 class HideForm(forms.Form):
     reason = forms.CharField(
-        label=_("Motivo (se muestra en público)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Motivo (se muestra en público)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("El motivo es obligatorio y se muestra en público.")},
     )

@@ -114,9 +114,7 @@ class DocumentVersion(Versioned):
         ordering = ["document_id", "number"]
         verbose_name = _("versión")
         verbose_name_plural = _("versiones")
-        constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="version_unique_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="version_unique_number")]
 
     def __str__(self) -> str:
         return f"{self.document} — {self.label}"
@@ -257,6 +255,11 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        if self.paragraph_id:
+            return f"{self.paragraph.get_absolute_url()}#aporte-{self.pk}"
+        return f"{self.version.get_absolute_url()}#aporte-{self.pk}"
+
     @property
     def author_name(self) -> str:
         """What public pages show: the chosen display name with consent, else «Participante»."""
@@ -272,11 +275,6 @@ class Contribution(models.Model):
         if self.section_id:
             return self.section
         return _("Todo el documento")
-
-    def get_absolute_url(self) -> str:
-        if self.paragraph_id:
-            return f"{self.paragraph.get_absolute_url()}#aporte-{self.pk}"
-        return f"{self.version.get_absolute_url()}#aporte-{self.pk}"
 
 
 class AbuseReport(models.Model):

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -78,18 +78,29 @@ def contributions() -> QuerySet[Contribution]:
     )
 
 
-def paragraphs_with_counts(version: DocumentVersion) -> QuerySet[Paragraph]:
-    return (
+def text_page(version: DocumentVersion, number: Any, per_page: int) -> Any:
+    """A page of the version's paragraphs, each with ``comment_count`` (visible, top-level), in
+    three queries whatever the number of contributions: the page, its entries, its counts."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(
         version.paragraphs.select_related("section")
-        .annotate(
-            comment_count=Count(
-                "contributions",
-                filter=Q(contributions__parent=None, contributions__hidden_at=None),
-            )
-        )
         .prefetch_related("applications__entry")
-        .order_by("position")
+        .order_by("position"),
+        per_page,
+    ).get_page(number)
+    paragraphs = list(page.object_list)
+    counts = dict(
+        Contribution.objects.filter(paragraph__in=paragraphs, parent=None, hidden_at=None)
+        .values_list("paragraph")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for paragraph in paragraphs:
+        paragraph.version = version
+        paragraph.comment_count = counts.get(paragraph.pk, 0)
+    page.object_list = paragraphs
+    return page
 
 
 def paragraph_history(user: Any, document: Document, key: Any) -> list[Paragraph]:
@@ -184,7 +195,9 @@ def compare(old: DocumentVersion, new: DocumentVersion) -> tuple[list[DiffRow], 
             contribution__version__number__lt=high,
         )
         .select_related("contribution__organization", "contribution__version", "contribution__paragraph")
-        .prefetch_related(Prefetch("contribution__person", queryset=Person.objects.prefetch_related("consents")))
+        .prefetch_related(
+            Prefetch("contribution__person", queryset=Person.objects.prefetch_related("consents"))
+        )
         .annotate(paragraph_id=F("resulting_paragraphs"))
     )
     for response in responses:
@@ -199,4 +212,3 @@ def compare(old: DocumentVersion, new: DocumentVersion) -> tuple[list[DiffRow], 
         after = new_rows[change.new_index] if change.new_index is not None else None
         rows.append(DiffRow(change, before, after, led.get(after.pk, []) if after else []))
     return rows, summarize(changes)
-

@@ -122,7 +122,7 @@ DECISIONS = [
 REASONS = {
     Decision.ACCEPTED: "Se incorpora: mejora la claridad del texto.",
     Decision.PARTLY: "Se incorpora la idea principal; el detalle corresponde al plan de implementación.",
-    Decision.NOT_ACCEPTED: "No se incorpora: el texto actual ya cubre el punto y cambiarlo limitaría su alcance.",
+    Decision.NOT_ACCEPTED: "No se incorpora: el texto actual ya cubre el punto.",
     Decision.OUT_OF_SCOPE: "Fuera del alcance de la estrategia: se traslada a la institución responsable.",
 }
 COMMENTS = [
@@ -198,13 +198,19 @@ def _apply_catalogue(version: DocumentVersion, by: Any) -> None:
             from datetime import date
 
             entry = create_entry(
-                kind=kind, name=name, issuer=issuer, number=number, issued_on=date(year, 1, 1) if year else None
+                kind=kind,
+                name=name,
+                issuer=issuer,
+                number=number,
+                issued_on=date(year, 1, 1) if year else None,
             )
         for paragraph in version.paragraphs.filter(text__contains=phrase):
             apply_entry(entry, paragraph, by=by)
 
 
-def _contribute(version: DocumentVersion, people: list[Any], first_index: int, count: int) -> list[Contribution]:
+def _contribute(
+    version: DocumentVersion, people: list[Any], first_index: int, count: int
+) -> list[Contribution]:
     from cocrea.drafts.services import contribute
 
     paragraphs = list(version.paragraphs.order_by("position"))
@@ -216,7 +222,9 @@ def _contribute(version: DocumentVersion, people: list[Any], first_index: int, c
         text = f"{COMMENTS[index % len(COMMENTS)]} (aporte {index + 1})"
         if index % 10 == 9:  # on a whole section
             made.append(
-                contribute(version, person, text, section=sections[index % len(sections)], organization=organization)
+                contribute(
+                    version, person, text, section=sections[index % len(sections)], organization=organization
+                )
             )
             continue
         if index % 15 == 14:  # on the whole version
@@ -286,7 +294,9 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
         first_index = 0
         for number in (1, 2, 3):
             text = (DATA / f"estrategia-borrador-{number}.md").read_text(encoding="utf-8")
-            version = create_version(document, parse_markdown(text), by=by, source=f"estrategia-borrador-{number}.md")
+            version = create_version(
+                document, parse_markdown(text), by=by, source=f"estrategia-borrador-{number}.md"
+            )
             versions.append(version)
             _apply_catalogue(version, by)
             if previous:
@@ -300,7 +310,7 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
                 if first_index <= reply_to < first_index + len(made):
                     from cocrea.drafts.services import contribute
 
-                    person, organization = people[(reply_to + 3) % len(people)]
+                    person, _organization = people[(reply_to + 3) % len(people)]
                     contribute(
                         version,
                         person,

@@ -271,13 +271,18 @@ def transition_version(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> DocumentVersion:
-    """Move the version through its workflow (see :mod:`cocrea.drafts.workflow`); audited."""
+    """Move the version through its workflow (see :mod:`cocrea.drafts.workflow`); audited.
+
+    With ``expected_version``, a step decided on a stale page is refused (:class:`StaleEdit`)."""
+    from cocrea.core.versioning import StaleEdit
+
     now = now or timezone.now()
     current = DocumentVersion.objects.select_for_update().get(pk=version.pk)
-    other_open = (
-        current.document.versions.filter(state=VersionState.OPEN).exclude(pk=current.pk).exists()
-    )
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit(current, [])
+    other_open = current.document.versions.filter(state=VersionState.OPEN).exclude(pk=current.pk).exists()
     try:
         workflow.check_transition(
             current.state, to, opens_at=opens_at, closes_at=closes_at, now=now, other_open=other_open
@@ -433,9 +438,13 @@ def hide_contribution(contribution: Contribution, *, by: Any, reason: str) -> Co
     if not reason:
         raise ValidationError({"reason": _("El motivo es obligatorio y se muestra en público.")})
     with operation("web"):
-        contribution.hidden_at, contribution.hidden_reason, contribution.hidden_by = timezone.now(), reason, by
+        contribution.hidden_at, contribution.hidden_reason, contribution.hidden_by = (
+            timezone.now(),
+            reason,
+            by,
+        )
         contribution.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        contribution.reports.filter(resolved_at=None).update(resolved_at=timezone.now())
+        _resolve_reports(contribution)
     return contribution
 
 
@@ -447,11 +456,20 @@ def restore_contribution(contribution: Contribution) -> Contribution:
     return contribution
 
 
+def _resolve_reports(contribution: Contribution) -> int:
+    """Each open report resolved with its own save, so that the audit trail records it."""
+    reports = list(contribution.reports.filter(resolved_at=None))
+    for report in reports:
+        report.resolved_at = timezone.now()
+        report.save(update_fields=["resolved_at"])
+    return len(reports)
+
+
 @transaction.atomic
 def dismiss_reports(contribution: Contribution) -> int:
     """The moderator keeps the contribution visible: its open reports are resolved."""
     with operation("web"):
-        return contribution.reports.filter(resolved_at=None).update(resolved_at=timezone.now())
+        return _resolve_reports(contribution)
 
 
 # --- responses ---------------------------------------------------------------------------------
@@ -656,7 +674,9 @@ def import_draft(
     from pathlib import PurePath
 
     parsed = read_draft(data, filename)
-    title = document_title.strip() or (parsed.title or "").strip() or PurePath(filename).stem.replace("-", " ")
+    title = (
+        document_title.strip() or (parsed.title or "").strip() or PurePath(filename).stem.replace("-", " ")
+    )
     if not title.strip():
         raise ValidationError(_("Indique el título del documento: el archivo no lo dice."))
     document = find_document(milestone, title)

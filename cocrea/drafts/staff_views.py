@@ -504,8 +504,11 @@ def _version_page(
     status: int = 200,
 ) -> HttpResponse:
     from cocrea.catalogue.forms import ApplyEntryForm, entry_choices
+
     rights = _version_rights(request, version)
-    page = Paginator(_paragraphs_with_counts(version), PARAGRAPHS_PER_PAGE).get_page(request.GET.get("pagina"))
+    page = Paginator(_paragraphs_with_counts(version), PARAGRAPHS_PER_PAGE).get_page(
+        request.GET.get("pagina")
+    )
     page.object_list = list(page.object_list)
     for paragraph in page.object_list:
         paragraph.version = version
@@ -807,8 +810,7 @@ def moderation(request: HttpRequest, milestone: int) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(_queue(found), QUEUE_PER_PAGE).get_page(request.GET.get("pagina"))
     items = [
-        {"contribution": c, "form": forms.HideForm(auto_id=f"ocultar-{c.pk}-%s")}
-        for c in page.object_list
+        {"contribution": c, "form": forms.HideForm(auto_id=f"ocultar-{c.pk}-%s")} for c in page.object_list
     ]
     return render(
         request,

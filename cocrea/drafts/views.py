@@ -58,7 +58,9 @@ def _person(request: HttpRequest) -> Any:
     return Person.objects.filter(user=request.user).first()
 
 
-def _contribution_form(request: HttpRequest, version: DocumentVersion, **initial: Any) -> ContributionForm | None:
+def _contribution_form(
+    request: HttpRequest, version: DocumentVersion, **initial: Any
+) -> ContributionForm | None:
     if not request.user.is_authenticated or not is_open_now(version):
         return None
     person = _person(request)
@@ -111,7 +113,7 @@ def version(
     """The text of a version, paginated, with each paragraph's count of comments."""
     found = queries.get_document(request.user, plan, number, milestone, document)
     shown = queries.get_version(request.user, found, version)
-    page = _page(request, queries.paragraphs_with_counts(shown), PARAGRAPHS_PER_PAGE)
+    page = queries.text_page(shown, request.GET.get("pagina"), PARAGRAPHS_PER_PAGE)
     general = _page(
         request,
         queries.contributions()
@@ -254,7 +256,9 @@ def report(request: HttpRequest, contribution: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     found = (
-        Contribution.objects.select_related("version__document__milestone__commitment__action_plan", "paragraph")
+        Contribution.objects.select_related(
+            "version__document__milestone__commitment__action_plan", "paragraph"
+        )
         .filter(pk=contribution)
         .first()
     )
@@ -282,7 +286,10 @@ def follow(request: HttpRequest, plan: str, number: str, milestone: str, documen
         follow_document(found, request.user)
         messages.success(
             request,
-            _("Sigue este documento: le avisaremos por correo cuando se abra una versión y antes de que cierre."),
+            _(
+                "Sigue este documento: le avisaremos por correo cuando se abra una versión y antes de "
+                "que cierre."
+            ),
         )
     return redirect(found.get_absolute_url())
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from cocrea.participation.models import Participant, ParticipantOrganization
+from cocrea.participation.models import Participant, ParticipantCount, ParticipantOrganization
 from cocrea.participation.summary import (
     BUILT_IN,
     TAKING_PART,
@@ -50,6 +50,7 @@ __all__ = [
     "local_day",
     "organizations_taking_part",
     "participation_version",
+    "public_names",
     "rebuild",
     "refresh_people",
     "register_source",
@@ -80,22 +81,44 @@ def bump_participation_version(**kwargs: Any) -> None:
 
 
 def indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, Any]:
-    """Indicator E from the summary: two queries, whatever the size of the data."""
-    people = Participant.objects.filter(commitment=commitment.pk)
+    """Indicator E from the summary: two queries over small tables, whatever the size of the data
+    (the participants' counts by first day and breakdown; the organisations, by kind)."""
+    people = ParticipantCount.objects.filter(commitment=commitment.pk, people__gt=0)
     organizations = ParticipantOrganization.objects.filter(commitment=commitment.pk)
     if day is not None:
         people = people.filter(first_day__lte=day)
         organizations = organizations.filter(first_day__lte=day)
     return _figures(
-        people.values_list("first_day", "gender", "sector", "department").annotate(n=Count("*")).order_by(),
-        organizations.values_list("organization__kind").annotate(n=Count("*")).order_by(),
+        (
+            (None if first_day == ParticipantCount.UNDATED else first_day, *rest)
+            for first_day, *rest in people.values_list(
+                "first_day", "gender", "sector", "department", "people"
+            )
+        ),
+        organizations.values_list("kind").annotate(n=Count("*")).order_by(),
     )
+
+
+def public_names(commitment: Commitment, limit: int | None = None) -> list[str]:
+    """The public names of the people who took part and consented to show them, alphabetically."""
+    names = (
+        Participant.objects.filter(commitment=commitment.pk)
+        .exclude(public_name="")
+        .order_by("public_name")
+        .values_list("public_name", flat=True)
+        .distinct()
+    )
+    return list(names[:limit] if limit is not None else names)
 
 
 def organizations_taking_part(commitment: Commitment, limit: int | None = None) -> list[Organization]:
     """The organisations that took part, by kind and name (only the first ``limit``)."""
-    found = Organization.objects.filter(participations__commitment=commitment.pk).order_by("kind", "name")
-    return list(found[:limit] if limit is not None else found)
+    rows = (
+        ParticipantOrganization.objects.filter(commitment=commitment.pk)
+        .select_related("organization")
+        .order_by("kind", "name", "organization_id")
+    )
+    return [row.organization for row in (rows[:limit] if limit is not None else rows)]
 
 
 def _figures(

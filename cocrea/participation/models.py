@@ -398,7 +398,8 @@ class ParticipantAffiliation(models.Model):
 
 
 class ParticipantOrganization(models.Model):
-    """An organisation (legal person) that took part in a commitment's co-creation, from its first day."""
+    """An organisation (legal person) that took part in a commitment's co-creation, from its first
+    day; with copies of its kind and name, so that the list by kind and name reads an index."""
 
     commitment = models.ForeignKey(
         "plans.Commitment", models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
@@ -407,6 +408,8 @@ class ParticipantOrganization(models.Model):
         Organization, models.DO_NOTHING, db_constraint=False, related_name="participations"
     )
     first_day = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    name = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("organización participante")
@@ -416,7 +419,10 @@ class ParticipantOrganization(models.Model):
                 fields=["commitment", "organization"], name="participant_organization_unique"
             )
         ]
-        indexes = [models.Index(fields=["commitment", "first_day"], name="participant_organization_day")]
+        indexes = [
+            models.Index(fields=["commitment", "first_day"], name="participant_organization_day"),
+            models.Index(fields=["commitment", "kind", "name"], name="participant_organization_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} @ {self.commitment_id}"

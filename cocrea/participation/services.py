@@ -229,10 +229,12 @@ def merge_people(keep: Any, duplicate: Any, *, by: Any) -> Any:
     """Fold ``duplicate`` into ``keep``: attendance, registrations, memberships and consents move;
     the duplicate stays, marked as merged, so the history is kept (and audited)."""
     from cocrea.participation.models import Attendance, Consent, Membership, Registration
+    from cocrea.participation.summary import batch
 
     if keep.pk == duplicate.pk or duplicate.merged_into_id:
         raise ValidationError(_("Estas personas no se pueden fusionar."))
-    with operation("web"):
+    # Each save below refreshes the participation summary; the batch does it once, at the end.
+    with operation("web"), batch():
         for attendance in Attendance.objects.filter(person=duplicate):
             if Attendance.objects.filter(meeting=attendance.meeting_id, person=keep).exists():
                 attendance.delete()
@@ -280,8 +282,11 @@ def anonymise_person(person: Any) -> Any:
     """Delete a person's personal data in one transaction; contributions and counts remain."""
     from django.utils import timezone
 
+    from cocrea.participation.summary import refresh_people
+
     with operation("web"):
         person.consents.filter(withdrawn_at=None).update(withdrawn_at=timezone.now())
+        refresh_people([person.pk])  # a bulk update sends no signal: the statistics consent is gone
         person.name = ANONYMOUS_NAME
         person.match_key = f"anonymised-{person.pk}"
         for field_name in (
@@ -405,6 +410,7 @@ def import_attendance(
     from cocrea.computations.sheets import describe_keys
     from cocrea.core.sheet_import import write_all_or_nothing
     from cocrea.participation.models import Consent, Membership, Person
+    from cocrea.participation.summary import batch, refresh_people
     from cocrea.plans.directory import load_directory
     from cocrea.plans.models import Organization
 
@@ -447,6 +453,7 @@ def import_attendance(
                     person.consents.filter(purpose=Consent.Purpose.STATISTICS).update(
                         text_version=consent_version[:20], given_at=timezone.now()
                     )
+                    refresh_people([person.pk])  # a bulk update sends no signal
                 outcome.created.append((row.row, person.name))
         for key in keys_of_row:
             people[key] = person
@@ -458,7 +465,8 @@ def import_attendance(
             Membership.objects.get_or_create(person=person, organization=organization, role="")
         record_attendance(row.meeting, person, organization, source="import")
 
-    outcome.result = write_all_or_nothing(result, write, (ValidationError,), "name")
+    with batch():  # every attendance refreshes the participation summary: once, at the end
+        outcome.result = write_all_or_nothing(result, write, (ValidationError,), "name")
     if outcome.result.errors:
         outcome.matched, outcome.created, outcome.organizations_created = [], [], []
     return outcome

@@ -5,10 +5,15 @@ Tables (models in :mod:`cocrea.participation.models`):
 
 - ``Participant``: one row per (commitment, canonical person), with the person's first day of
   taking part and their gender, sector and department, copied only while the person has an
-  active consent for statistics (blank otherwise).
+  active consent for statistics (blank otherwise), and their public name, only while they
+  consent to show it.
+- ``ParticipantCount``: the participants counted by (commitment, first day, gender, sector,
+  department), changed by the same refresh that changes ``Participant`` (an upsert that adds the
+  difference): indicator E reads a few hundred rows whatever the number of people.
 - ``ParticipantAffiliation``: one row per (commitment, canonical person, organisation), first day.
 - ``ParticipantOrganization``: one row per (commitment, organisation), the earliest of its
-  affiliations' first days.
+  affiliations' first days, with copies of the organisation's kind and name (for the list by kind
+  and name; saving an organisation updates them).
 
 The canonical person is ``merged_into`` or the person itself (one level, as in the from-scratch
 query), so merged duplicates count once; anonymised people still count. A ``first_day`` is None
@@ -28,7 +33,8 @@ month) and registrations confirmed or on the waiting list (day: the local date o
   person changed. Saving a Person refreshes it and whom it was and is merged into; deleting one
   also refreshes the people that were merged into it. A change of a meeting's date or milestone
   refreshes its attendees and registrants; a milestone moved to another commitment rebuilds both
-  commitments. Deleting a commitment or an organisation removes its summary rows. Signals of raw
+  commitments. Deleting a commitment or an organisation removes its summary rows; saving an
+  organisation updates the copies of its kind and name. Signals of raw
   saves (``loaddata``) are ignored: run ``cocrea rebuild-participation`` after loading fixtures.
 - Writes that send no signals (``QuerySet.update()``, ``bulk_create()``, raw SQL) must call
   :func:`refresh_people` with the people concerned (or :func:`rebuild`) themselves.
@@ -38,12 +44,15 @@ month) and registrations confirmed or on the waiting list (day: the local date o
   end of the block (merges and imports use it).
 - ``cocrea rebuild-participation`` rebuilds every commitment from scratch.
 
-Refreshing a person recomputes their rows from all sources and writes only the differences.
+Refreshing a person recomputes their rows from all sources and writes only the differences;
+on PostgreSQL it first locks the people's rows, so that two refreshes of the same person run one
+after the other and the second reads what the first committed.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -80,8 +89,11 @@ def register_source(fn: Source, *, model: Any = None, person_field: str = "perso
     return fn
 
 
-def unregister_source(fn: Source) -> None:
+def unregister_source(fn: Source, *, model: Any = None) -> None:
+    """Remove a source (and stop watching ``model``); the summary keeps its rows until rebuilt."""
     _sources.pop(_key(fn), None)
+    if model is not None:
+        unwatch(model)
 
 
 def sources() -> list[Source]:
@@ -222,56 +234,107 @@ def batch() -> Iterator[None]:
             refresh_people(pending)
 
 
+def _details_of(
+    canonical: set[int],
+) -> dict[int, tuple[str, str, str, str]]:
+    """What a canonical person's Participant rows copy: gender, sector and department (only with
+    consent for statistics) and the public name (only with consent, if neither merged nor
+    anonymised). People without either consent are left out (all blank)."""
+    from cocrea.participation.models import Consent, Person
+
+    details: dict[int, tuple[str, str, str, str]] = {}
+    for chunk in _chunks(canonical, 5000):
+        consents = set(
+            Consent.objects.filter(
+                person__in=chunk,
+                purpose__in=(Consent.Purpose.STATISTICS, Consent.Purpose.PUBLIC_NAME),
+                withdrawn_at=None,
+            ).values_list("person_id", "purpose")
+        )
+        if not consents:
+            continue
+        for pk, gender, sector, department, display_name, merged_into, anonymised_at in Person.objects.filter(
+            pk__in={person for person, _ in consents}
+        ).values_list(
+            "pk", "gender", "sector", "department", "display_name", "merged_into_id", "anonymised_at"
+        ):
+            statistics = (pk, Consent.Purpose.STATISTICS) in consents
+            public = (
+                (pk, Consent.Purpose.PUBLIC_NAME) in consents and merged_into is None and not anonymised_at
+            )
+            details[pk] = (
+                gender if statistics else "",
+                sector if statistics else "",
+                department if statistics else "",
+                display_name if public else "",
+            )
+    return details
+
+
+BLANK = ("", "", "", "")
+PARTICIPANT_FIELDS = ["first_day", "gender", "sector", "department", "public_name"]
+
+
+def _count_key(commitment: int, values: tuple[Any, ...]) -> tuple[int, date, str, str, str]:
+    from cocrea.participation.models import ParticipantCount
+
+    day, gender, sector, department = values[:4]
+    return commitment, day if day is not None else ParticipantCount.UNDATED, gender, sector, department
+
+
+def _participant(key: tuple[int, int], values: tuple[Any, ...]) -> Any:
+    from cocrea.participation.models import Participant
+
+    return Participant(
+        commitment_id=key[0], person_id=key[1], **dict(zip(PARTICIPANT_FIELDS, values, strict=True))
+    )
+
+
 def _refresh(ids: set[int]) -> bool:
-    from cocrea.participation.models import Consent, Participant, ParticipantAffiliation, Person
+    from django.db import connection
+
+    from cocrea.participation.models import Participant, ParticipantAffiliation, Person
 
     canonical = ids | set(
         Person.objects.filter(pk__in=ids).exclude(merged_into=None).values_list("merged_into_id", flat=True)
     )
+    if connection.features.has_select_for_update:
+        # Refreshes of the same people wait for each other, and then read what the other committed
+        # (SQLite needs nothing: its write transactions run one at a time).
+        list(
+            Person.objects.select_for_update(no_key=True)
+            .filter(pk__in=canonical)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     contributors: dict[int, int] = {}  # raw person → canonical person
-    stats: dict[int, tuple[str, str, str]] = {}
-    for pk, merged_into, gender, sector, department in Person.objects.filter(
+    for pk, merged_into in Person.objects.filter(
         Q(pk__in=canonical) | Q(merged_into__in=canonical)
-    ).values_list("pk", "merged_into_id", "gender", "sector", "department"):
+    ).values_list("pk", "merged_into_id"):
         if (merged_into or pk) in canonical:
             contributors[pk] = merged_into or pk
-        if pk in canonical:
-            stats[pk] = (gender, sector, department)
-    consenting = set(
-        Consent.objects.filter(
-            person__in=canonical, purpose=Consent.Purpose.STATISTICS, withdrawn_at=None
-        ).values_list("person_id", flat=True)
-    )
     if contributors:
         people, affiliations = _collect(_rows(set(contributors), None), contributors)
     else:
         people, affiliations = {}, {}
+    details = _details_of({person for _, person in people})
 
-    blank = ("", "", "")
-    wanted = {
-        key: (day, *(stats.get(key[1], blank) if key[1] in consenting else blank))
-        for key, day in people.items()
-    }
+    wanted = {key: (day, *details.get(key[1], BLANK)) for key, day in people.items()}
     existing = {
-        (commitment, person): (pk, (day, gender, sector, department))
-        for pk, commitment, person, day, gender, sector, department in Participant.objects.filter(
-            person__in=canonical
-        ).values_list("pk", "commitment_id", "person_id", "first_day", "gender", "sector", "department")
+        (commitment, person): (pk, tuple(values))
+        for pk, commitment, person, *values in Participant.objects.filter(person__in=canonical).values_list(
+            "pk", "commitment_id", "person_id", *PARTICIPANT_FIELDS
+        )
     }
-    changed = _apply(
-        Participant,
-        existing,
-        wanted,
-        lambda key, values: Participant(
-            commitment_id=key[0],
-            person_id=key[1],
-            first_day=values[0],
-            gender=values[1],
-            sector=values[2],
-            department=values[3],
-        ),
-        ["first_day", "gender", "sector", "department"],
-    )
+    counts: Counter[tuple[int, date, str, str, str]] = Counter()
+    for key, (_, values) in existing.items():
+        if wanted.get(key) != values:
+            counts[_count_key(key[0], values)] -= 1
+    for key, values in wanted.items():
+        if key not in existing or existing[key][1] != values:
+            counts[_count_key(key[0], values)] += 1
+    changed = _apply(Participant, existing, wanted, _participant, PARTICIPANT_FIELDS)
+    _add_counts(counts)
 
     existing_affiliations = {
         (commitment, person, organization): (pk, (day,))
@@ -325,27 +388,69 @@ def _apply(
     return bool(gone or updated or new)
 
 
+def _add_counts(counts: Counter[tuple[int, date, str, str, str]]) -> None:
+    """Add to the participant counts in one statement (an upsert: concurrent refreshes add up),
+    then drop the counts that fell to zero."""
+    from django.db import connection
+
+    from cocrea.participation.models import ParticipantCount
+
+    rows = [key for key, people in counts.items() if people]
+    if not rows:
+        return
+    table = connection.ops.quote_name(ParticipantCount._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 100):
+            chunk = rows[start : start + 100]
+            cursor.execute(
+                f"INSERT INTO {table} (commitment_id, first_day, gender, sector, department, people) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
+                "ON CONFLICT (commitment_id, first_day, gender, sector, department) "
+                f"DO UPDATE SET people = {table}.people + excluded.people",
+                [
+                    value
+                    for commitment, day, gender, sector, department in chunk
+                    for value in (
+                        commitment,
+                        adapt(day),
+                        gender,
+                        sector,
+                        department,
+                        counts[commitment, day, gender, sector, department],
+                    )
+                ],
+            )
+    query = ParticipantCount.objects.filter(commitment__in={key[0] for key in rows}, people=0)
+    query._raw_delete(query.db)
+
+
 def _refresh_organizations(pairs: set[tuple[int, int]]) -> None:
     """Recompute (commitment, organisation) rows from their affiliations."""
     from cocrea.participation.models import ParticipantAffiliation, ParticipantOrganization
+    from cocrea.plans.models import Organization
 
     commitments = {commitment for commitment, _ in pairs}
     for chunk in _chunks({organization for _, organization in pairs}):
+        labels = {
+            pk: (kind, name)
+            for pk, kind, name in Organization.objects.filter(pk__in=chunk).values_list("pk", "kind", "name")
+        }
         wanted = {
-            (commitment, organization): (day,)
+            (commitment, organization): (day, *labels[organization])
             for commitment, organization, day in ParticipantAffiliation.objects.filter(
                 organization__in=chunk, commitment__in=commitments
             )
             .values_list("commitment_id", "organization_id")
             .annotate(day=Min("first_day"))
             .order_by()
-            if (commitment, organization) in pairs
+            if (commitment, organization) in pairs and organization in labels
         }
         existing = {
-            (commitment, organization): (pk, (day,))
-            for pk, commitment, organization, day in ParticipantOrganization.objects.filter(
+            (commitment, organization): (pk, tuple(values))
+            for pk, commitment, organization, *values in ParticipantOrganization.objects.filter(
                 organization__in=chunk, commitment__in=commitments
-            ).values_list("pk", "commitment_id", "organization_id", "first_day")
+            ).values_list("pk", "commitment_id", "organization_id", *ORGANIZATION_FIELDS)
             if (commitment, organization) in pairs
         }
         _apply(
@@ -353,10 +458,15 @@ def _refresh_organizations(pairs: set[tuple[int, int]]) -> None:
             existing,
             wanted,
             lambda key, values: ParticipantOrganization(
-                commitment_id=key[0], organization_id=key[1], first_day=values[0]
+                commitment_id=key[0],
+                organization_id=key[1],
+                **dict(zip(ORGANIZATION_FIELDS, values, strict=True)),
             ),
-            ["first_day"],
+            ORGANIZATION_FIELDS,
         )
+
+
+ORGANIZATION_FIELDS = ["first_day", "kind", "name"]
 
 
 def _bump() -> None:
@@ -367,16 +477,47 @@ def _bump() -> None:
 
 # --- Rebuilding from scratch -------------------------------------------------------------------
 
+SUMMARY_MODELS = ("Participant", "ParticipantCount", "ParticipantAffiliation", "ParticipantOrganization")
+
+
+def _insert(model: Any, fields: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert many rows at once (``executemany``: far quicker than ``bulk_create`` for a rebuild)."""
+    from django.db import connection
+
+    columns = [model._meta.get_field(name) for name in fields]
+    adapt = connection.ops.adapt_datefield_value
+    dates = [i for i, field in enumerate(columns) if field.get_internal_type() == "DateField"]
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(connection.ops.quote_name(field.column) for field in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    batch: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            values = list(row)
+            for i in dates:
+                values[i] = adapt(values[i])
+            batch.append(values)
+            if len(batch) == 5000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
 
 def rebuild(commitment_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Recompute the summary of these commitments (all of them by default) from all sources."""
+    from django.apps import apps
+
     from cocrea.participation.models import (
-        Consent,
         Participant,
         ParticipantAffiliation,
+        ParticipantCount,
         ParticipantOrganization,
         Person,
     )
+    from cocrea.plans.models import Organization
 
     commitments = None if commitment_ids is None else set(commitment_ids)
     with transaction.atomic():
@@ -385,55 +526,48 @@ def rebuild(commitment_ids: Iterable[int] | None = None) -> dict[str, int]:
         for chunk in _chunks({person for _, person, _, _ in rows if person is not None}, 5000):
             for pk, merged_into in Person.objects.filter(pk__in=chunk).values_list("pk", "merged_into_id"):
                 canonical[pk] = merged_into or pk
-        stats: dict[int, tuple[str, str, str]] = {}
-        for chunk in _chunks(set(canonical.values()), 5000):
-            consenting = set(
-                Consent.objects.filter(
-                    person__in=chunk, purpose=Consent.Purpose.STATISTICS, withdrawn_at=None
-                ).values_list("person_id", flat=True)
-            )
-            for pk, gender, sector, department in Person.objects.filter(pk__in=consenting).values_list(
-                "pk", "gender", "sector", "department"
-            ):
-                stats[pk] = (gender, sector, department)
         people, affiliations = _collect(rows, canonical)
+        del rows
+        details = _details_of({person for _, person in people})
         organizations: dict[tuple[int, int], date | None] = {}
         for (commitment, _, organization), day in affiliations.items():
             _earliest(organizations, (commitment, organization), day)
+        counts: Counter[tuple[int, date, str, str, str]] = Counter(
+            _count_key(commitment, (day, *details.get(person, BLANK)))
+            for (commitment, person), day in people.items()
+        )
 
-        for model in (Participant, ParticipantAffiliation, ParticipantOrganization):
-            query = model.objects.all()
+        for name in SUMMARY_MODELS:
+            query = apps.get_model("participation", name).objects.all()
             if commitments is not None:
                 query = query.filter(commitment__in=commitments)
             query._raw_delete(query.db)
-        blank = ("", "", "")
-        Participant.objects.bulk_create(
+        _insert(
+            Participant,
+            ["commitment", "person", *PARTICIPANT_FIELDS],
             (
-                Participant(
-                    commitment_id=commitment,
-                    person_id=person,
-                    first_day=day,
-                    **dict(zip(("gender", "sector", "department"), stats.get(person, blank), strict=True)),
-                )
+                (commitment, person, day, *details.get(person, BLANK))
                 for (commitment, person), day in people.items()
             ),
-            batch_size=2000,
         )
-        ParticipantAffiliation.objects.bulk_create(
-            (
-                ParticipantAffiliation(
-                    commitment_id=commitment, person_id=person, organization_id=organization, first_day=day
-                )
-                for (commitment, person, organization), day in affiliations.items()
-            ),
-            batch_size=2000,
+        _insert(
+            ParticipantCount,
+            ["commitment", "first_day", "gender", "sector", "department", "people"],
+            ((*key, number) for key, number in counts.items()),
         )
-        ParticipantOrganization.objects.bulk_create(
-            (
-                ParticipantOrganization(commitment_id=commitment, organization_id=organization, first_day=day)
-                for (commitment, organization), day in organizations.items()
-            ),
-            batch_size=2000,
+        _insert(
+            ParticipantAffiliation,
+            ["commitment", "person", "organization", "first_day"],
+            ((*key, day) for key, day in affiliations.items()),
+        )
+        labels: dict[int, tuple[str, str]] = {}
+        for chunk in _chunks({organization for _, organization in organizations}, 5000):
+            for pk, kind, name in Organization.objects.filter(pk__in=chunk).values_list("pk", "kind", "name"):
+                labels[pk] = (kind, name)
+        _insert(
+            ParticipantOrganization,
+            ["commitment", "organization", *ORGANIZATION_FIELDS],
+            ((*key, day, *labels[key[1]]) for key, day in organizations.items() if key[1] in labels),
         )
     _bump()
     return {
@@ -443,21 +577,11 @@ def rebuild(commitment_ids: Iterable[int] | None = None) -> dict[str, int]:
     }
 
 
-def _forget_commitment(commitment_id: int) -> None:
-    from cocrea.participation.models import Participant, ParticipantAffiliation, ParticipantOrganization
+def _forget(field: str, pk: int, names: tuple[str, ...] = SUMMARY_MODELS) -> None:
+    from django.apps import apps
 
-    for model in (Participant, ParticipantAffiliation, ParticipantOrganization):
-        query = model.objects.filter(commitment_id=commitment_id)
-        query._raw_delete(query.db)
-    _bump()
-
-
-def _forget_organization(organization_id: int) -> None:
-    """An organisation deleted: every source row naming it was set to NULL or deleted with it."""
-    from cocrea.participation.models import ParticipantAffiliation, ParticipantOrganization
-
-    for model in (ParticipantAffiliation, ParticipantOrganization):
-        query = model.objects.filter(organization_id=organization_id)
+    for name in names:
+        query = apps.get_model("participation", name).objects.filter(**{field: pk})
         query._raw_delete(query.db)
     _bump()
 
@@ -484,6 +608,13 @@ def watch(model: Any, person_field: str = "person") -> None:
     pre_save.connect(before, sender=model, dispatch_uid=f"{uid}-pre", weak=False)
     post_save.connect(after, sender=model, dispatch_uid=f"{uid}-save", weak=False)
     post_delete.connect(after, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+
+
+def unwatch(model: Any) -> None:
+    uid = f"participation-summary-{model._meta.label_lower}"
+    pre_save.disconnect(sender=model, dispatch_uid=f"{uid}-pre")
+    post_save.disconnect(sender=model, dispatch_uid=f"{uid}-save")
+    post_delete.disconnect(sender=model, dispatch_uid=f"{uid}-delete")
 
 
 def _person_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -551,11 +682,21 @@ def _milestone_saved(sender: Any, instance: Any, created: bool, raw: bool = Fals
 
 
 def _commitment_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    _forget_commitment(instance.pk)
+    _forget("commitment_id", instance.pk)
+
+
+def _organization_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    from cocrea.participation.models import ParticipantOrganization
+
+    if not created:  # the copies of its kind and name
+        ParticipantOrganization.objects.filter(organization=instance.pk).exclude(
+            kind=instance.kind, name=instance.name
+        ).update(kind=instance.kind, name=instance.name)
 
 
 def _organization_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    _forget_organization(instance.pk)
+    # Every source row naming the organisation was set to NULL, or deleted, with it.
+    _forget("organization_id", instance.pk, ("ParticipantAffiliation", "ParticipantOrganization"))
 
 
 def connect() -> None:
@@ -582,4 +723,7 @@ def connect() -> None:
     )
     post_delete.connect(
         _organization_deleted, sender=Organization, dispatch_uid="participation-summary-organization"
+    )
+    post_save.connect(
+        _organization_saved, sender=Organization, dispatch_uid="participation-summary-organization-saved"
     )

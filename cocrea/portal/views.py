@@ -312,10 +312,16 @@ SHOWN_ORGANIZATIONS = 200
 def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
     from django.db.models import Count
+    from django.utils.functional import SimpleLazyObject
 
     from cocrea.computations.charts import line_chart
-    from cocrea.participation.figures import indicator_e, organizations_taking_part, participation_version
-    from cocrea.participation.models import Attendance, Consent, Meeting, Person
+    from cocrea.participation.figures import (
+        indicator_e,
+        organizations_taking_part,
+        participation_version,
+        public_names,
+    )
+    from cocrea.participation.models import Attendance, Meeting
 
     found = queries.get_commitment(request.user, plan, number)
     figures_e = indicator_e(found)
@@ -335,14 +341,6 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     )
     for meeting in meetings:
         meeting.attendees = counts.get(meeting.pk, 0)
-    public_people = (
-        Person.objects.active()
-        .filter(attendance__meeting__milestone__commitment=found)
-        .exclude(display_name="")
-        .filter(consents__purpose=Consent.Purpose.PUBLIC_NAME, consents__withdrawn_at=None)
-        .distinct()
-        .order_by("display_name")
-    )
     months = figures_e["by_month"]
     chart = line_chart({"people": [m["cumulative"] for m in months]}, height=240) if len(months) > 1 else None
     kinds = figures_e["by_organization_kind"]
@@ -368,8 +366,9 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
             "organizations": organizations_taking_part(found, SHOWN_ORGANIZATIONS),
             "more_organizations": max(0, figures_e["legal_persons"] - SHOWN_ORGANIZATIONS),
             "meetings": meetings,
-            # Lazy: evaluated inside the template's cached fragment only when it is rebuilt.
-            "public_people": public_people.values_list("display_name", flat=True)[:SHOWN_ORGANIZATIONS],
+            # Lazy: evaluated inside the template's cached fragment only when it is rebuilt. From the
+            # participation summary: everyone counted above who consented to show their public name.
+            "public_people": SimpleLazyObject(lambda: public_names(found, SHOWN_ORGANIZATIONS)),
             "participation_version": participation_version(),
             "chart": chart,
             "curve": list(zip(months, chart.x_positions, strict=True)) if chart else [],

@@ -13,10 +13,17 @@ from cocrea.drafts import queries
 from cocrea.drafts.models import DocumentVersion
 from cocrea.reports.progress import _NOT_XML, _page_counter, printable
 
+CHUNK = 500
+
 
 def render_html(version: DocumentVersion) -> str:
     document = version.document
-    items = list(queries.report_contributions(version))
+    items = []
+    contributions = queries.report_contributions(version)
+    ids = list(contributions.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):  # bounded IN lists for the prefetches
+        chunk = {c.pk: c for c in contributions.filter(pk__in=ids[start : start + CHUNK])}
+        items.extend(chunk[pk] for pk in ids[start : start + CHUNK])
     for item in items:  # the pages share one version and document: no query per row
         item.version = version
         if item.paragraph is not None:

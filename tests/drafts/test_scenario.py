@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_three_drafts_with_identity_carried(sample):
-    v1, v2, v3 = sample.versions
+    v1, _v2, v3 = sample.versions
     assert [v.label for v in sample.versions] == ["Borrador 1", "Borrador 2", "Borrador 3"]
     assert [v.state for v in sample.versions] == ["closed", "closed", "open"]
     assert [v.paragraphs.count() for v in sample.versions] == [13, 15, 17]
@@ -38,11 +38,15 @@ def test_contributions_and_responses(sample):
     for number, count in EXPECTED["by_draft"].items():
         assert top.filter(version__number=number).count() == count
     assert top.values("person").distinct().count() == EXPECTED["persons"]
-    assert top.exclude(organization=None).values("organization").distinct().count() == EXPECTED["organizations"]
+    assert (
+        top.exclude(organization=None).values("organization").distinct().count() == EXPECTED["organizations"]
+    )
     assert Response.objects.count() == EXPECTED["contributions"]
     assert Contribution.objects.exclude(hidden_at=None).count() == 1
     # Accepted and partly accepted contributions on a paragraph link to the next draft's paragraph.
-    linked = Response.objects.filter(decision__in=["accepted", "partly"], contribution__paragraph__isnull=False)
+    linked = Response.objects.filter(
+        decision__in=["accepted", "partly"], contribution__paragraph__isnull=False
+    )
     assert linked.exists()
     for response in linked:
         carried = list(response.resulting_paragraphs.all())
@@ -71,14 +75,23 @@ def test_response_report_counts(sample):
     }
     kinds = {code: n for code, _l, n in reports[0].by_kind}
     assert sum(kinds.values()) == 36
-    assert set(kinds) == {"government", "civil_society", "academia", "private_sector", "international", "individual"}
+    assert set(kinds) == {
+        "government",
+        "civil_society",
+        "academia",
+        "private_sector",
+        "international",
+        "individual",
+    }
 
 
 def test_indicators_b_to_e(sample, milestone):
     out = StringIO()
     call_command("indicators", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
-    rows = {row["key"]: row for item in data for row in item["indicators"]} if isinstance(data, list) else None
+    rows = (
+        {row["key"]: row for item in data for row in item["indicators"]} if isinstance(data, list) else None
+    )
     if rows is None:
         rows = {row["key"]: row for row in data["milestones"][0]["indicators"]}
     concepts, standards, norms = EXPECTED["applied"][3]
@@ -96,7 +109,7 @@ def test_approved_version_is_the_current_one(sample, milestone):
     from cocrea.catalogue.figures import catalogue_indicators
     from cocrea.drafts.services import transition_version
 
-    v1, v2, v3 = sample.versions
+    v1, _v2, v3 = sample.versions
     transition_version(v3, "closed")
     transition_version(v1, "approved")  # an older draft approved (unusual, but it must win)
     figures = catalogue_indicators(milestone.commitment)

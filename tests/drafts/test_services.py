@@ -79,8 +79,12 @@ def test_next_version_keeps_identities_and_catalogue(version, staff):
     entry = create_entry(kind="concept", name="Valor público")
     first = version.paragraphs.get(position=1)
     apply_entry(entry, first, by=staff)
-    changed = TEXT.replace("para la ciudadanía guatemalteca", "para la ciudadanía guatemalteca y sus comunidades")
-    changed = changed.replace("## Participación", "## Participación ciudadana\n\nUn párrafo nuevo sobre la consulta.")
+    changed = TEXT.replace(
+        "para la ciudadanía guatemalteca", "para la ciudadanía guatemalteca y sus comunidades"
+    )
+    changed = changed.replace(
+        "## Participación", "## Participación ciudadana\n\nUn párrafo nuevo sobre la consulta."
+    )
     second = services.create_version(version.document, parse_markdown(changed), by=staff)
     assert second.number == 2
     carried = second.paragraphs.get(key=first.key)
@@ -90,7 +94,9 @@ def test_next_version_keeps_identities_and_catalogue(version, staff):
     new_keys = list(second.paragraphs.order_by("position").values_list("key", flat=True))
     assert sum(k in old_keys for k in new_keys) == 3 and len(new_keys) == 4
     # The renamed section keeps its identity through its paragraphs.
-    assert set(second.sections.values_list("key", flat=True)) == set(version.sections.values_list("key", flat=True))
+    assert set(second.sections.values_list("key", flat=True)) == set(
+        version.sections.values_list("key", flat=True)
+    )
 
 
 def test_revise_draft_keeps_keys_and_refuses_after_opening(version):
@@ -102,7 +108,11 @@ def test_revise_draft_keeps_keys_and_refuses_after_opening(version):
         "La innovación pública genera valor público para la ciudadanía guatemalteca.",
     )
     services.revise_draft(version, moved, expected_version=version.version)
-    assert list(version.paragraphs.order_by("position").values_list("key", flat=True)) == [keys[1], keys[0], keys[2]]
+    assert list(version.paragraphs.order_by("position").values_list("key", flat=True)) == [
+        keys[1],
+        keys[0],
+        keys[2],
+    ]
     assert version.markdown == moved
     from cocrea.core.versioning import StaleEdit
 
@@ -206,10 +216,14 @@ def test_response_rules_links_and_email(version, person, staff):
     with pytest.raises(ValidationError):
         services.respond_to_contribution(comment, "accepted", "", by=staff)
     with pytest.raises(ValidationError):  # a paragraph of the same version is not a resulting change
-        services.respond_to_contribution(comment, "accepted", "Sí", by=staff, resulting_paragraphs=[paragraph])
+        services.respond_to_contribution(
+            comment, "accepted", "Sí", by=staff, resulting_paragraphs=[paragraph]
+        )
     mail.outbox.clear()
     with pytest.raises(ValidationError):
-        services.respond_to_contribution(comment, "not_accepted", "No", by=staff, resulting_paragraphs=[paragraph])
+        services.respond_to_contribution(
+            comment, "not_accepted", "No", by=staff, resulting_paragraphs=[paragraph]
+        )
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -221,7 +235,11 @@ def test_response_rules_links_and_email(version, person, staff):
     carried = Paragraph.objects.get(version=second, key=paragraph.key)
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.respond_to_contribution(
-            comment, "accepted", "Se incorpora.", by=staff, resulting_paragraphs=[carried],
+            comment,
+            "accepted",
+            "Se incorpora.",
+            by=staff,
+            resulting_paragraphs=[carried],
             expected_version=response.version,
         )
     assert list(comment.response.resulting_paragraphs.all()) == [carried]

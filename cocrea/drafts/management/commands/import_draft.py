@@ -31,7 +31,9 @@ class Command(SheetImportCommand):
         parser.add_argument(
             "--milestone", default="", help=_("el hito: su id, o COMPROMISO.HITO (p. ej. 11.1)")
         )
-        parser.add_argument("--document", default="", help=_("título del documento (si el archivo no lo dice)"))
+        parser.add_argument(
+            "--document", default="", help=_("título del documento (si el archivo no lo dice)")
+        )
         parser.add_argument("--label", default="", help=_("nombre de la versión (por omisión «Borrador N»)"))
         parser.add_argument("--notes", default="", help=_("qué cambió respecto de la versión anterior"))
         parser.add_argument("--as", dest="actor", default="", metavar="EMAIL")

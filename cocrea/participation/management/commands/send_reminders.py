@@ -1,5 +1,6 @@
 """``cocrea send-reminders [--date YYYY-MM-DD]``: remind confirmed participants of tomorrow's
-meetings (run it daily from cron or a systemd timer)."""
+meetings, close the consultations whose closing date has passed, and tell the followers of a
+document that its consultation closes within two days (run it daily from cron or a systemd timer)."""
 
 from __future__ import annotations
 
@@ -30,5 +31,13 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Fecha no válida: %(value)s (se esperaba AAAA-MM-DD).") % {"value": options["day"]}
             ) from exc
+        from cocrea.audit.context import acting_as
+        from cocrea.drafts.services import close_due_consultations, send_closing_reminders
+
         sent = send_reminders(day)
         self.stdout.write(_("%(count)s recordatorios enviados.") % {"count": sent})
+        with acting_as(None, "system"):
+            closed = close_due_consultations()
+        self.stdout.write(_("%(count)s consultas cerradas por su fecha.") % {"count": closed})
+        warned = send_closing_reminders()
+        self.stdout.write(_("%(count)s avisos de cierre de consulta enviados.") % {"count": warned})

@@ -23,6 +23,11 @@ class Command(BaseCommand):
             action="store_true",
             help=_("cargar también una ejecución de ejemplo, marcada como «datos de ejemplo»"),
         )
+        parser.add_argument(
+            "--sample-cocreation",
+            action="store_true",
+            help=_("cargar también una cocreación de ejemplo (borradores, aportes y respuestas)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Milestone.objects.exists() and not options["force"]:
@@ -37,6 +42,15 @@ class Command(BaseCommand):
 
             load_sample_execution(report.milestone)
             self.stdout.write(_("Ejecución de ejemplo cargada (marcada como «datos de ejemplo»)."))
+        if options["sample_cocreation"]:
+            from cocrea.drafts.sample import load_sample_cocreation
+
+            load_sample_cocreation(report.milestone)
+            # The milestone's pages then say "datos de ejemplo" (documents and contributions too).
+            Milestone.objects.filter(pk=report.milestone.pk).update(sample_execution=True)
+            self.stdout.write(
+                _("Cocreación de ejemplo cargada: tres borradores de la estrategia y 60 aportes.")
+            )
         self.stdout.write(
             _("Plan de demostración importado: %(milestone)s") % {"milestone": report.milestone}
         )
