@@ -24,10 +24,20 @@ PAGES = {
     "dashboard": lambda m: m.get_dashboard_url(),
     "participation": lambda m: m.commitment.get_participation_url(),
     "meeting": lambda m: f"/reuniones/{m.meetings.first().pk}/",
+    "documents": lambda m: f"{m.get_absolute_url()}documentos/",
+    "document": lambda m: m.documents.get().get_absolute_url(),
+    "version": lambda m: m.documents.get().versions.get(number=1).get_absolute_url(),
+    "paragraph": lambda m: m.documents.get().versions.get(number=2).paragraphs.get(position=1).get_absolute_url(),
+    "compare": lambda m: m.documents.get().get_compare_url() + "?de=1&a=2",
+    "response_report": lambda m: m.documents.get().versions.get(number=1).get_report_url(),
+    "catalogue": lambda m: "/catalogo/",
     "login": lambda m: "/cuenta/login/",
     "signup": lambda m: "/cuenta/signup/",
     "password_reset": lambda m: "/cuenta/password/reset/",
 }
+
+
+COCREATION_PAGES = {"documents", "document", "version", "paragraph", "compare", "response_report", "catalogue"}
 
 
 def switch_language(page, code: str) -> None:
@@ -66,6 +76,10 @@ def test_axe_reports_a_known_violation(page, axe_script):
 @pytest.mark.parametrize("language", ["es", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_wcag_violations(page, live_server, seeded_milestone, axe_script, name, language):
+    if name in COCREATION_PAGES:
+        from cocrea.drafts.sample import load_sample_cocreation
+
+        load_sample_cocreation(seeded_milestone)
     page.goto(live_server.url + PAGES[name](seeded_milestone))
     assert page.locator("html").get_attribute("lang") == "es"
     if language != "es":
@@ -95,3 +109,26 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, live_server, 
     # The next Tab continues from the main content, not from the header.
     page.keyboard.press("Tab")
     assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+
+
+def test_contribution_form_is_accessible_and_works(page, live_server, seeded_milestone, axe_script, client):
+    """A signed-in participant comments on a paragraph of the open draft with the keyboard."""
+    from django.contrib.auth import get_user_model
+
+    from cocrea.drafts.models import Contribution
+    from cocrea.drafts.sample import load_sample_cocreation
+
+    sample = load_sample_cocreation(seeded_milestone)
+    user = get_user_model().objects.create_user("participa", "participa@example.org", "x")
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    paragraph = sample.versions[2].paragraphs.get(position=1)
+    page.goto(live_server.url + paragraph.get_absolute_url())
+    violations = axe_violations(page, axe_script)
+    assert not violations, describe(violations)
+    page.get_by_label("Su comentario").first.fill("Propongo mencionar a los gobiernos locales.")
+    page.get_by_role("button", name="Enviar aporte").click()
+    page.wait_for_load_state("load")
+    assert "Su aporte se publicó" in page.content()
+    assert Contribution.objects.filter(person__user=user, paragraph=paragraph).count() == 1
