@@ -122,12 +122,12 @@ def attendance_rows(person_ids: set[int] | None, commitment_ids: set[int] | None
         rows = rows.filter(person_id__in=person_ids)
     if commitment_ids is not None:
         rows = rows.filter(meeting__milestone__commitment_id__in=commitment_ids)
-    return (
+    found = (
         rows.annotate(day=Coalesce("meeting__actual_date", "meeting__planned_month"))
         .order_by()
         .values_list("meeting__milestone__commitment_id", "person_id", "organization_id", "day")
-        .iterator(chunk_size=5000)
     )
+    return found.iterator(chunk_size=5000) if person_ids is None else found
 
 
 def registration_rows(person_ids: set[int] | None, commitment_ids: set[int] | None) -> Iterable[Row]:
@@ -139,10 +139,11 @@ def registration_rows(person_ids: set[int] | None, commitment_ids: set[int] | No
         rows = rows.filter(person_id__in=person_ids)
     if commitment_ids is not None:
         rows = rows.filter(meeting__milestone__commitment_id__in=commitment_ids)
+    found = rows.order_by().values_list(
+        "meeting__milestone__commitment_id", "person_id", "organization_id", "created_at"
+    )
     for commitment, person, organization, created_at in (
-        rows.order_by()
-        .values_list("meeting__milestone__commitment_id", "person_id", "organization_id", "created_at")
-        .iterator(chunk_size=5000)
+        found.iterator(chunk_size=5000) if person_ids is None else found
     ):
         yield commitment, person, organization, local_day(created_at)
 

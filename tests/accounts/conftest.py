@@ -11,6 +11,26 @@ from cocrea.participation.models import Meeting
 from cocrea.plans.models import Activity, Commitment, CommitmentEntity, Milestone, Organization
 
 
+def cocreation(milestone):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cocrea.computations.drafttext import parse_markdown
+    from cocrea.drafts import services
+    from cocrea.participation.services import register_person
+
+    document = services.create_document(milestone, "Estrategia")
+    text = parse_markdown("## Uno\n\nUn párrafo.\n")
+    opened = services.create_version(document, text, by=None)
+    now = timezone.now()
+    services.transition_version(opened, "open", opens_at=now, closes_at=now + timedelta(days=9))
+    draft = services.create_version(document, text, by=None)
+    person = register_person(name="Persona que comenta")
+    comment = services.contribute(opened, person, "Un comentario")
+    return {"document": document, "open_version": opened, "draft_version*": draft, "contribution": comment}
+
+
 @pytest.fixture
 def world(imported_seed, django_user_model):
     milestone = imported_seed.milestone
@@ -45,6 +65,7 @@ def world(imported_seed, django_user_model):
         "draft_milestone*": draft_milestone,
         "draft_activity*": draft_activity,
         "audit_entry": AuditEntry.objects.first(),
+        **cocreation(milestone),
     }
 
     def user(name, role=None, **scope):

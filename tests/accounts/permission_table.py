@@ -23,6 +23,10 @@ OBJECTS = [
     "draft_milestone*",
     "draft_activity*",  # INAP, in the draft milestone
     "audit_entry",
+    "document",  # the strategy of milestone 11.1, in co-creation
+    "open_version",  # a version of it open for consultation
+    "draft_version*",  # a version still being written: staff only
+    "contribution",  # a comment on the open version
 ]
 
 PUBLIC = {
@@ -38,16 +42,26 @@ PUBLIC = {
     "draft_milestone*": "",
     "draft_activity*": "",
     "audit_entry": "",
+    "document": "ve",
+    "open_version": "ve",
+    "draft_version*": "",
+    "contribution": "ve",
 }
+# Signed in, anyone may comment where they can read; only moderators (and coordinators,
+# administrators) hide; nobody edits someone else's words.
+PUBLIC_SIGNED_IN = {**PUBLIC, "contribution": "vae"}
 
 TABLE: dict[str, dict[str, str]] = {
     "anonymous": PUBLIC,
-    "participant": PUBLIC,
-    "moderator": PUBLIC,
-    "auditor": dict.fromkeys(OBJECTS, "ve"),
-    "administrator": {**dict.fromkeys(OBJECTS, "vacdpe"), "audit_entry": "ve"},
+    "participant": PUBLIC_SIGNED_IN,
+    "moderator": {**PUBLIC, "contribution": "vape"},
+    "auditor": {**dict.fromkeys(OBJECTS, "ve"), "contribution": "vae"},
+    "administrator": {**dict.fromkeys(OBJECTS, "vacdpe"), "audit_entry": "ve", "contribution": "vadpe"},
     "editor_inap": {
-        **PUBLIC,
+        **PUBLIC_SIGNED_IN,
+        "document": "vace",  # INAP answers for milestone 11.1
+        "open_version": "vace",
+        "draft_version*": "vace",
         "activity": "vace",
         "budget_line": "vace",
         "meeting": "vace",
@@ -56,7 +70,10 @@ TABLE: dict[str, dict[str, str]] = {
         "draft_activity*": "vace",
     },
     "editor_commitment_11": {
-        **PUBLIC,
+        **PUBLIC_SIGNED_IN,
+        "document": "vace",
+        "open_version": "vace",
+        "draft_version*": "vace",
         "activity": "vace",
         "activity_onsec": "vace",
         "budget_line": "vace",
@@ -64,7 +81,11 @@ TABLE: dict[str, dict[str, str]] = {
         "organization": "vae",
     },
     "coordinator_commitment_11": {
-        **PUBLIC,
+        **PUBLIC_SIGNED_IN,
+        "document": "vacdpe",
+        "open_version": "vacdpe",
+        "draft_version*": "vacdpe",
+        "contribution": "vape",
         "commitment": "vcpe",
         "milestone": "vacdpe",
         "activity": "vacdpe",
@@ -74,7 +95,7 @@ TABLE: dict[str, dict[str, str]] = {
         "organization": "vace",
     },
     "coordinator_commitment_99": {
-        **PUBLIC,
+        **PUBLIC_SIGNED_IN,
         "organization": "vace",
         "draft_commitment*": "vcpe",
         "draft_milestone*": "vacdpe",

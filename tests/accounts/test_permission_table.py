@@ -23,6 +23,10 @@ MODEL_OF = {
     "draft_milestone*": "milestone",
     "draft_activity*": "activity",
     "audit_entry": "auditentry",
+    "document": "document",
+    "open_version": "documentversion",
+    "draft_version*": "documentversion",
+    "contribution": "contribution",
 }
 
 

@@ -27,7 +27,7 @@ PAGES = {
     "documents": lambda m: f"{m.get_absolute_url()}documentos/",
     "document": lambda m: m.documents.get().get_absolute_url(),
     "version": lambda m: m.documents.get().versions.get(number=1).get_absolute_url(),
-    "paragraph": lambda m: m.documents.get().versions.get(number=2).paragraphs.get(position=1).get_absolute_url(),
+    "paragraph": lambda m: m.documents.get().versions.get(number=2).paragraphs.first().get_absolute_url(),
     "compare": lambda m: m.documents.get().get_compare_url() + "?de=1&a=2",
     "response_report": lambda m: m.documents.get().versions.get(number=1).get_report_url(),
     "catalogue": lambda m: "/catalogo/",
@@ -37,7 +37,15 @@ PAGES = {
 }
 
 
-COCREATION_PAGES = {"documents", "document", "version", "paragraph", "compare", "response_report", "catalogue"}
+COCREATION_PAGES = {
+    "documents",
+    "document",
+    "version",
+    "paragraph",
+    "compare",
+    "response_report",
+    "catalogue",
+}
 
 
 def switch_language(page, code: str) -> None:

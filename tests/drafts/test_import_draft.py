@@ -97,7 +97,7 @@ def test_markdown_file_and_document_option(milestone, tmp_path: Path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"PK\x03\x04 not really a zip", b"\x00\x01\x02binary", "".encode()],
+    [b"PK\x03\x04 not really a zip", b"\x00\x01\x02binary", b""],
     ids=["broken-zip", "binary", "empty"],
 )
 def test_bad_files_are_refused_with_a_sentence(milestone, tmp_path: Path, capsys, content: bytes):
