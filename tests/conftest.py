@@ -42,6 +42,18 @@ def milestone(imported_seed):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _site_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the site's language: a request in English earlier in the same worker
+    leaves English active in the thread (LocaleMiddleware does not switch back)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 

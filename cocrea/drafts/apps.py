@@ -6,3 +6,10 @@ class DraftsConfig(AppConfig):
     name = "cocrea.drafts"
     label = "drafts"
     verbose_name = _("Cocreación de documentos")
+
+    def ready(self) -> None:
+        from cocrea.drafts.participation import contribution_rows
+        from cocrea.participation.figures import register_source
+
+        # Indicator E counts the people and organisations who commented or proposed.
+        register_source(contribution_rows, model=self.get_model("Contribution"))

@@ -212,7 +212,11 @@ def _write_content(version: DocumentVersion, parsed: ParsedDraft) -> None:
 
 
 def _next_label(document: Document, number: int) -> str:
-    return _("Borrador %(number)s") % {"number": number}
+    """Stored data, so in the site's language whatever language the request is in."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Borrador %(number)s") % {"number": number}
 
 
 @transaction.atomic

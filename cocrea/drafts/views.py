@@ -42,6 +42,7 @@ def _context(document: Document, **extra: Any) -> dict[str, Any]:
         "milestone": milestone,
         "commitment": milestone.commitment,
         "action_plan": milestone.commitment.action_plan,
+        "cocreation": True,  # the breadcrumbs show the document and version
         **extra,
     }
 

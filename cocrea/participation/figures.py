@@ -7,11 +7,12 @@ contributions). Merged duplicates count once; anonymised people still count. Bre
 gender, sector and department use only people who consented to statistics.
 
 :func:`indicator_e` reads the participation summary (:mod:`cocrea.participation.summary`, kept up
-to date on every write): one GROUP BY over the commitment's people and one over its
-organisations, whatever the number of attendance rows. :func:`compute_from_scratch` computes the
-same figures from the attendance and registrations themselves (one SQL CTE) plus the other
-registered sources; the tests check that both always agree, and ``cocrea rebuild-participation``
-rebuilds the summary from scratch.
+to date in the same transaction as every write): the participants' counts by first day and
+breakdown, and the organisations grouped by kind — two queries over small tables whatever the
+number of people or attendance rows, so the figures need no cache (``participation_version``
+still keys the page's cached fragments). :func:`compute_from_scratch` computes the same figures
+from attendance and registrations themselves (one SQL CTE) plus the other registered sources; the
+tests check that both always agree, and ``cocrea rebuild-participation`` rebuilds the summary.
 
 "As of ``day``" means a first day of taking part on or before ``day``. The day of a registration
 is its local date (``TIME_ZONE``); of an attendance, the meeting's actual date, else its planned

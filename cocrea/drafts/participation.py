@@ -1,0 +1,25 @@
+"""Contributions as a source of indicator E: whoever commented, proposed wording or replied in a
+commitment's consultation took part in its co-creation (on the day they wrote, in the platform's
+time zone), for the organisation they spoke for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+
+def contribution_rows(
+    person_ids: set[int] | None, commitment_ids: set[int] | None
+) -> Iterable[tuple[int, int, int | None, date | None]]:
+    from cocrea.drafts.models import Contribution
+    from cocrea.participation.figures import local_day
+
+    rows = Contribution.objects.all()
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
+    if commitment_ids is not None:
+        rows = rows.filter(version__document__milestone__commitment_id__in=commitment_ids)
+    for commitment, person, organization, written in rows.values_list(
+        "version__document__milestone__commitment_id", "person_id", "organization_id", "created_at"
+    ).iterator():
+        yield commitment, person, organization, local_day(written)
