@@ -336,11 +336,21 @@ def response_report(
 def response_report_pdf(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
 ) -> HttpResponse:
-    from cocrea.reports.responses import render_pdf
+    from cocrea.reports.responses import needs_waiting, stored_pdf
 
     found = queries.get_document(request.user, plan, number, milestone, document)
     shown = queries.get_version(request.user, found, version)
-    response = HttpResponse(render_pdf(shown), content_type="application/pdf")
+    pdf = stored_pdf(shown, make=not needs_waiting(shown))
+    if pdf is None:
+        waiting = render(
+            request,
+            "drafts/report_pending.html",
+            _context(found, version=shown),
+            status=503,
+        )
+        waiting["Retry-After"] = "3600"
+        return waiting
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"respuestas-{found.slug}-v{shown.number}.pdf"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -46,3 +46,84 @@ def render_html(version: DocumentVersion) -> str:
 
 def render_pdf(version: DocumentVersion) -> bytes:
     return printable(render_html(version)).write_pdf()  # type: ignore[no-any-return]
+
+
+# WeasyPrint lays out some ten to fifteen pages a second here: up to this many contributions
+# (about 200 pages) the PDF is made while the person waits; larger reports are prepared by the
+# daily job (``cocrea send-reminders``) or ``cocrea report responses``, and kept until the
+# report's content changes.
+MADE_ON_REQUEST = 1500
+
+
+def fingerprint(version: DocumentVersion) -> str:
+    """Changes whenever anything the report shows changes (one aggregate query)."""
+    import hashlib
+
+    from django.db.models import Count, Max, Sum
+
+    from cocrea.drafts.models import Contribution
+
+    figures = Contribution.objects.filter(version=version).aggregate(
+        n=Count("pk"),
+        last=Max("created_at"),
+        hidden=Max("hidden_at"),
+        hidden_n=Count("hidden_at"),
+        answered=Count("response"),
+        edits=Sum("response__version"),
+        answered_last=Max("response__responded_at"),
+        links=Count("response__resulting_paragraphs"),
+    )
+    document = version.document
+    basis = f"{figures}|{version.version}|{version.state}|{document.version}|{get_language()}"
+    return hashlib.sha256(basis.encode()).hexdigest()[:16]
+
+
+def _prefix(version: DocumentVersion) -> str:
+    return f"respuestas-{version.pk}-{get_language() or 'es'}-"
+
+
+def _name(version: DocumentVersion, stamp: str) -> str:
+    return f"reports/{_prefix(version)}{stamp}.pdf"
+
+
+def stored_pdf(version: DocumentVersion, *, make: bool) -> bytes | None:
+    """The report's PDF for the current content: the stored one, else made now when ``make``."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = _name(version, fingerprint(version))
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()  # type: ignore[no-any-return]
+    if not make:
+        return None
+    pdf = render_pdf(version)
+    _, files = default_storage.listdir("reports") if default_storage.exists("reports") else ([], [])
+    for old in files:  # the outdated copies of this version's report in this language
+        if old.startswith(_prefix(version)):
+            default_storage.delete(f"reports/{old}")
+    default_storage.save(name, ContentFile(pdf))
+    return pdf
+
+
+def needs_waiting(version: DocumentVersion) -> bool:
+    return version.contributions.filter(parent=None).count() > MADE_ON_REQUEST
+
+
+def prepare_large_reports() -> int:
+    """Make the PDFs too large to make on request, for every public version whose report changed."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from cocrea.drafts.models import DocumentVersion as Version
+
+    made = 0
+    for version in Version.objects.public().select_related("document__milestone__commitment"):
+        if not needs_waiting(version):
+            continue
+        for language, _label in settings.LANGUAGES:
+            with translation.override(language):
+                if stored_pdf(version, make=False) is None:
+                    stored_pdf(version, make=True)
+                    made += 1
+    return made

@@ -41,3 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(_("%(count)s consultas cerradas por su fecha.") % {"count": closed})
         warned = send_closing_reminders()
         self.stdout.write(_("%(count)s avisos de cierre de consulta enviados.") % {"count": warned})
+        from cocrea.reports.responses import prepare_large_reports
+
+        made = prepare_large_reports()
+        self.stdout.write(_("%(count)s informes de respuestas grandes preparados en PDF.") % {"count": made})

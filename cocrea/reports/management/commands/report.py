@@ -1,4 +1,6 @@
-"""``cocrea report progress --date YYYY-MM-DD --format pdf|xlsx|docx -o FILE [--milestone ID]``.
+"""``cocrea report progress --date YYYY-MM-DD --format pdf|xlsx|docx -o FILE [--milestone ID]``;
+``cocrea report responses --document-version ID -o FILE``: a consultation's response report (PDF), also kept
+for the web so that a large one need not be made while someone waits.
 
 Writes the monthly progress report of a milestone at a date. ``--milestone`` (the milestone's id)
 may be left out when the database holds one milestone. Bad input (a date that does not parse, an
@@ -27,9 +29,16 @@ class Command(BaseCommand):
     help = "Escribe un informe de un hito: «report progress» es el informe mensual de avance."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["progress"], help="progress: el informe mensual de avance")
-        parser.add_argument("--date", dest="day", required=True, help="fecha de corte, AAAA-MM-DD")
-        parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), required=True)
+        parser.add_argument(
+            "kind",
+            choices=["progress", "responses"],
+            help="progress: el informe mensual de avance; responses: el informe de respuestas de una versión",
+        )
+        parser.add_argument("--date", dest="day", default="", help="fecha de corte, AAAA-MM-DD (progress)")
+        parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), default="pdf")
+        parser.add_argument(
+            "--document-version", dest="version_id", type=int, default=None, help="id de la versión del documento (responses)"
+        )
         parser.add_argument("-o", "--output", required=True, help="archivo que se escribe")
         parser.add_argument("--milestone", type=int, default=None, help="id del hito (opcional si hay uno)")
         parser.add_argument(
@@ -43,7 +52,24 @@ class Command(BaseCommand):
         with translation.override(options["lang"]):
             self._handle(**options)
 
+    def _responses(self, version_id: int | None) -> bytes:
+        from cocrea.drafts.models import DocumentVersion
+        from cocrea.reports.responses import stored_pdf
+
+        version = (
+            DocumentVersion.objects.public()
+            .select_related("document__milestone__commitment")
+            .filter(pk=version_id)
+            .first()
+        )
+        if version is None:
+            raise CommandError(_("No hay ninguna versión pública con el id %(id)s.") % {"id": version_id})
+        return stored_pdf(version, make=True) or b""
+
     def _handle(self, **options: Any) -> None:
+        if options["kind"] == "responses":
+            self._write(Path(options["output"]), self._responses(options["version_id"]))
+            return
         try:
             day = date.fromisoformat(options["day"])
         except ValueError as exc:
@@ -51,12 +77,13 @@ class Command(BaseCommand):
                 _("Fecha no válida: %(value)s (se esperaba AAAA-MM-DD).") % {"value": options["day"]}
             ) from exc
         milestone = self._milestone(options["milestone"])
-        output = Path(options["output"])
+        self._write(Path(options["output"]), build_progress_report(milestone, day, options["fmt"]))
+
+    def _write(self, output: Path, data: bytes) -> None:
         if output.is_dir():
             raise CommandError(_("%(path)s es una carpeta, no un archivo.") % {"path": output})
         if not output.parent.is_dir():
             raise CommandError(_("La carpeta %(path)s no existe.") % {"path": output.parent})
-        data = build_progress_report(milestone, day, options["fmt"])
         # Written beside the target and renamed: a reader never sees half a file.
         handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
         try:
