@@ -63,7 +63,23 @@ class DocumentForm(forms.Form):
         field.label_from_instance = lambda activity: f"{activity.code}. {activity.title}"
 
 
-class DraftImportForm(forms.Form):
+class VersionDetailsForm(forms.Form):
+    """What every new version may say about itself: its name and what changed."""
+
+    label = forms.CharField(
+        label=_("Nombre de la versión"),
+        required=False,
+        max_length=120,
+        help_text=_("Por omisión «Borrador N»."),
+    )
+    notes = forms.CharField(
+        label=_("Qué cambió"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DraftImportForm(VersionDetailsForm):
+    field_order = ["file", "document_title", "label", "notes"]
+
     file = forms.FileField(
         label=_("Archivo del borrador (DOCX o Markdown, hasta 5 MB)"),
         help_text=_(
@@ -81,18 +97,11 @@ class DraftImportForm(forms.Form):
             "Si lo deja vacío, se usa el título del archivo."
         ),
     )
-    label = forms.CharField(
-        label=_("Nombre de la versión"),
-        required=False,
-        max_length=120,
-        help_text=_("Por omisión «Borrador N»."),
-    )
-    notes = forms.CharField(
-        label=_("Qué cambió"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
-class NewVersionForm(forms.Form):
+class NewVersionForm(VersionDetailsForm):
+    field_order = ["markdown", "label", "notes"]
+
     markdown = forms.CharField(
         label=_("Texto de la nueva versión (Markdown)"),
         max_length=MARKDOWN_LIMIT,
@@ -102,15 +111,6 @@ class NewVersionForm(forms.Form):
             "Un título con «#» abre una sección («##» una subsección); deje una línea en blanco "
             "entre párrafos. Los párrafos que siguen iguales o parecidos conservan sus aportes."
         ),
-    )
-    label = forms.CharField(
-        label=_("Nombre de la versión"),
-        required=False,
-        max_length=120,
-        help_text=_("Por omisión «Borrador N»."),
-    )
-    notes = forms.CharField(
-        label=_("Qué cambió"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -47,8 +47,8 @@ def _context(document: Document, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, items: Any, per_page: int) -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get("pagina"))
+def _page(request: HttpRequest, items: Any, per_page: int, parameter: str = "pagina") -> Any:
+    return Paginator(items, per_page).get_page(request.GET.get(parameter))
 
 
 def _person(request: HttpRequest) -> Any:
@@ -121,6 +121,7 @@ def version(
         .filter(version=shown, parent=None, paragraph=None)
         .order_by("section__position", "created_at", "pk"),
         CONTRIBUTIONS_PER_PAGE,
+        "aportes",  # pages apart from the text's
     )
     versions = queries.visible_versions(request.user, found)
     return render(

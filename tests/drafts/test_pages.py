@@ -180,3 +180,18 @@ def test_english_pages(client, sample):
     client.cookies["django_language"] = "en"
     page = client.get(sample.versions[0].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Response report" in page or "Informe de respuestas" in page
+
+
+def test_general_comments_page_apart_from_the_text(client, sample):
+    v1 = sample.versions[0]
+    person = Contribution.objects.first().person
+    Contribution.objects.bulk_create(
+        [Contribution(version=v1, person=person, text=f"General número {i:02d}") for i in range(30)]
+    )
+    url = v1.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert "Entendemos la innovación pública" in first  # the text's first page
+    assert "General número 00" in first and "General número 29" not in first
+    second = client.get(url + "?aportes=2").content.decode()
+    assert "Entendemos la innovación pública" in second  # still the text's first page
+    assert "General número 29" in second and "General número 00" not in second

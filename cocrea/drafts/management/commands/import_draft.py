@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
 from django.utils import translation
@@ -46,16 +45,9 @@ class Command(SheetImportCommand):
 
     def _import(self, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self._fail(_("No se puede leer %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror})
+        data = self._read(path)
         milestone = self._milestone(options["milestone"])
-        actor = None
-        if options["actor"]:
-            actor = get_user_model().objects.filter(email__iexact=options["actor"]).first()
-            if actor is None:
-                self._fail(_("No hay ninguna cuenta con el correo %(email)s.") % {"email": options["actor"]})
+        actor = self._actor(options["actor"])
         try:
             with acting_as(actor, "import"):
                 outcome = import_draft(

@@ -68,18 +68,27 @@ class SheetImportCommand(BaseCommand):
         assert found is not None
         return found
 
-    def _handle(self, **options: Any) -> None:
-        path = Path(options["file"])
+    def _read(self, path: Path) -> bytes:
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except OSError as exc:
             self._fail(_("No se puede leer %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror})
+            raise  # not reached: _fail exits
+
+    def _actor(self, email: str) -> Any:
+        """The account named by ``--as``, or None (the system) when no email is given."""
+        if not email:
+            return None
+        actor = get_user_model().objects.filter(email__iexact=email).first()
+        if actor is None:
+            self._fail(_("No hay ninguna cuenta con el correo %(email)s.") % {"email": email})
+        return actor
+
+    def _handle(self, **options: Any) -> None:
+        path = Path(options["file"])
+        data = self._read(path)
         milestone = self._milestone(options["milestone"])
-        actor = None
-        if options["actor"]:
-            actor = get_user_model().objects.filter(email__iexact=options["actor"]).first()
-            if actor is None:
-                self._fail(_("No hay ninguna cuenta con el correo %(email)s.") % {"email": options["actor"]})
+        actor = self._actor(options["actor"])
         try:
             with acting_as(actor, "import"):
                 result = self.run_import(milestone, data, actor, not options["check"])

@@ -37,7 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--date", dest="day", default="", help="fecha de corte, AAAA-MM-DD (progress)")
         parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), default="pdf")
         parser.add_argument(
-            "--document-version", dest="version_id", type=int, default=None, help="id de la versión del documento (responses)"
+            "--document-version",
+            dest="version_id",
+            type=int,
+            default=None,
+            help="id de la versión del documento (responses)",
         )
         parser.add_argument("-o", "--output", required=True, help="archivo que se escribe")
         parser.add_argument("--milestone", type=int, default=None, help="id del hito (opcional si hay uno)")
