@@ -113,7 +113,12 @@ def version(
 ) -> HttpResponse:
     """The text of a version, paginated, with each paragraph's count of comments."""
     found = queries.get_document(request.user, plan, number, milestone, document)
-    shown = queries.get_version(request.user, found, version)
+    return _version_page(request, found, queries.get_version(request.user, found, version))
+
+
+def _version_page(
+    request: HttpRequest, found: Document, shown: DocumentVersion, form: Any = None, status: int = 200
+) -> HttpResponse:
     page = queries.text_page(shown, request.GET.get("pagina"), PARAGRAPHS_PER_PAGE)
     general = _page(
         request,
@@ -135,9 +140,10 @@ def version(
             general=general,
             sections=list(shown.sections.all()),
             open_now=is_open_now(shown),
-            form=_contribution_form(request, shown),
+            form=form or _contribution_form(request, shown),
             total_contributions=shown.contributions.filter(parent=None).count(),
         ),
+        status=status,
     )
 
 
@@ -147,7 +153,17 @@ def paragraph(
 ) -> HttpResponse:
     """One paragraph: its text, its history across versions, its comments and proposals."""
     found = queries.get_document(request.user, plan, number, milestone, document)
-    shown = queries.get_version(request.user, found, version)
+    return _paragraph_page(request, found, queries.get_version(request.user, found, version), key)
+
+
+def _paragraph_page(
+    request: HttpRequest,
+    found: Document,
+    shown: DocumentVersion,
+    key: Any,
+    form: Any = None,
+    status: int = 200,
+) -> HttpResponse:
     item = (
         Paragraph.objects.select_related("section")
         .prefetch_related("applications__entry")
@@ -173,8 +189,9 @@ def paragraph(
             history=history,
             threads=threads,
             open_now=is_open_now(shown),
-            form=_contribution_form(request, shown),
+            form=form or _contribution_form(request, shown),
         ),
+        status=status,
     )
 
 
@@ -194,14 +211,16 @@ def submit(
         raise Http404
     person = person_for_user(request.user)
     form = ContributionForm(request.POST, organizations=represented_organizations(person))
-    target = _target(request, shown)
-    back = target[0].get_absolute_url() if target[0] else shown.get_absolute_url()
+    paragraph, section, parent = _target(request, shown)
+
+    def again() -> HttpResponse:
+        """The page the person wrote on, with their text kept and the errors beside it."""
+        if paragraph is not None:
+            return _paragraph_page(request, found, shown, paragraph.key, form, status=400)
+        return _version_page(request, found, shown, form, status=400)
+
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    paragraph, section, parent = target
+        return again()
     try:
         created = contribute(
             shown,
@@ -215,9 +234,8 @@ def submit(
             parent=parent,
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(back)
+        form.add_error(None, error.messages)
+        return again()
     messages.success(request, _("Su aporte se publicó. Recibirá un correo cuando tenga respuesta."))
     return redirect(created.get_absolute_url())
 

@@ -107,6 +107,21 @@ def test_contribute_through_the_page(client, sample, participant):
     before = Contribution.objects.count()
     client.post(v3.get_contribute_url(), {"paragraph": str(paragraph.key), "text": "  "})
     assert Contribution.objects.count() == before
+    # A proposal without its wording: the error on the same page, and what was typed is kept.
+    response = client.post(
+        v3.get_contribute_url(),
+        {
+            "paragraph": str(paragraph.key),
+            "kind": "proposal",
+            "text": "Texto que no se pierde",
+            "proposed_text": "",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Su aporte no se publicó todavía" in page and "Texto que no se pierde" in page
+    assert 'value="proposal" checked' in page
+    assert Contribution.objects.count() == before
 
 
 def test_closed_version_refuses_contributions(client, sample, participant):
