@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cocrea.audit.context import acting_as
 from cocrea.computations.drafttext import parse_markdown
-from cocrea.drafts.models import Contribution, Decision, Document, DocumentVersion, Paragraph
+from cocrea.drafts.models import Contribution, Decision, Document, DocumentVersion, Paragraph, Response
 from cocrea.plans.models import Milestone, Organization
 
 DATA = Path(__file__).parent / "data"
@@ -327,4 +327,29 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
                 contribution.refresh_from_db()
             previous = made
             first_index += len(made)
+        _date_the_past(versions[:2])
     return Sample(document, versions, [person for person, _org in people])
+
+
+# Drafts 1 and 2 were consulted in 2019, as the seed's schedule plans (draft 3 stays open now).
+CONSULTED = {1: ((2019, 3, 4), (2019, 3, 29)), 2: ((2019, 8, 5), (2019, 8, 30))}
+
+
+def _date_the_past(versions: list[DocumentVersion]) -> None:
+    """Give the closed drafts, their contributions and responses the dates of their consultation
+    (sample data only: real contributions are dated when written), then refresh indicator E."""
+    from datetime import datetime
+
+    from cocrea.participation.summary import rebuild
+
+    for version in versions:
+        start, end = (timezone.make_aware(datetime(*day, 9)) for day in CONSULTED[version.number])
+        DocumentVersion.objects.filter(pk=version.pk).update(
+            opens_at=start, closes_at=end, closed_at=end, created_at=start - timedelta(days=14)
+        )
+        span = (end - start).days
+        for n, contribution in enumerate(version.contributions.order_by("pk")):
+            written = start + timedelta(days=n % span, hours=n % 8)
+            Contribution.objects.filter(pk=contribution.pk).update(created_at=written)
+        Response.objects.filter(contribution__version=version).update(responded_at=end + timedelta(days=7))
+    rebuild(commitment_ids={versions[0].document.milestone.commitment_id})
