@@ -7,6 +7,7 @@ the text). Emails go out after the transaction commits.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -89,6 +90,25 @@ def create_document(
             description=description,
             activity=activity,
         )
+
+
+# "Estrategia … — Borrador 2", "Marco conceptual (versión final)", "Strategy, draft 3": the
+# document's title, and the version's name.
+VERSION_SUFFIX = re.compile(
+    r"[\s\-–—:,.(\[]*\b((?:borrador|versi[oó]n|draft|version)\s*(?:n[oº°]?\.?\s*)?(?:\d+|final|preliminar))"
+    r"[)\]]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_version_title(title: str) -> tuple[str, str]:
+    """A file's title without the version it names, and that version's name ("" when none)."""
+    title = " ".join(title.split())
+    found = VERSION_SUFFIX.search(title)
+    if not found or not title[: found.start()].strip():
+        return title, ""
+    label = found.group(1)
+    return title[: found.start()].strip(), label[:1].upper() + label[1:]
 
 
 def find_document(milestone: Milestone, title: str) -> Document | None:
@@ -681,8 +701,10 @@ def import_draft(
     title = (
         document_title.strip() or (parsed.title or "").strip() or PurePath(filename).stem.replace("-", " ")
     )
+    title, named = split_version_title(title)
     if not title.strip():
         raise ValidationError(_("Indique el título del documento: el archivo no lo dice."))
+    label = label or named
     document = find_document(milestone, title)
     created = document is None
     if document is None:

@@ -119,3 +119,30 @@ def test_unknown_milestone_and_actor(milestone, tmp_path: Path, capsys):
     with pytest.raises(SystemExit):
         call_command("import_draft", str(path), "--milestone", "11.1", "--as", "nadie@example.org")
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "document", "label"),
+    [
+        ("Estrategia Nacional – Borrador 2", "Estrategia Nacional", "Borrador 2"),
+        ("Marco conceptual (versión final)", "Marco conceptual", "Versión final"),
+        ("Strategy, draft 3", "Strategy", "Draft 3"),
+        ("Estrategia Nacional borrador No. 1", "Estrategia Nacional", "Borrador No. 1"),
+        ("Plan de implementación", "Plan de implementación", ""),
+        ("Borrador 2", "Borrador 2", ""),  # nothing left: the whole is the title
+    ],
+)
+def test_version_named_in_the_title(title, document, label):
+    from cocrea.drafts.services import split_version_title
+
+    assert split_version_title(title) == (document, label)
+
+
+def test_files_that_name_their_draft_join_one_document(milestone, tmp_path: Path):
+    first, second = tmp_path / "b1.docx", tmp_path / "b2.docx"
+    first.write_bytes(docx_bytes("Estrategia Nacional de Innovación — Borrador 1", FIRST))
+    second.write_bytes(docx_bytes("Estrategia Nacional de Innovación — Borrador 2", SECOND))
+    assert run(str(first), "--milestone", "11.1")["label"] == "Borrador 1"
+    two = run(str(second), "--milestone", "11.1")
+    assert two["document"] == "Estrategia Nacional de Innovación" and two["version"] == 2
+    assert two["label"] == "Borrador 2" and two["document_created"] is False
