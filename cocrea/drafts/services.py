@@ -130,6 +130,11 @@ def _blocks(parsed: ParsedDraft) -> list[_Block]:
     return [_Block(i, text) for i, section in enumerate(parsed.sections) for text in section.paragraphs]
 
 
+def _fit(text: str, limit: int) -> str:
+    """A title that fits its column (PostgreSQL refuses longer ones), cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _previous(document: Document, before: int) -> DocumentVersion | None:
     return document.versions.filter(number__lt=before).order_by("-number").first()
 
@@ -197,7 +202,8 @@ def _write_content(version: DocumentVersion, parsed: ParsedDraft) -> None:
     sections: list[Section] = []
     for position, (parsed_section, key) in enumerate(zip(parsed.sections, section_keys, strict=True), 1):
         section = existing_sections.get(key) or Section(version=version, key=key)
-        section.position, section.level, section.title = position, parsed_section.level, parsed_section.title
+        section.position, section.level = position, parsed_section.level
+        section.title = _fit(parsed_section.title, Section._meta.get_field("title").max_length or 500)
         sections.append(section)
     Section.objects.bulk_update([s for s in sections if s.pk], ["position", "level", "title"])
     Section.objects.bulk_create([s for s in sections if not s.pk])
@@ -671,7 +677,12 @@ def read_draft(data: bytes, filename: str = "") -> ParsedDraft:
 
     if data.startswith(b"PK\x03\x04"):
         return read_docx(data)
-    if b"\x00" in data[:4096]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode": UTF-16 with its mark
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DraftFormatError(_("El archivo no es un DOCX ni un texto Markdown.")) from error
+    if b"\x00" in data:  # binary, and PostgreSQL cannot store NUL
         raise DraftFormatError(_("El archivo no es un DOCX ni un texto Markdown."))
     for encoding in ("utf-8-sig", "cp1252"):
         try:

@@ -146,3 +146,11 @@ def test_files_that_name_their_draft_join_one_document(milestone, tmp_path: Path
     two = run(str(second), "--milestone", "11.1")
     assert two["document"] == "Estrategia Nacional de Innovación" and two["version"] == 2
     assert two["label"] == "Borrador 2" and two["document_created"] is False
+
+
+def test_utf16_markdown_from_notepad(milestone, tmp_path: Path):
+    path = tmp_path / "marco.md"
+    path.write_bytes("## Innovación\n\nUn párrafo con acentos: ñ, é.\n".encode("utf-16"))
+    result = run(str(path), "--milestone", "11.1", "--document", "Marco")
+    assert result["paragraphs"] == 1
+    assert Paragraph.objects.get().text == "Un párrafo con acentos: ñ, é."

@@ -266,3 +266,11 @@ def test_followers_hear_of_opening_and_closing(version, staff, django_user_model
     assert "cierra" in mail.outbox[0].subject
     services.unfollow_document(version.document, follower)
     assert not version.document.followers.exists()
+
+
+def test_a_very_long_heading_fits(document, staff):
+    """Word lets a heading run for pages; the section title is cut to its column (PostgreSQL)."""
+    long = "Título " * 200
+    version = services.create_version(document, parse_markdown(f"## {long}\n\nTexto.\n"), by=staff)
+    title = version.sections.get().title
+    assert len(title) == 500 and title.endswith("…")
