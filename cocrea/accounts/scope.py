@@ -17,7 +17,19 @@ class Scope:
 
 
 def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
-    """The entities responsible for the milestone, and those responsible for its activities."""
+    """The entities responsible for the milestone, and those responsible for its activities.
+
+    Kept on the milestone instance: a page that checks every row of a milestone (its activities,
+    budget lines, meetings share the instance) asks the database once, not once per row.
+    """
+    cached: frozenset[int] | None = getattr(milestone, "_cocrea_orgs", None)
+    if cached is None:
+        cached = _compute_milestone_orgs(milestone)
+        milestone._cocrea_orgs = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _compute_milestone_orgs(milestone: Milestone) -> frozenset[int]:
     number = int(milestone.number) if milestone.number.isdigit() else None
     entities = {
         e.organization_id

@@ -184,3 +184,24 @@ def test_content_forms_are_rate_limited(staff_client, milestone, monkeypatch):
     statuses = [staff_client.post(url, data).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert Expenditure.objects.count() == 2
+
+
+def test_a_scoped_editor_milestone_screen_costs_the_same_whatever_the_rows(inap_editor, milestone):
+    """Each row's permission check reuses the milestone's responsible entities (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from cocrea.participation.models import Meeting
+
+    url = reverse("staff:milestone", args=[milestone.pk])
+    inap_editor.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert inap_editor.get(url).status_code == 200
+    Meeting.objects.bulk_create(
+        Meeting(milestone=milestone, position=100 + n, kind="other", title=f"Extra {n}") for n in range(20)
+    )
+    with CaptureQueriesContext(connection) as after:
+        inap_editor.get(url)
+    assert len(after) == len(before)
+    assert len(before) <= 30
