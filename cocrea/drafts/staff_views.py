@@ -197,7 +197,7 @@ def _documents_page(
     import_form: forms.DraftImportForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    top_level = Q(contributions__parent=None, contributions__hidden_at=None)
+    top_level = Q(contributions__parent=None)  # hidden ones too: every contribution gets an answer
     versions = DocumentVersion.objects.annotate(
         contribution_count=Count("contributions", filter=top_level),
         unanswered_count=Count("contributions", filter=top_level & Q(contributions__response__isnull=True)),
