@@ -1,7 +1,8 @@
 """Settings, read from the environment with safe defaults for development.
 
 ``DEBUG``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``COCREA_DATA_DIR`` and ``PORT``
-are the knobs; with ``DEBUG=0`` a missing secret key or host list stops start-up.
+are the knobs; with ``DEBUG=0`` a missing or weak secret key, or a missing host list or one
+containing ``*``, stops start-up.
 """
 
 from __future__ import annotations
@@ -29,20 +30,45 @@ def env_bool(name: str, default: bool) -> bool:
 DEBUG = env_bool("DEBUG", True)
 DATA_DIR = Path(os.environ.get("COCREA_DATA_DIR", REPO_DIR / "data"))
 
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+
+
+def weak_secret_key(key: str) -> bool:
+    """Django's own measure (``check --deploy``, security.W009): under 50 characters, under 5
+    distinct ones, or a generated development key (``django-insecure-…``)."""
+    return (
+        key == DEVELOPMENT_SECRET_KEY
+        or len(key) < 50
+        or len(set(key)) < 5
+        or key.startswith("django-insecure")
+    )
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG=0.")
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for DEBUG=0: use at least 50 random characters with at least 5 "
+        "distinct ones, not starting with 'django-insecure' (for example the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
     if not DEBUG:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment when DEBUG=0.")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+elif not DEBUG and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must not contain '*' when DEBUG=0: list the site's host names "
+        "(e.g. ALLOWED_HOSTS=cocrea.example.org)."
+    )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cocrea.accounts.admin_site.CocreaAdminConfig",  # the admin: administrators (auditors read)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +103,7 @@ AUTHENTICATION_BACKENDS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cocrea.core.middleware.SafeTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -197,11 +224,39 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cocrea] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+
+# The client address, for the lockout and the rate limits: the connection's address unless
+# TRUSTED_PROXY_COUNT reverse proxies (ours) sit in front and append to X-Forwarded-For; then the
+# address that many entries from its right. 0 (the default) trusts no proxy header at all.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    TRUSTED_PROXY_COUNT = -1
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number of proxies (0 or more).")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Failed sign-ins are counted per account (the email typed, lower-cased) over the cool-off time:
+# AXES_FAILURE_LIMIT from one address lock the account from that address, AXES_ACCOUNT_FAILURE_LIMIT
+# from all addresses together lock it everywhere (django-axes, below). Never per address alone.
+AXES_FAILURE_LIMIT = 5
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "30"))
+if AXES_ACCOUNT_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_ACCOUNT_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be 1 or more.")
+
 # Rate limits (allauth's, backed by the cache): request N+1 in the window is refused.
+# "login_failed" has a per-address part (RATE_LOGIN_FAILED, slows a password spray) and a per-account
+# part ("key": the email typed, or the user at the two-step stage, whatever the address). allauth's
+# two-step code check counts its failures under login_failed with the user as the key, so without
+# the per-account part wrong codes were limited only per address.
 ACCOUNT_RATE_LIMITS = {
     "signup": os.environ.get("RATE_SIGNUP", "10/h/ip"),
     "login": os.environ.get("RATE_LOGIN", "30/m/ip"),
-    "login_failed": os.environ.get("RATE_LOGIN_FAILED", "20/m/ip"),
+    "login_failed": (
+        f"{os.environ.get('RATE_LOGIN_FAILED', '20/m/ip')},"
+        f"{AXES_ACCOUNT_FAILURE_LIMIT}/{AXES_COOLOFF_MINUTES}m/key"
+    ),
     "reset_password": os.environ.get("RATE_RESET_PASSWORD", "5/h/ip,3/h/key"),
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -215,11 +270,18 @@ MFA_TOTP_ISSUER = "Cocrea"
 # Staff: two-factor authentication before any staff screen, and 30 idle minutes at most.
 STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", "1800"))
 
-# --- Brute force (django-axes): an account/IP pair is locked after 5 failures -------------------
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# --- Brute force (django-axes): by account + address and by account, never by address alone -----
+# allauth authenticates with email=..., which axes does not read as a username: the callable names
+# the account, the handler gives each rule its own limit (cocrea/accounts/lockout.py).
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["username"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "cocrea.accounts.lockout.account_key"
+AXES_HANDLER = "cocrea.accounts.lockout.AccountLockoutHandler"
+# The same client address as allauth's (ALLAUTH_TRUSTED_PROXY_COUNT). AXES_IPWARE_PROXY_COUNT says
+# the same for axes' django-ipware path, which the callable replaces.
+AXES_CLIENT_IP_CALLABLE = "cocrea.accounts.lockout.client_ip"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

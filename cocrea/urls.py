@@ -5,7 +5,7 @@ from django.urls import include, path
 
 # The admin signs in through allauth, so that two-factor authentication and the lockout apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-admin.site.site_header = "Cocrea"
+
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

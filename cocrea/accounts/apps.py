@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Cuentas y roles")
 
     def ready(self) -> None:
-        from cocrea.accounts import rules  # noqa: F401  (registers the named permissions)
+        from cocrea.accounts import rules, signals  # noqa: F401  (named permissions, the staff flag)

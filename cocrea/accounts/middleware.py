@@ -14,9 +14,9 @@ STAFF_PREFIXES = ("/admin/", "/gestion/")
 
 
 def has_mfa(user: object) -> bool:
-    from allauth.mfa.models import Authenticator
+    from cocrea.accounts.rules import has_second_factor
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return has_second_factor(user)
 
 
 class StaffSecurityMiddleware:
@@ -24,8 +24,10 @@ class StaffSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from cocrea.accounts.rules import holds_staff_role
+
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
+        if user is not None and holds_staff_role(user):
             # A staff session ends after STAFF_IDLE_SECONDS without a request (sliding window).
             request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
             if request.path.startswith(STAFF_PREFIXES) and not has_mfa(user):

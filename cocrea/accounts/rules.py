@@ -13,7 +13,7 @@ from typing import Any
 
 import rules
 
-from cocrea.accounts.models import Role, RoleAssignment
+from cocrea.accounts.models import STAFF_ROLES, Role, RoleAssignment
 from cocrea.accounts.scope import Scope, scope_of
 from cocrea.accounts.scope import is_public as _is_public
 
@@ -31,6 +31,41 @@ def assignments(user: Any) -> list[RoleAssignment]:
 
 def _holds(user: Any, role: str) -> bool:
     return any(a.role == role for a in assignments(user))
+
+
+def forget_roles(user: Any) -> None:
+    """Drop what :func:`assignments` and :func:`has_second_factor` remember on a user object."""
+    for name in ("_cocrea_roles", "_cocrea_mfa"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def holds_staff_role(user: Any) -> bool:
+    """Staff is whoever holds a staff role (or is a superuser), whatever screen granted it.
+
+    The one definition: the two-step gate, the idle limit, the admin and the ``is_staff`` flag
+    (kept in step by ``accounts.signals``) all follow it.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or any(a.role in STAFF_ROLES for a in assignments(user))
+
+
+def has_second_factor(user: Any) -> bool:
+    """The account has two-step verification (TOTP) set up, so its sign-in asked for the code.
+
+    Loaded once per user object. The privileges of a staff role (reading what is unpublished) need
+    it wherever they are used, public pages included, not only behind ``/gestion/``.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_cocrea_mfa", None)
+    if cached is None:
+        from allauth.mfa.models import Authenticator
+
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._cocrea_mfa = cached
+    return bool(cached)
 
 
 def _in_scope(assignment: RoleAssignment, scope: Scope) -> bool:
@@ -91,8 +126,13 @@ def is_public(user: Any, obj: Any) -> bool:
     return obj is not None and _is_public(obj)
 
 
+@rules.predicate
+def verified(user: Any) -> bool:
+    return has_second_factor(user)
+
+
 def sees_everything(user: Any) -> bool:
-    return bool(is_administrator(user) or is_auditor(user))
+    return bool((is_administrator(user) or is_auditor(user)) and has_second_factor(user))
 
 
 @rules.predicate
@@ -102,8 +142,12 @@ def is_participant(user: Any) -> bool:
 
 # --- composed rules ---------------------------------------------------------------------------
 
-can_see_unpublished = is_administrator | is_auditor | is_coordinator_of | is_editor_of
+# Reading what is not published is a staff privilege: it needs the second factor.
+can_see_unpublished = (is_administrator | is_auditor | is_coordinator_of | is_editor_of) & verified
 can_view = is_public | can_see_unpublished
+# Taking part (commenting, reporting, following, signing up) is for what is public: reading an
+# unpublished consultation as staff grants no right to take part in it.
+can_take_part = is_participant & is_public
 can_export = can_view
 can_manage_plan = is_administrator | is_coordinator_of
 can_edit_rows = can_manage_plan | is_editor_of
@@ -191,7 +235,7 @@ for _text in ("document", "documentversion", "response"):
 can_moderate = is_administrator | is_moderator | is_coordinator_of
 RULES["contribution"] = {
     "view": can_view,
-    "add": is_participant & can_view,
+    "add": can_take_part,
     "change": rules.always_deny,
     "delete": is_administrator,
     "publish": can_moderate,
@@ -255,6 +299,12 @@ APP_OF = {
 }
 
 rules.add_perm("plans.import_plan", is_administrator | holds_coordinating_role)
+rules.add_perm("participation.take_part", can_take_part)  # sign up, follow, report (object: the thing)
+# Email and phone: the roles that contact people (coordinators, administrators), not every editor
+# or moderator who works with the registry.
+rules.add_perm("participation.view_contact", (is_administrator | holds_coordinating_role) & verified)
+# Merging two records moves a person's history: only roles that see both people whole.
+rules.add_perm("participation.merge_person", (is_administrator | holds_coordinating_role) & verified)
 rules.add_perm("drafts.moderate", can_moderate)  # hide a contribution, dismiss its reports
 rules.add_perm("drafts.respond", can_edit_rows)  # answer a contribution (object: the contribution)
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from cocrea.accounts.models import STAFF_ROLES, RoleAssignment
-from cocrea.accounts.rules import permission
+from cocrea.accounts.models import RoleAssignment
+from cocrea.accounts.rules import forget_roles, permission
 from cocrea.audit.context import operation
 
 
@@ -18,12 +18,9 @@ def grant_role(user: Any, role: str, *, granted_by: Any = None, **scope: Any) ->
     with operation("system"):
         assignment = RoleAssignment(user=user, role=role, granted_by=granted_by, **scope)
         assignment.full_clean()
-        assignment.save()
-        if role in STAFF_ROLES and not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
-    if hasattr(user, "_cocrea_roles"):
-        del user._cocrea_roles
+        assignment.save()  # accounts.signals marks the account as staff
+    user.refresh_from_db(fields=["is_staff"])
+    forget_roles(user)
     return assignment
 
 

@@ -29,7 +29,9 @@ def create_entry(**fields: Any) -> Entry:
 
 
 @transaction.atomic
-def edit_entry(entry: Entry, *, expected_version: int, **fields: Any) -> Entry:
+def edit_entry(
+    entry: Entry, *, expected_version: int, basis: dict[str, Any] | None = None, **fields: Any
+) -> Entry:
     """Change an entry's fields, refused (:class:`StaleEdit`) if someone saved it meanwhile."""
     from cocrea.core.versioning import save_edit
 
@@ -37,11 +39,12 @@ def edit_entry(entry: Entry, *, expected_version: int, **fields: Any) -> Entry:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     candidate = Entry(pk=entry.pk, **{**{f: getattr(entry, f) for f in ENTRY_FIELDS}, **fields})
+    candidate._state.adding = False  # the same row: its own id is not a duplicate of itself
     candidate.name = " ".join(candidate.name.split())
     candidate.full_clean(exclude=["version"])
     with operation("web"):
         return save_edit(  # type: ignore[return-value]
-            Entry, entry.pk, expected_version, {f: getattr(candidate, f) for f in ENTRY_FIELDS}
+            Entry, entry.pk, expected_version, {f: getattr(candidate, f) for f in ENTRY_FIELDS}, basis=basis
         )
 
 

@@ -21,11 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cocrea.accounts.rules import holds_staff_role
 from cocrea.catalogue import services
 from cocrea.catalogue.forms import ApplyEntryForm, EntryFilterForm, EntryForm
 from cocrea.catalogue.models import Application, Entry
 from cocrea.core.ratelimit import limit_posts
-from cocrea.core.versioning import StaleEdit, save_edit, stale_message
+from cocrea.core.versioning import StaleEdit, stale_message
 from cocrea.drafts.models import Paragraph
 
 ENTRIES_PER_PAGE = 50
@@ -33,7 +34,7 @@ WRITES_PER_HOUR = 600
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not request.user.is_staff:
+    if not holds_staff_role(request.user):
         raise PermissionDenied
 
 
@@ -113,7 +114,9 @@ def edit_entry(request: HttpRequest, entry: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            save_edit(Entry, found.pk, form.cleaned_data["edit_version"], form.entry_fields(), basis=basis)
+            services.edit_entry(
+                found, expected_version=form.cleaned_data["edit_version"], basis=basis, **form.entry_fields()
+            )
         except StaleEdit as stale:
             current = stale.current
             copy = request.POST.copy()

@@ -23,6 +23,13 @@ file; both end up as a :class:`ParsedDraft`:
   allow-list; :func:`plain_text` gives its words without marks.
 
 Section titles are plain text (no Markdown marks): :func:`to_markdown` escapes them.
+
+Limits, each refused with a :class:`DraftFormatError` of its own code: a version has at most
+:data:`MAX_PARAGRAPHS` blocks and :data:`MAX_TEXT_CHARS` characters (``too_many_paragraphs``,
+``text_too_long``, checked as the blocks are read); a DOCX at most :data:`MAX_DOCX_PARAGRAPHS` Word
+paragraphs, counted in its compressed XML before any of it is parsed (``docx_too_many_paragraphs``: a
+file of a hundred kilobytes can hold a million empty paragraphs). :func:`looks_tabular` tells a CSV
+or TSV file from a Markdown draft.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
@@ -40,6 +48,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
+from cocrea.computations.archives import ZipLimits, ZipTooLarge, check_zip_sizes
 from cocrea.computations.text import strip_accents
 
 # --- Limits ----------------------------------------------------------------------------------------
@@ -47,6 +56,10 @@ from cocrea.computations.text import strip_accents
 MAX_XML_BYTES = 50_000_000  # uncompressed XML of a DOCX
 MAX_DOCX_BYTES = 200_000_000  # uncompressed content of a DOCX, images included
 MAX_DOCX_ENTRIES = 5_000
+MAX_PARAGRAPHS = 5_000  # blocks (paragraphs, lists, tables, quotes…) in one version
+MAX_TEXT_CHARS = 1_000_000  # characters of one version's text (Markdown, or the blocks read from a DOCX)
+MAX_DOCX_PARAGRAPHS = 50_000  # Word paragraphs in a DOCX, the empty ones and those in table cells included
+TABULAR_EXTENSIONS = (".csv", ".tsv", ".tab")  # files of data, refused as drafts whatever their content
 
 # --- The HTML allow-list: identical to cocrea.core.safety (a test compares them) ---------------------
 
@@ -64,12 +77,35 @@ RENDERED_HEADING_MAX = 4
 
 
 class DraftFormatError(Exception):
-    """The input cannot be read as a draft. ``message`` is a Spanish sentence for the user."""
+    """The input cannot be read as a draft. ``message`` is a Spanish sentence for the user; ``code``
+    is stable (``too_many_paragraphs``, ``text_too_long``, ``docx_too_many_paragraphs``, ``tabular``,
+    ``not_docx``, …) and ``details`` holds the figures the message quotes (``limit``, ``found``)."""
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
+    def __init__(self, message: str, code: str = "invalid", details: dict[str, int] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.details = dict(details or {})
+
+
+def _too_many_paragraphs() -> DraftFormatError:
+    return DraftFormatError(
+        f"El texto tiene más de {MAX_PARAGRAPHS} párrafos, el máximo de una versión: "
+        "divídalo en varios documentos.",
+        "too_many_paragraphs",
+        {"limit": MAX_PARAGRAPHS},
+    )
+
+
+def _text_too_long(found: int | None = None) -> DraftFormatError:
+    """``found``: the text's length, when known (not while a DOCX is being read)."""
+    size = f"{found}" if found is not None else f"más de {MAX_TEXT_CHARS}"
+    return DraftFormatError(
+        f"El texto tiene {size} caracteres; el máximo de una versión es {MAX_TEXT_CHARS}: "
+        "divídalo en varios documentos.",
+        "text_too_long",
+        {"limit": MAX_TEXT_CHARS} if found is None else {"limit": MAX_TEXT_CHARS, "found": found},
+    )
 
 
 @dataclass(frozen=True)
@@ -108,7 +144,13 @@ def _collapse(text: str) -> str:
 
 
 def parse_markdown(text: str) -> ParsedDraft:
-    """Sections and blocks of a Markdown text (see the module docstring)."""
+    """Sections and blocks of a Markdown text (see the module docstring).
+
+    A text longer than :data:`MAX_TEXT_CHARS` or with more than :data:`MAX_PARAGRAPHS` blocks is
+    refused (:class:`DraftFormatError` ``text_too_long``, ``too_many_paragraphs``).
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise _text_too_long(len(text))
     source = normalize_text(text)
     lines = source.split("\n")
     env: dict[str, Any] = {}
@@ -119,6 +161,8 @@ def parse_markdown(text: str) -> ParsedDraft:
         for index, token in enumerate(tokens)
         if token.level == 0 and token.map is not None and token.nesting >= 0
     ]
+    if sum(1 for _, token in tops if token.type != "heading_open") > MAX_PARAGRAPHS:
+        raise _too_many_paragraphs()
     warnings: list[str] = []
     items: list[tuple[int, str]] = []  # (level, title) for a heading, (0, source) for a block
     for position, (index, token) in enumerate(tops):
@@ -208,19 +252,82 @@ def _walk(tokens: Iterable[Token]) -> Iterator[Token]:
 
 
 class _Sections:
+    """Sections as they are read; refuses more than :data:`MAX_PARAGRAPHS` blocks or
+    :data:`MAX_TEXT_CHARS` characters as soon as they are exceeded."""
+
     def __init__(self) -> None:
         self.sections: list[tuple[str, int, list[str]]] = []
+        self.blocks = 0
+        self.chars = 0
 
     def heading(self, title: str, level: int) -> None:
+        self._count(len(title))
         self.sections.append((title, max(1, min(6, level)), []))
 
     def block(self, text: str) -> None:
+        self.blocks += 1
+        if self.blocks > MAX_PARAGRAPHS:
+            raise _too_many_paragraphs()
+        self._count(len(text))
         if not self.sections:
             self.sections.append(("", 0, []))
         self.sections[-1][2].append(text)
 
+    def _count(self, chars: int) -> None:
+        self.chars += chars + (2 if self.chars else 0)  # and the blank line between blocks
+        if self.chars > MAX_TEXT_CHARS:
+            raise _text_too_long()
+
     def result(self) -> tuple[ParsedSection, ...]:
         return tuple(ParsedSection(title, level, tuple(blocks)) for title, level, blocks in self.sections)
+
+
+# --- Data that is not a draft ---------------------------------------------------------------------
+
+# A line that only Markdown writes: a heading, a quote, a list item, a fence, a pipe-table row.
+_MARKDOWN_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-+*][ \t]|\d{1,9}[.)][ \t]|```|~~~|\|)")
+_SNIFF_LINES = 200
+_SNIFF_CHARS = 100_000
+
+
+def looks_tabular(text: str) -> bool:
+    """Whether ``text`` is clearly a table of data (CSV, TSV) rather than a draft.
+
+    It is when, in its first lines, at least three rows, nine in ten of them have the same number of
+    tabs, semicolons or commas outside quotes (at least one; two or more, or five rows or more, for
+    commas and semicolons, which prose uses too), and nothing says Markdown or prose: no heading,
+    list, quote, fence or pipe table, and no paragraphs separated by blank lines.
+    """
+    lines = normalize_text(text[:_SNIFF_CHARS]).split("\n")[:_SNIFF_LINES]
+    if len(text) > _SNIFF_CHARS and len(lines) > 1:
+        lines = lines[:-1]  # the sample may cut its last line
+    filled = [number for number, line in enumerate(lines) if line.strip()]
+    if len(filled) < 3:
+        return False
+    rows = [lines[number] for number in filled]
+    blank = filled[-1] - filled[0] + 1 - len(filled)
+    if blank > len(rows) // 10 or any(_MARKDOWN_LINE.match(row) for row in rows):
+        return False
+    for delimiter in ("\t", ";", ","):
+        counts = Counter(_delimiters(row, delimiter) for row in rows)
+        common, seen = counts.most_common(1)[0]
+        enough = common >= 1 if delimiter == "\t" else common >= 2 or len(rows) >= 5
+        if common >= 1 and enough and seen * 10 >= len(rows) * 9:
+            return True
+    return False
+
+
+def _delimiters(row: str, delimiter: str) -> int:
+    """How many times ``delimiter`` separates fields of a CSV row (not inside double quotes)."""
+    if '"' not in row:
+        return row.count(delimiter)
+    count, quoted = 0, False
+    for character in row:
+        if character == '"':
+            quoted = not quoted
+        elif character == delimiter and not quoted:
+            count += 1
+    return count
 
 
 # --- Back to Markdown ------------------------------------------------------------------------------
@@ -428,6 +535,7 @@ class _Reading:
     numbering: dict[tuple[str, int], bool]  # (numId, ilvl) → ordered
     links: dict[str, str]  # relationship id → external URL
     builder: _Sections = field(default_factory=_Sections)
+    paragraphs: int = 0  # Word paragraphs read so far, empty ones and table cells' included
     list_items: list[tuple[int, bool, list[str]]] = field(default_factory=list)
     title: str | None = None
     title_paragraphs: int = 0
@@ -442,6 +550,7 @@ class _Reading:
 def read_docx(data: bytes) -> ParsedDraft:
     """Sections and blocks of a Word (DOCX) file (see the module docstring)."""
     names = _check_zip(data)
+    _check_paragraph_count(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
@@ -512,12 +621,59 @@ def _check_zip(data: bytes) -> set[str]:
 
 def _check_sizes(infos: Sequence[zipfile.ZipInfo]) -> None:
     """Refuse archives that would inflate too much (the sizes bound what zipfile will produce)."""
-    xml_bytes = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
-    total = sum(info.file_size for info in infos)
-    if len(infos) > MAX_DOCX_ENTRIES or xml_bytes > MAX_XML_BYTES or total > MAX_DOCX_BYTES:
+    limits = ZipLimits(entries=MAX_DOCX_ENTRIES, total=MAX_DOCX_BYTES, markup=MAX_XML_BYTES)
+    try:
+        check_zip_sizes(infos, limits)
+    except ZipTooLarge as exc:
         raise DraftFormatError(
             "El documento es demasiado grande para importarlo: divídalo en partes más pequeñas.", "too_large"
-        )
+        ) from exc
+
+
+# The start of a paragraph element, whatever its namespace prefix (``<w:p>``, ``<w:p w:rsidR=…>``,
+# ``<w:p/>``); ``<w:pPr>`` and the like are not counted.
+_PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?p[\s/>]")
+_SCAN_CHUNK = 1 << 20
+
+
+def _too_many_docx_paragraphs() -> DraftFormatError:
+    return DraftFormatError(
+        f"El documento tiene más de {MAX_DOCX_PARAGRAPHS} párrafos de Word (contando los vacíos y "
+        "las celdas de las tablas): divídalo en partes más pequeñas.",
+        "docx_too_many_paragraphs",
+        {"limit": MAX_DOCX_PARAGRAPHS},
+    )
+
+
+def _check_paragraph_count(data: bytes) -> None:
+    """Refuse a DOCX with more than :data:`MAX_DOCX_PARAGRAPHS` paragraphs before any XML is parsed.
+
+    A few kilobytes of compressed XML can hold a million empty paragraphs: the XML parts are read as a
+    stream and their paragraph tags counted, stopping as soon as the count passes the limit.
+    """
+    count = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.filename.lower().endswith(".xml"):
+                    continue
+                carried = b""
+                with archive.open(info) as part:
+                    while chunk := part.read(_SCAN_CHUNK):
+                        chunk = carried + chunk
+                        cut = chunk.rfind(b"<")  # a tag cut by the chunk's end is counted with the next
+                        cut = cut if cut >= 0 and len(chunk) - cut < 256 else len(chunk)
+                        count += len(_PARAGRAPH_TAG.findall(chunk, 0, cut))
+                        carried = chunk[cut:]
+                        if count > MAX_DOCX_PARAGRAPHS:
+                            raise _too_many_docx_paragraphs()
+                count += len(_PARAGRAPH_TAG.findall(carried))
+                if count > MAX_DOCX_PARAGRAPHS:
+                    raise _too_many_docx_paragraphs()
+    except DraftFormatError:
+        raise
+    except Exception as exc:  # a damaged entry: zipfile, zlib or lzma errors
+        raise DraftFormatError("El archivo no es un documento DOCX válido.", "not_docx") from exc
 
 
 def _fold(name: str) -> str:
@@ -643,7 +799,14 @@ def _read_body(reading: _Reading, container: Any) -> None:
             _read_body(reading, child)
 
 
+def _count_paragraph(reading: _Reading) -> None:
+    reading.paragraphs += 1
+    if reading.paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise _too_many_docx_paragraphs()
+
+
 def _read_paragraph(reading: _Reading, p: Any) -> None:
+    _count_paragraph(reading)
     ppr = p.find(_W + "pPr")
     style_id = _val(ppr, "pStyle")
     chain = list(_chain(reading.styles, style_id if style_id in reading.styles else reading.default_style))
@@ -916,6 +1079,7 @@ def _children(element: Any, name: str) -> Iterator[Any]:
 def _cell_text(reading: _Reading, tc: Any) -> str:
     words: list[str] = []
     for p in tc.iter(_W + "p"):
+        _count_paragraph(reading)
         words.append("".join(segment.text for segment in _segments(reading, p, None)))
     return _collapse(" ".join(words))
 

@@ -5,7 +5,7 @@ an uploaded file, a CSV (UTF-8 with or without BOM, UTF-16 with BOM or Windows-1
 semicolon or tab delimited) or an XLSX workbook (detected by its content, first sheet read), and
 return a :class:`SheetResult`: the valid rows, **every** problem found (:class:`RowError`) and the
 things worth a second look (:class:`RowWarning`). Bad content never raises; only a file that is not
-a spreadsheet at all, or has no header row, raises :class:`SheetError`.
+a spreadsheet at all, has no header row or exceeds a limit below raises :class:`SheetError`.
 
 Row numbers are the ones a person sees in the spreadsheet: the first row of the file is row 1.
 Columns are reported by their canonical name (``activity``, ``date``, ...); the header as written
@@ -14,6 +14,16 @@ and ``params`` so that the presentation layer can word it in the reader's langua
 is an English description of what the cell should hold.
 
 All-or-nothing is the caller's job: import the rows only when ``result.ok``.
+
+Limits, so that any upload is read in seconds and bounded memory or refused with a
+:class:`SheetError` (codes in brackets): at most :data:`MAX_ROWS` rows with data
+(``too_many_rows``) and :func:`row_limit` rows in all, blank ones included (``too_many_blank_rows``);
+no value right of column :data:`MAX_COLUMNS` (``too_many_columns``); no cell longer than
+:data:`MAX_CELL_CHARS` characters, Excel's own limit (``cell_too_long``). An XLSX is a zip: its
+declared sizes are checked before anything is unpacked (:data:`XLSX_LIMITS`, ``xlsx_too_large``),
+then every XML part is read once by expat, which builds nothing, to count the elements openpyxl
+would build (:data:`MAX_XLSX_ELEMENTS`, ``xlsx_too_complex``), the rows, the columns and the longest
+text of the sheets, before openpyxl opens the workbook (read-only, streaming the first sheet's rows).
 
 :func:`write_xlsx` writes a workbook (templates for staff to download, exports, tests), with every
 text passed through :func:`safe_cell` so that nothing written is taken for a formula.
@@ -25,19 +35,21 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 import warnings
+import zipfile
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Generic, NoReturn, TypeVar
+from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped,unused-ignore]
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped,unused-ignore]
 from openpyxl.styles import Font  # type: ignore[import-untyped,unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 
+from cocrea.computations.archives import ZipLimits, ZipTooLarge, check_zip_sizes
 from cocrea.computations.money import CENT, MoneyParseError, parse_money
 from cocrea.computations.text import fold, strip_accents
 
@@ -150,13 +162,30 @@ SHEET_ERROR_CODES = frozenset(
         "xls_not_supported",
         "xlsx_unreadable",
         "undecodable",
-        "csv_unreadable",
+        "csv_unreadable",  # params: row
         "no_header",
-        "too_many_rows",
+        "too_many_rows",  # params: limit (rows with data)
+        "too_many_blank_rows",  # params: limit (rows in all, blank ones included), data_limit
+        "too_many_columns",  # params: limit, last (its letter), and row, column or cells where known
+        "cell_too_long",  # params: limit (characters), and row where known
+        "xlsx_too_large",  # params: reason (entries, member, total), limit, found
+        "xlsx_too_complex",  # params: limit (weighted XML elements)
     }
 )
 
 MAX_ROWS = 10_000  # data rows in one file; more raises SheetError("too_many_rows")
+MAX_COLUMNS = 100  # a value right of column CV raises SheetError("too_many_columns")
+MAX_CELL_CHARS = 32_767  # characters in one cell, Excel's own limit; more raises "cell_too_long"
+# An XLSX, unpacked: its members, all of them together, and any one of them (the shared strings, a
+# sheet); more raises "xlsx_too_large". A 10,000-row report unpacks to a few megabytes.
+XLSX_LIMITS = ZipLimits(entries=1_000, total=50_000_000, member=20_000_000)
+# XML elements in all the parts of an XLSX, weighted by what openpyxl spends on them: 1 for a row,
+# a cell, a value or a piece of a shared string, XLSX_OTHER_WEIGHT (and 1 an attribute) for anything
+# else (styles, rules, validations, drawings…, each of which openpyxl turns into objects), and 1 more
+# for each element of a sheet without its size (<dimension>) in front, which openpyxl reads twice.
+# More raises "xlsx_too_complex". A 10,000-row report of 7 columns weighs about 150,000.
+MAX_XLSX_ELEMENTS = 400_000
+XLSX_OTHER_WEIGHT = 15
 HEADER_SEARCH_ROWS = 10
 DATE_FORMS = ("2019-05-31", "31/05/2019", "31-05-2019")
 _DATE_EXPECTED = "a date written 2019-05-31, 31/05/2019 or 31-05-2019 (day/month/year), or a date cell"
@@ -903,6 +932,59 @@ def _header_score(values: Sequence[object], aliases: Mapping[str, str]) -> int:
 # --- Reading bytes -------------------------------------------------------------------------------
 
 
+def row_limit(max_rows: int = MAX_ROWS) -> int:
+    """The rows a file may hold in all, blank ones included: twice the rows of data (at least 1,000
+    more), so that blank rows (a sheet formatted far down, a CSV of empty lines) are bounded too."""
+    return max(2 * max_rows, max_rows + 1_000)
+
+
+def _too_many_rows(max_rows: int) -> SheetError:
+    return SheetError("too_many_rows", f"the file has more than {max_rows} rows with data", limit=max_rows)
+
+
+def _too_many_blank_rows(max_rows: int) -> SheetError:
+    limit = row_limit(max_rows)
+    return SheetError(
+        "too_many_blank_rows",
+        f"the file has more than {limit} rows, blank ones included (at most {max_rows} with data):"
+        " delete the empty rows under the data",
+        limit=limit,
+        data_limit=max_rows,
+    )
+
+
+def _too_many_columns(row: int | None = None, column: int | None = None, *, cells: int = 0) -> SheetError:
+    """A value right of :data:`MAX_COLUMNS` (in ``column``), or a row of more ``cells`` than Excel's."""
+    where: dict[str, Any] = {}
+    if row is not None:
+        where["row"] = row
+    if column is not None:
+        where["column"] = get_column_letter(column) if column <= 18_278 else str(column)
+    if cells:
+        where["cells"] = cells
+    last = get_column_letter(MAX_COLUMNS)
+    found = f"{cells} cells" if cells else f"values right of column {last}"
+    return SheetError(
+        "too_many_columns",
+        f"{f'row {row} has' if row is not None else 'the sheet has'} {found}: a file may use at most"
+        f" {MAX_COLUMNS} columns",
+        limit=MAX_COLUMNS,
+        last=last,
+        **where,
+    )
+
+
+def _cell_too_long(row: int | None = None) -> SheetError:
+    where = {"row": row} if row is not None else {}
+    return SheetError(
+        "cell_too_long",
+        f"{f'row {row} has' if row is not None else 'the sheet has'} a cell longer than"
+        f" {MAX_CELL_CHARS} characters",
+        limit=MAX_CELL_CHARS,
+        **where,
+    )
+
+
 def _read_records(data: bytes, aliases: Mapping[str, str], max_rows: int) -> tuple[_Table, list[Record]]:
     if not data or not data.strip():
         raise SheetError("empty_file", "the file is empty")
@@ -931,6 +1013,10 @@ def _read_records(data: bytes, aliases: Mapping[str, str], max_rows: int) -> tup
     return _Table("csv", encoding, delimiter), records
 
 
+# Control characters (Unicode category Cc) other than tab, CR, LF, form feed and Ctrl-Z.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f-\x9f]")
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -951,7 +1037,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise SheetError("undecodable", "the text is neither UTF-8 nor Windows-1252: save it as CSV UTF-8")
     if encoding == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8"
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f\x1a")
+    controls = _CONTROL.subn("", text)[1]
     if controls > max(1, len(text) // 100):
         raise SheetError("binary_file", "this is not a CSV or XLSX file")
     return text, encoding
@@ -961,43 +1047,74 @@ def _csv_records(text: str, aliases: Mapping[str, str], max_rows: int) -> tuple[
     best: tuple[int, int, int] | None = None
     chosen = ","
     for order, delimiter in enumerate((",", ";", "\t")):
-        sample = _csv_parse(text, delimiter, HEADER_SEARCH_ROWS * 2, sample=True)
+        sample = _csv_parse(text, delimiter, HEADER_SEARCH_ROWS * 2, row_limit(max_rows), sample=True)
         found = _find_header(sample, aliases)
         if found is None:
             continue
         score = (_header_score(found[1][1], aliases), len(found[1][1]), -order)
         if best is None or score > best:
             best, chosen = score, delimiter
-    return chosen, _csv_parse(text, chosen, max_rows)
+    return chosen, _csv_parse(text, chosen, max_rows, row_limit(max_rows))
 
 
-def _csv_parse(text: str, delimiter: str, max_rows: int, *, sample: bool = False) -> list[Record]:
+def _csv_parse(
+    text: str, delimiter: str, max_rows: int, max_lines: int, *, sample: bool = False
+) -> list[Record]:
+    """The CSV's records, at most ``max_rows`` with content and ``max_lines`` in all.
+
+    A ``sample`` (to choose the delimiter) stops quietly where the full reading raises
+    :class:`SheetError`: at a limit, a cell too long or a CSV error.
+    """
     records: list[Record] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     content = 0
     try:
         for number, cells in enumerate(reader, start=1):
+            if number > max_lines:
+                if sample:
+                    break
+                raise _too_many_blank_rows(max_rows)
+            if len(cells) > MAX_COLUMNS:
+                cells = _trim_wide(cells, number, strict=not sample)
+            if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+                if sample:
+                    break
+                raise _cell_too_long(number)
             records.append((number, list[object](cells)))
             if any(c.strip() for c in cells):
                 content += 1
                 if content > max_rows + 1:  # the header is not counted
                     if sample:
                         break
-                    raise SheetError(
-                        "too_many_rows", f"the file has more than {max_rows} rows", limit=max_rows
-                    )
+                    raise _too_many_rows(max_rows)
     except csv.Error as exc:
+        if sample:
+            return records
+        if "field larger than field limit" in str(exc):
+            raise _cell_too_long(reader.line_num) from exc
         raise SheetError(
-            "csv_unreadable", f"the CSV cannot be read near row {reader.line_num}: {exc}"
+            "csv_unreadable", f"the CSV cannot be read near row {reader.line_num}: {exc}", row=reader.line_num
         ) from exc
     return records
 
 
+def _trim_wide(cells: list[str], row: int, *, strict: bool) -> list[str]:
+    """A CSV row cut to :data:`MAX_COLUMNS` cells when the cells beyond are blank; when ``strict``,
+    a value beyond raises ``too_many_columns``."""
+    tail = cells[MAX_COLUMNS:]
+    if strict and tail.count("") != len(tail):  # counted in C: a line of a million commas is quick
+        for offset, cell in enumerate(tail):
+            if cell.strip():
+                raise _too_many_columns(row, MAX_COLUMNS + offset + 1)
+    return cells[:MAX_COLUMNS]
+
+
 def _xlsx_records(data: bytes, max_rows: int) -> tuple[list[Record], list[str]]:
+    parts = _scan_xlsx(data, max_rows)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:
         raise SheetError("xlsx_unreadable", "this is not an XLSX workbook Excel can open") from exc
     try:
@@ -1005,20 +1122,31 @@ def _xlsx_records(data: bytes, max_rows: int) -> tuple[list[Record], list[str]]:
         if not sheets:
             raise SheetError("no_header", "the workbook has no worksheet")
         sheet = sheets[0]
+        scanned = parts.get(str(getattr(sheet, "_worksheet_path", "")), None)
+        if scanned is None:  # not found where openpyxl reads it: judge by the largest part
+            scanned = _PartScan.largest(parts.values())
+        scanned.check(max_rows)
         sheet.reset_dimensions()  # do not trust the stored size: read every row there is
+        # Blank cells far right (formatting) would pad every row that wide: read the columns allowed.
+        max_col = MAX_COLUMNS if scanned.max_cell_column > MAX_COLUMNS else None
+        limit = row_limit(max_rows)
         records: list[Record] = []
         content = 0
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for number, row in enumerate(sheet.iter_rows(min_row=1), start=1):
+            for number, row in enumerate(sheet.iter_rows(min_row=1, max_col=max_col), start=1):
+                if number > limit:
+                    raise _too_many_blank_rows(max_rows)
+                if len(row) > MAX_COLUMNS:
+                    raise _too_many_columns(number, len(row))
                 values = [_xlsx_value(cell) for cell in row]
+                if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+                    raise _cell_too_long(number)
                 records.append((number, values))
                 if not all(_is_blank(v) for v in values):
                     content += 1
                     if content > max_rows + 1:  # the header is not counted
-                        raise SheetError(
-                            "too_many_rows", f"the sheet has more than {max_rows} rows", limit=max_rows
-                        )
+                        raise _too_many_rows(max_rows)
         return records, [str(s.title) for s in sheets]
     except SheetError:
         raise
@@ -1037,3 +1165,293 @@ def _xlsx_value(cell: Any) -> object:
             shown = (_decimal(value) * 100).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
             return f"{_plain(shown)}%"
     return value
+
+
+# --- Checking an XLSX before openpyxl opens it ---------------------------------------------------
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SCAN_CHUNK = 1 << 20  # bytes read at a time, and the most an XML part may hold between two "<"
+# XML that is not UTF-8 (UTF-16, UCS-4, EBCDIC): Excel never writes it, and in it a "<" byte is not
+# always a "<", so the scan below could not bound a tag's length.
+_NOT_UTF8_XML = (
+    *(codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE),  # UTF-32 LE starts as UTF-16 LE
+    *(b"<\x00", b"\x00<", b"\x00\x00\x00<", b"\x00\x00<\x00"),  # UTF-16 or UCS-4 without a mark
+    b"Lo\xa7\x94",  # "<?xm" in EBCDIC
+)
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?\d+")  # as openpyxl reads a cell's r="XFD5"
+_EXCEL_COLUMNS = 16_384  # cells in one row of any sheet Excel writes (A to XFD)
+_SHEET_DATA = f"{_MAIN_NS} sheetData"
+
+
+@dataclass
+class _PartScan:
+    """The rows and columns found in one XML part (a sheet, or any part holding <row> elements)."""
+
+    last_row: int = 0  # the highest row number: openpyxl yields every row up to it, blank or not
+    value_rows: int = 0  # rows with a value in some cell
+    max_value_column: int = 0  # the rightmost column holding a value
+    value_row: int = 0  # the row of that value
+    max_cell_column: int = 0  # the rightmost cell, blank (formatted) ones included
+    max_row_cells: int = 0  # the most cells in one row (openpyxl holds a row's cells at once)
+    wide_row: int = 0  # the row with that many cells
+
+    @staticmethod
+    def largest(scans: Iterable[_PartScan]) -> _PartScan:
+        found = _PartScan()
+        for scan in scans:
+            found.last_row = max(found.last_row, scan.last_row)
+            found.value_rows = max(found.value_rows, scan.value_rows)
+            if scan.max_value_column > found.max_value_column:
+                found.max_value_column, found.value_row = scan.max_value_column, scan.value_row
+            found.max_cell_column = max(found.max_cell_column, scan.max_cell_column)
+            if scan.max_row_cells > found.max_row_cells:
+                found.max_row_cells, found.wide_row = scan.max_row_cells, scan.wide_row
+        return found
+
+    def check(self, max_rows: int) -> None:
+        """Refuse, before openpyxl reads a row, a sheet too long or too wide."""
+        if self.value_rows > max_rows + 1:  # the header is not counted
+            raise _too_many_rows(max_rows)
+        if self.last_row > row_limit(max_rows):
+            raise _too_many_blank_rows(max_rows)
+        if self.max_value_column > MAX_COLUMNS:
+            raise _too_many_columns(self.value_row or None, self.max_value_column)
+        if self.max_row_cells > _EXCEL_COLUMNS:
+            raise _too_many_columns(self.wide_row or None, cells=self.max_row_cells)
+
+
+@dataclass
+class _Budget:
+    """The weighted XML elements a workbook may still hold (:data:`MAX_XLSX_ELEMENTS`)."""
+
+    left: int = MAX_XLSX_ELEMENTS
+
+    def spend(self, cost: int) -> None:
+        self.left -= cost
+        if self.left < 0:
+            raise _OverBudget
+
+
+class _OverBudget(Exception):
+    """Raised from expat's callbacks; :func:`_scan_part` turns it into a :class:`SheetError`."""
+
+
+def _too_complex() -> SheetError:
+    return SheetError(
+        "xlsx_too_complex",
+        "the workbook holds too many cells, styles, rules or drawings to be read: copy the rows to"
+        " import into a new workbook, or save the sheet as CSV",
+        limit=MAX_XLSX_ELEMENTS,
+    )
+
+
+class _XmlScan:
+    """What openpyxl would build from one XML part, counted by expat's callbacks, building nothing.
+
+    Like openpyxl, a ``<row>`` of the main namespace is a row wherever it is, every child of a row
+    is a cell, and a cell's value is in its ``<v>`` or ``<is>``; ``<si>`` in a ``<sst>`` part is a
+    shared string.
+    """
+
+    def __init__(self, budget: _Budget) -> None:
+        self.budget = budget
+        self.found = _PartScan()
+        self.depth = 0
+        self.shared_strings = False  # the root is <sst>
+        self.sized = False  # a <dimension> was found, or the sheet data has ended
+        self.row = 0  # depth of the open row, 0 outside one
+        self.cell = 0  # depth of the open cell, or <si>
+        self.value = 0  # depth of the open cell's <v> or <is>, or of the <si>
+        self.row_number = 0
+        self.column = 0
+        self.row_cells = 0
+        self.row_has_value = False
+        self.cell_has_value = False
+        self.chars = 0  # characters in the open cell's value, or the shared string
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        namespace, _, local = name.rpartition(" ")
+        main = namespace == _MAIN_NS
+        cost = XLSX_OTHER_WEIGHT + len(attributes)
+        if self.depth == 1:
+            self.shared_strings = self.sized = main and local == "sst"  # read once
+        elif main and local == "dimension":
+            self.sized = True  # openpyxl stops its first reading here
+        if self.shared_strings:
+            if main and local in ("si", "t"):
+                cost = 1
+                if local == "si" and not self.cell:
+                    self.cell = self.value = self.depth
+                    self.chars = 0
+        elif self.row and self.depth == self.row + 1:
+            cost = 1
+            self._cell(attributes)
+        elif self.cell and self.depth == self.cell + 1 and main and local in ("v", "is", "f"):
+            cost = 1
+            if local != "f":
+                self.value = self.depth
+        elif self.value and main and local == "t":
+            cost = 1
+        elif main and local == "row" and not self.row:
+            cost = 1
+            self._row(attributes)
+        elif main and local == "sheetData":
+            cost = 1
+        self.budget.spend(cost if self.sized else cost + 1)
+
+    def _row(self, attributes: dict[str, str]) -> None:
+        self.row_number = _row_number(attributes.get("r"), self.row_number + 1)
+        self.found.last_row = max(self.found.last_row, self.row_number)
+        self.row = self.depth
+        self.column = 0
+        self.row_cells = 0
+        self.row_has_value = False
+
+    def _cell(self, attributes: dict[str, str]) -> None:
+        reference = attributes.get("r")
+        match = _CELL_REFERENCE.fullmatch(reference) if reference else None
+        if match:
+            self.column = 0
+            for letter in match.group(1).upper():
+                self.column = self.column * 26 + ord(letter) - 64
+        else:
+            self.column += 1
+        self.found.max_cell_column = max(self.found.max_cell_column, self.column)
+        self.row_cells += 1
+        if self.row_cells > self.found.max_row_cells:
+            self.found.max_row_cells, self.found.wide_row = self.row_cells, self.row_number
+        self.cell = self.depth
+        self.cell_has_value = False
+        self.chars = 0
+
+    def text(self, data: str) -> None:
+        if self.value:
+            self.chars += len(data)
+            if self.chars > MAX_CELL_CHARS:
+                raise _cell_too_long(self.row_number if self.row else None)
+            if not self.cell_has_value and data.strip():
+                self.cell_has_value = True
+
+    def end(self, name: str) -> None:
+        if not self.sized and name == _SHEET_DATA:
+            self.sized = True
+        if self.depth == self.value:
+            self.value = 0
+        if self.depth == self.cell:
+            self.cell = 0
+            if self.cell_has_value and not self.shared_strings:
+                self.row_has_value = True
+                if self.column > self.found.max_value_column:
+                    self.found.max_value_column, self.found.value_row = self.column, self.row_number
+        elif self.depth == self.row:
+            self.row = 0
+            if self.row_has_value:
+                self.found.value_rows += 1
+        self.depth -= 1
+
+
+def _row_number(text: str | None, default: int) -> int:
+    """A row's ``r`` as openpyxl reads it (``"5"``, ``"5.0"``); ``default`` when it cannot."""
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return default
+    return int(number) if number.is_integer() else default
+
+
+def _refuse_doctype(*_: object) -> None:
+    raise SheetError("xlsx_unreadable", "the workbook declares a DTD, which Excel never writes")
+
+
+def _scan_xlsx(data: bytes, max_rows: int) -> dict[str, _PartScan]:
+    """Check an XLSX before openpyxl opens it: the sizes its zip declares, then every XML part read
+    once by expat (see the module docstring). Returns what each part holds, by member name."""
+    budget = _Budget()
+    found: dict[str, _PartScan] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            try:
+                check_zip_sizes(infos, XLSX_LIMITS)
+            except ZipTooLarge as exc:
+                raise _xlsx_too_large(exc) from exc
+            for info in infos:
+                if not info.is_dir():
+                    found[info.filename] = _scan_part(archive, info, budget, max_rows)
+    except SheetError:
+        raise
+    except Exception as exc:  # not a zip, a damaged member, a size the data does not match, …
+        raise SheetError("xlsx_unreadable", "this is not an XLSX workbook Excel can open") from exc
+    return found
+
+
+def _xlsx_too_large(exc: ZipTooLarge) -> SheetError:
+    if exc.reason == "entries":
+        what = f"more than {exc.limit} files"
+    elif exc.reason == "member":
+        what = f"a part of more than {exc.limit // 1_000_000} MB unpacked ({exc.member})"
+    else:
+        what = f"more than {exc.limit // 1_000_000} MB unpacked"
+    return SheetError(
+        "xlsx_too_large",
+        f"the workbook holds {what}: save the sheet as CSV, or copy its rows into a new workbook",
+        reason=exc.reason,
+        limit=exc.limit,
+        found=exc.found,
+    )
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, max_rows: int) -> _PartScan:
+    scan = _XmlScan(budget)
+    with archive.open(info) as stream:
+        chunk = stream.read(_SCAN_CHUNK)
+        if not chunk:
+            return scan.found
+        if chunk.startswith(_NOT_UTF8_XML):
+            raise SheetError(
+                "xlsx_unreadable", f"the part {info.filename} is XML in another encoding than UTF-8"
+            )
+        start = chunk.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
+        if start and not start.startswith(b"<"):
+            return scan.found  # not XML (a picture, printer settings): openpyxl does not parse it
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text = True
+        parser.StartElementHandler = scan.start
+        parser.EndElementHandler = scan.end
+        parser.CharacterDataHandler = scan.text
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        since = 0  # bytes since the last "<"
+        try:
+            while chunk:
+                first = chunk.find(b"<")
+                if first == -1:
+                    since += len(chunk)
+                elif since + first > _SCAN_CHUNK:
+                    break
+                else:
+                    since = len(chunk) - chunk.rfind(b"<") - 1
+                if since > _SCAN_CHUNK:
+                    break
+                parser.Parse(chunk, False)
+                chunk = stream.read(_SCAN_CHUNK)
+            else:
+                parser.Parse(b"", True)
+                return scan.found
+        except expat.ExpatError as exc:
+            raise SheetError("xlsx_unreadable", f"the part {info.filename} is not well-formed XML") from exc
+        except _OverBudget:
+            scan.found.check(max_rows)  # a sheet too long or too wide says so
+            raise _too_complex() from None
+    # A tag or a text of more than a megabyte: nothing Excel writes (a cell holds 32,767 characters).
+    raise SheetError(
+        "xlsx_too_complex",
+        f"the part {info.filename} holds more than {_SCAN_CHUNK // 1_048_576} MB without markup",
+        limit=MAX_XLSX_ELEMENTS,
+    )

@@ -19,6 +19,18 @@ def allow(key: str, limit: int, window_seconds: int) -> bool:
     return count <= limit
 
 
+def client_address(request: object) -> str:
+    """The client's address as allauth's rate limits and the lockout see it: the connection's,
+    or, behind ``TRUSTED_PROXY_COUNT`` proxies, the one the outermost trusted proxy saw."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except PermissionDenied:  # no address at all (a request built in code)
+        return ""
+
+
 def limit_posts(scope: str, limit: int, window_seconds: int = 3600):  # type: ignore[no-untyped-def]
     """Refuse (HTTP 429) a person's POSTs to a view past ``limit`` per window; GETs are free."""
     from functools import wraps
@@ -30,9 +42,7 @@ def limit_posts(scope: str, limit: int, window_seconds: int = 3600):  # type: ig
         @wraps(view)
         def wrapped(request, *args, **kwargs):  # type: ignore[no-untyped-def]
             if request.method == "POST":
-                who = (
-                    request.user.pk if request.user.is_authenticated else request.META.get("REMOTE_ADDR", "")
-                )
+                who = request.user.pk if request.user.is_authenticated else client_address(request)
                 if not allow(f"{scope}:{who}", limit, window_seconds):
                     return HttpResponse(
                         _("Demasiadas solicitudes. Inténtelo más tarde."),

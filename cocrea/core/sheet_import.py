@@ -24,8 +24,9 @@ def write_all_or_nothing(
 ) -> Any:
     """Write every row of ``result`` in one transaction; if any row is refused, write none.
 
-    A refused row becomes a ``workflow`` error naming its row; the result is returned with those
-    errors (and nothing written), or unchanged when everything was written.
+    A refused row becomes a ``workflow`` error naming its row, with the refusal's own sentence in
+    ``params["reason"]`` (and in ``expected``); the result is returned with those errors (and nothing
+    written), or unchanged when everything was written.
     """
     problems: list[RowError] = []
     try:
@@ -39,7 +40,8 @@ def write_all_or_nothing(
                         or "; ".join(getattr(error, "messages", []))
                         or str(error)
                     )
-                    problems.append(RowError(row.row, column, "", str(message), "workflow", {}))
+                    reason = str(message)
+                    problems.append(RowError(row.row, column, "", reason, "workflow", {"reason": reason}))
             if problems:
                 raise _Rollback
     except _Rollback:

@@ -5,6 +5,7 @@ The type a browser or the file name claims is ignored; :func:`sniff` reads the f
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from typing import Any
 
@@ -36,11 +37,14 @@ class UploadRejected(Exception):
 
 
 def sniff(data: bytes) -> str:
-    """``pdf``, ``zip``, ``png``, …, ``text`` (UTF-8 or Windows-1252 text) or ``binary``."""
+    """``pdf``, ``zip``, ``png``, …, ``text`` (UTF-8, Windows-1252, or UTF-16 with its byte-order
+    mark: Excel's "Unicode text" and Notepad's "Unicode") or ``binary``."""
     for signature, kind in SIGNATURES:
         if data.startswith(signature):
             return kind
     sample = data[:65536]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "text" if _utf16_text(sample) else "binary"
     if b"\x00" in sample:
         return "binary"
     try:
@@ -52,6 +56,16 @@ def sniff(data: bytes) -> str:
             except UnicodeDecodeError:
                 return "binary"
     return "text"
+
+
+def _utf16_text(sample: bytes) -> bool:
+    """UTF-16 text, judged on a sample that may end inside a character: no NUL, no bad sequence."""
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    try:
+        text = decoder.decode(sample, final=False)  # a character cut at the sample's end waits
+    except UnicodeDecodeError:
+        return False
+    return "\x00" not in text
 
 
 def read_upload(uploaded: Any, allowed: set[str], max_bytes: int | None = None) -> bytes:
@@ -92,3 +106,35 @@ def store_upload(data: bytes, *, original_name: str, owner: Any, purpose: str) -
     upload.file.save(f"{upload.pk}.bin", ContentFile(data), save=False)
     upload.save()
     return upload
+
+
+def _holding_fields() -> list[Any]:
+    """Every foreign key that points at :class:`Upload` (evidence, meeting documents, …), found
+    from the model registry so that ``core`` names no domain app."""
+    from django.apps import apps
+
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.many_to_one and field.concrete and field.related_model is Upload
+    ]
+
+
+def holders(upload: Upload) -> list[Any]:
+    """The objects that hold the upload: it may be served where every one of them may be read."""
+    found: list[Any] = []
+    for field in _holding_fields():
+        found.extend(field.model._default_manager.filter(**{field.name: upload}))
+    return found
+
+
+def may_read_upload(user: Any, upload: Upload) -> bool:
+    """A stored file is read through the objects that hold it, and only where *all* of them may be
+    read: attaching another institution's unpublished meeting document to a public activity's
+    evidence does not publish it. A file nothing holds is served to nobody here (its uploader
+    gets it from the staff screens)."""
+    found = holders(upload)
+    return bool(found) and all(
+        user.has_perm(f"{h._meta.app_label}.view_{h._meta.model_name}", h) for h in found
+    )

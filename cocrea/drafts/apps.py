@@ -8,8 +8,11 @@ class DraftsConfig(AppConfig):
     verbose_name = _("Cocreación de documentos")
 
     def ready(self) -> None:
-        from cocrea.drafts.participation import contribution_rows
+        from cocrea.drafts.participation import contribution_rows, person_contributions
         from cocrea.participation.figures import register_source
+        from cocrea.participation.services import register_person_data
 
         # Indicator E counts the people and organisations who commented or proposed.
         register_source(contribution_rows, model=self.get_model("Contribution"))
+        # "Mis datos" lists what the person wrote, with the answers.
+        register_person_data("contributions", person_contributions)

@@ -11,9 +11,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.computations.drafttext import MAX_TEXT_CHARS
 from cocrea.drafts.models import Decision, Document, Paragraph
 
-MARKDOWN_LIMIT = 500_000
+MARKDOWN_LIMIT = MAX_TEXT_CHARS  # the browser stops typing here; clean_markdown says why
 WORDS_IN_LABEL = 8
 
 
@@ -99,33 +100,56 @@ class DraftImportForm(VersionDetailsForm):
     )
 
 
+def _markdown_widget() -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": 24, "class": "markdown-editor", "maxlength": MARKDOWN_LIMIT})
+
+
+def check_draft_limits(markdown: str) -> str:
+    """``markdown``, or a ValidationError when it is over a draft's limits (its size, its number of
+    paragraphs): the same limits as an imported file, said before anything is written."""
+    from cocrea.computations.drafttext import DraftFormatError, parse_markdown
+    from cocrea.drafts.services import LIMIT_CODES, draft_error_message
+
+    try:
+        parse_markdown(markdown)
+    except DraftFormatError as error:
+        if error.code in LIMIT_CODES:
+            raise forms.ValidationError(draft_error_message(error), code=error.code) from error
+        # Other problems (no text at all) are the view's to show, with the preview.
+    return markdown
+
+
 class NewVersionForm(VersionDetailsForm):
     field_order = ["markdown", "label", "notes"]
 
     markdown = forms.CharField(
         label=_("Texto de la nueva versión (Markdown)"),
-        max_length=MARKDOWN_LIMIT,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 24, "class": "markdown-editor"}),
+        widget=_markdown_widget(),
         help_text=_(
             "Un título con «#» abre una sección («##» una subsección); deje una línea en blanco "
             "entre párrafos. Los párrafos que siguen iguales o parecidos conservan sus aportes."
         ),
     )
 
+    def clean_markdown(self) -> str:
+        return check_draft_limits(self.cleaned_data["markdown"])
+
 
 class ReviseDraftForm(forms.Form):
     markdown = forms.CharField(
         label=_("Texto de la versión (Markdown)"),
-        max_length=MARKDOWN_LIMIT,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 24, "class": "markdown-editor"}),
+        widget=_markdown_widget(),
         help_text=_(
             "Un título con «#» abre una sección («##» una subsección); deje una línea en blanco "
             "entre párrafos."
         ),
     )
     edit_version = VersionField()
+
+    def clean_markdown(self) -> str:
+        return check_draft_limits(self.cleaned_data["markdown"])
 
 
 # --- the workflow -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cocrea.accounts.rules import holds_staff_role
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload
 from cocrea.core.versioning import StaleEdit, stale_message
@@ -95,7 +96,7 @@ def _may(request: HttpRequest, name: str, obj: Any = None) -> bool:
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not request.user.is_staff:
+    if not holds_staff_role(request.user):
         raise PermissionDenied
 
 
@@ -287,7 +288,7 @@ def import_draft(request: HttpRequest, milestone: int) -> HttpResponse:
         data = form.cleaned_data
         uploaded = data["file"]
         try:
-            content = read_upload(uploaded, allowed={"zip", "text"})
+            content = read_upload(uploaded, allowed={"zip", "text"}, max_bytes=services.MAX_DRAFT_FILE_BYTES)
             outcome = services.import_draft(
                 found,
                 content,

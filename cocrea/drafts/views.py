@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,11 +33,18 @@ from cocrea.plans import queries as plan_queries
 PARAGRAPHS_PER_PAGE = 40
 CONTRIBUTIONS_PER_PAGE = 25
 REPORT_PER_PAGE = 100
+TAKE_PART = "participation.take_part"
 
 
-def _context(document: Document, **extra: Any) -> dict[str, Any]:
+def _context(request: HttpRequest, document: Document, **extra: Any) -> dict[str, Any]:
     milestone = document.milestone
+    # Signed-in people comment, reply, report and follow where the consultation is public; staff
+    # reading an unpublished one do not take part in it.
+    may_take_part = request.user.is_authenticated and request.user.has_perm(
+        TAKE_PART, extra.get("version") or document
+    )
     return {
+        "may_take_part": may_take_part,
         "document": document,
         "milestone": milestone,
         "commitment": milestone.commitment,
@@ -64,6 +71,8 @@ def _contribution_form(
 ) -> ContributionForm | None:
     if not request.user.is_authenticated or not is_open_now(version):
         return None
+    if not request.user.has_perm(permission("contribution", "add"), version):
+        return None  # staff reading an unpublished consultation do not take part in it
     person = _person(request)
     organizations = represented_organizations(person) if person else []
     return ContributionForm(organizations=organizations, initial=initial)
@@ -103,7 +112,13 @@ def document(request: HttpRequest, plan: str, number: str, milestone: str, docum
     return render(
         request,
         "drafts/document.html",
-        _context(found, versions=versions, following=following, current=versions[-1] if versions else None),
+        _context(
+            request,
+            found,
+            versions=versions,
+            following=following,
+            current=versions[-1] if versions else None,
+        ),
     )
 
 
@@ -133,6 +148,7 @@ def _version_page(
         request,
         "drafts/version.html",
         _context(
+            request,
             found,
             version=shown,
             versions=versions,
@@ -183,6 +199,7 @@ def _paragraph_page(
         request,
         "drafts/paragraph.html",
         _context(
+            request,
             found,
             version=shown,
             paragraph=item,
@@ -284,6 +301,8 @@ def report(request: HttpRequest, contribution: int) -> HttpResponse:
     )
     if found is None or not request.user.has_perm(permission("contribution", "view"), found):
         raise Http404
+    if not request.user.has_perm(TAKE_PART, found):  # staff reading an unpublished consultation
+        raise PermissionDenied
     form = AbuseForm(request.POST)
     if form.is_valid():
         report_abuse(found, request.user, form.cleaned_data["reason"])
@@ -299,6 +318,8 @@ def follow(request: HttpRequest, plan: str, number: str, milestone: str, documen
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     found = queries.get_document(request.user, plan, number, milestone, document)
+    if request.POST.get("action") != "unfollow" and not request.user.has_perm(TAKE_PART, found):
+        raise PermissionDenied
     if request.POST.get("action") == "unfollow":
         unfollow_document(found, request.user)
         messages.success(request, _("Ya no sigue este documento."))
@@ -328,7 +349,7 @@ def compare(request: HttpRequest, plan: str, number: str, milestone: str, docume
     return render(
         request,
         "drafts/compare.html",
-        _context(found, versions=versions, old=old, new=new, rows=rows, counts=counts),
+        _context(request, found, versions=versions, old=old, new=new, rows=rows, counts=counts),
     )
 
 
@@ -347,7 +368,9 @@ def response_report(
     return render(
         request,
         "drafts/report.html",
-        _context(found, version=shown, summary=summary, page=page, closed=shown.state != VersionState.OPEN),
+        _context(
+            request, found, version=shown, summary=summary, page=page, closed=shown.state != VersionState.OPEN
+        ),
     )
 
 
@@ -364,7 +387,7 @@ def response_report_pdf(
         waiting = render(
             request,
             "drafts/report_pending.html",
-            _context(found, version=shown),
+            _context(request, found, version=shown),
             status=503,
         )
         waiting["Retry-After"] = "3600"

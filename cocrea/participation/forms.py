@@ -31,6 +31,10 @@ class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Punto de la agenda"), max_length=300)
 
 
+class AgendaItemEditForm(AgendaItemForm):
+    edit_version = VersionField()
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
         label=_("Acta"),
@@ -105,7 +109,7 @@ class ConsentForm(forms.Form):
         self.fields["purpose"].choices = Consent.Purpose.choices
 
 
-class MembershipPeriodForm(forms.Form):
+class _MembershipPeriodFields(forms.Form):
     role = forms.CharField(label=_("Cargo"), max_length=120, required=False)
     since = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
     until = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
@@ -118,7 +122,13 @@ class MembershipPeriodForm(forms.Form):
         return cleaned
 
 
-class MembershipForm(MembershipPeriodForm):
+class MembershipPeriodForm(_MembershipPeriodFields):
+    """Edit a membership's role and period, from the version the editor opened."""
+
+    edit_version = VersionField()
+
+
+class MembershipForm(_MembershipPeriodFields):
     organization = forms.ModelChoiceField(label=_("Organización"), queryset=None)
 
     field_order = ["organization", "role", "since", "until"]

@@ -80,7 +80,7 @@ class Meeting(Versioned):
         return str(self.number) if self.number is not None else str(self.position)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField(_("orden"))
     title = models.CharField(_("punto"), max_length=300)
@@ -184,6 +184,35 @@ class Person(Versioned):
         return self.display_name
 
 
+class PersonMerge(models.Model):
+    """One merge of a duplicate record into the person kept: who, when, and what moved, so that it
+    can be undone (rows moved back, copied contact fields cleared) and read in the history."""
+
+    keep = models.ForeignKey(Person, models.CASCADE, related_name="merges_kept", verbose_name=_("conservada"))
+    duplicate = models.ForeignKey(
+        Person, models.CASCADE, related_name="merges_folded", verbose_name=_("duplicada")
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("fusionada"), auto_now_add=True)
+    proposed = models.BooleanField(_("propuesta por la comparación"), default=True)
+    moved = models.JSONField(_("registros movidos"), default=dict)
+    copied = models.JSONField(_("datos copiados"), default=dict)
+    undone_at = models.DateTimeField(_("deshecha"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("fusión de personas")
+        verbose_name_plural = _("fusiones de personas")
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} → {self.keep_id}"
+
+
 class Consent(models.Model):
     """What text (version) a person agreed to, when, for which purpose."""
 
@@ -207,7 +236,7 @@ class Consent(models.Model):
         return f"{self.person} — {self.get_purpose_display()}"
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """A person represents an organisation, with a role, over a period."""
 
     person = models.ForeignKey(Person, models.CASCADE, related_name="memberships")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -224,54 +225,155 @@ def record_attendance(meeting: Meeting, person: Any, organization: Any = None, s
     return attendance
 
 
+def is_proposed_duplicate(keep: Any, duplicate: Any) -> bool:
+    """The comparison that fills the duplicates screen would propose this pair."""
+    from cocrea.computations.matching import propose_merges
+
+    return bool(
+        propose_merges([(keep.pk, keep.name, keep.email), (duplicate.pk, duplicate.name, duplicate.email)])
+    )
+
+
+MERGED_ROWS = ("attendance", "registrations", "memberships", "consents")
+
+
 @transaction.atomic
-def merge_people(keep: Any, duplicate: Any, *, by: Any) -> Any:
+def merge_people(keep: Any, duplicate: Any, *, by: Any, confirmed: bool = False) -> Any:
     """Fold ``duplicate`` into ``keep``: attendance, registrations, memberships and consents move;
-    the duplicate stays, marked as merged, so the history is kept (and audited)."""
-    from cocrea.participation.models import Attendance, Consent, Membership, Registration
+    the duplicate stays, marked as merged, so the history is kept (and audited), and the merge is
+    recorded (:class:`PersonMerge`) so that :func:`unmerge_people` can undo it.
+
+    A person acting (``by``) may merge only a pair the comparison proposes, or one they confirm
+    by hand (``confirmed``, administrators and coordinators), and must hold the merge rule. An
+    account never moves: the duplicate must not have one (merge the other way round), so nobody's
+    account ever shows another person's data. Rows the kept person already has (the same meeting,
+    organisation and role) stay on the duplicate; they count once, under the person kept.
+    """
+    from cocrea.participation.models import Person, PersonMerge
     from cocrea.participation.summary import batch
 
-    if keep.pk == duplicate.pk or duplicate.merged_into_id:
+    keep, duplicate = (Person.objects.select_for_update().get(pk=p.pk) for p in (keep, duplicate))
+    if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
         raise ValidationError(_("Estas personas no se pueden fusionar."))
+    if keep.anonymised_at or duplicate.anonymised_at:
+        raise ValidationError(_("Una persona anonimizada no se fusiona."))
+    proposed = is_proposed_duplicate(keep, duplicate)
+    if by is not None:
+        if not by.has_perm("participation.merge_person", keep) or not by.has_perm(
+            "participation.merge_person", duplicate
+        ):
+            raise PermissionDenied
+        if not proposed and not confirmed:
+            raise ValidationError(
+                _(
+                    "«%(a)s» y «%(b)s» no parecen la misma persona: solo se fusionan los duplicados "
+                    "propuestos, o los que usted confirme expresamente."
+                )
+                % {"a": keep.name, "b": duplicate.name}
+            )
+    if duplicate.user_id is not None:
+        raise ValidationError(
+            _(
+                "«%(duplicate)s» tiene una cuenta en Cocrea: una cuenta no pasa a otra persona. "
+                "Fusione «%(keep)s» en «%(duplicate)s»."
+            )
+            % {"duplicate": duplicate.name, "keep": keep.name}
+        )
+    moved: dict[str, list[int]] = {name: [] for name in MERGED_ROWS}
+    copied: dict[str, str] = {}
     # Each save below refreshes the participation summary; the batch does it once, at the end.
     with operation("web"), batch():
-        for attendance in Attendance.objects.filter(person=duplicate):
-            if Attendance.objects.filter(meeting=attendance.meeting_id, person=keep).exists():
-                attendance.delete()
-            else:
+        for attendance in duplicate.attendance.all():
+            if not keep.attendance.filter(meeting=attendance.meeting_id).exists():
                 attendance.person = keep
                 attendance.save()
-        for registration in Registration.objects.filter(person=duplicate):
-            if Registration.objects.filter(meeting=registration.meeting_id, person=keep).exists():
-                registration.delete()
-            else:
+                moved["attendance"].append(attendance.pk)
+        for registration in duplicate.registrations.all():
+            if not keep.registrations.filter(meeting=registration.meeting_id).exists():
                 registration.person = keep
                 registration.save()
-        for membership in Membership.objects.filter(person=duplicate):
-            if Membership.objects.filter(
-                person=keep, organization=membership.organization_id, role=membership.role
+                moved["registrations"].append(registration.pk)
+        for membership in duplicate.memberships.all():
+            if not keep.memberships.filter(
+                organization=membership.organization_id, role=membership.role
             ).exists():
-                membership.delete()
-            else:
                 membership.person = keep
                 membership.save()
-        for consent in Consent.objects.filter(person=duplicate):
+                moved["memberships"].append(membership.pk)
+        for consent in duplicate.consents.all():
             consent.person = keep
             consent.save()
+            moved["consents"].append(consent.pk)
         for field_name in ("email", "phone", "display_name"):
             if not getattr(keep, field_name) and getattr(duplicate, field_name):
                 setattr(keep, field_name, getattr(duplicate, field_name))
-        if keep.user_id is None and duplicate.user_id is not None:
-            user = duplicate.user
-            duplicate.user = None
-            duplicate.save()
-            keep.user = user
+                copied[field_name] = getattr(duplicate, field_name)
         keep.version += 1
         keep.save()
         duplicate.merged_into = keep
         duplicate.version += 1
         duplicate.save()
+        PersonMerge.objects.create(
+            keep=keep,
+            duplicate=duplicate,
+            merged_by=by if getattr(by, "is_authenticated", False) else None,
+            proposed=proposed,
+            moved=moved,
+            copied=copied,
+        )
     return keep
+
+
+@transaction.atomic
+def unmerge_people(duplicate: Any, *, by: Any) -> Any:
+    """Undo the last merge of ``duplicate``: the rows that moved go back, the contact fields copied
+    onto the person kept are cleared (where nobody changed them since), the duplicate is a person
+    of its own again. Recorded on the merge and in the audit trail."""
+    from django.utils import timezone
+
+    from cocrea.participation.models import Attendance, Consent, Membership, Person, PersonMerge, Registration
+    from cocrea.participation.summary import batch
+
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    merge = (
+        PersonMerge.objects.select_for_update()
+        .filter(duplicate=duplicate, undone_at=None)
+        .select_related("keep")
+        .first()
+    )
+    if merge is None or duplicate.merged_into_id != merge.keep_id:
+        raise ValidationError(_("Esta persona no está fusionada: no hay nada que deshacer."))
+    keep = merge.keep
+    if by is not None and not (
+        by.has_perm("participation.merge_person", keep)
+        and by.has_perm("participation.merge_person", duplicate)
+    ):
+        raise PermissionDenied
+    if keep.anonymised_at or duplicate.anonymised_at:
+        raise ValidationError(_("Una persona anonimizada no se separa."))
+    models = {
+        "attendance": Attendance,
+        "registrations": Registration,
+        "memberships": Membership,
+        "consents": Consent,
+    }
+    with operation("web"), batch():
+        for name, model in models.items():
+            for row in model.objects.filter(pk__in=merge.moved.get(name, []), person=keep):
+                row.person = duplicate
+                row.save()
+        for field_name, value in merge.copied.items():
+            if getattr(keep, field_name) == value:
+                setattr(keep, field_name, "")
+        keep.version += 1
+        keep.save()
+        duplicate.merged_into = None
+        duplicate.version += 1
+        duplicate.save()
+        merge.undone_at = timezone.now()
+        merge.undone_by = by if getattr(by, "is_authenticated", False) else None
+        merge.save()
+    return duplicate
 
 
 ANONYMOUS_NAME = "Participante eliminado"
@@ -279,11 +381,18 @@ ANONYMOUS_NAME = "Participante eliminado"
 
 @transaction.atomic
 def anonymise_person(person: Any) -> Any:
-    """Delete a person's personal data in one transaction; contributions and counts remain."""
+    """Delete a person's personal data in one transaction; contributions and counts remain.
+
+    The records merged into the person are the same person's: they are anonymised too.
+    """
     from django.utils import timezone
 
+    from cocrea.participation.models import Person
     from cocrea.participation.summary import refresh_people
 
+    for merged in Person.objects.filter(merged_into=person, anonymised_at=None):
+        anonymise_person(merged)
+    names = [person.name, person.display_name, person.email]
     with operation("web"):
         person.consents.filter(withdrawn_at=None).update(withdrawn_at=timezone.now())
         refresh_people([person.pk])  # a bulk update sends no signal: the statistics consent is gone
@@ -305,13 +414,50 @@ def anonymise_person(person: Any) -> Any:
         person.user = None
         person.version += 1
         person.save()
-        if user is not None:
+    _erase_from_history(person, names, user)  # this very change included
+    if user is not None:
+        with operation("web"):
             user.delete()
     return person
 
 
+# Other apps add what they hold about a person to "Mis datos" (co-creation: their contributions),
+# the same way they add what counts as taking part: by registration, not by import.
+PERSON_DATA: dict[str, Callable[[Any], list[dict[str, Any]]]] = {}
+
+
+def register_person_data(section: str, export: Callable[[Any], list[dict[str, Any]]]) -> None:
+    PERSON_DATA[section] = export
+
+
+def _erase_from_history(person: Any, names: list[str], user: Any) -> None:
+    """The history of the person's records shows them as anonymised (the audit redaction)."""
+    from cocrea.audit.redaction import redact_person
+
+    related: dict[Any, list[Any]] = {type(person): [person.pk]}
+    for relation in type(person)._meta.related_objects:
+        if relation.one_to_many and relation.field.name == "person":
+            related[relation.related_model] = list(
+                relation.related_model._default_manager.filter(person=person).values_list("pk", flat=True)
+            )
+    redact_person(
+        related,
+        names=names,
+        replacement=ANONYMOUS_NAME,
+        fields={"name", "display_name", "email", "phone", "match_key"},
+        actor=user,
+    )
+
+
 def export_person_data(person: Any) -> dict[str, Any]:
     """Everything Cocrea holds about a person (for the person themself)."""
+    data = _own_person_data(person)
+    for section, export in PERSON_DATA.items():
+        data[section] = export(person)
+    return data
+
+
+def _own_person_data(person: Any) -> dict[str, Any]:
     return {
         "person": {
             "name": person.name,
@@ -519,14 +665,17 @@ def add_agenda_item(meeting: Meeting, *, title: str, by: Any = None) -> Any:
 
 
 @transaction.atomic
-def edit_agenda_item(item: Any, *, title: str, by: Any = None) -> Any:
+def edit_agenda_item(item: Any, *, title: str, expected_version: int | None = None, by: Any = None) -> Any:
+    """Reword a point; :class:`~cocrea.core.versioning.StaleEdit` if someone changed it since the
+    editor opened it (``expected_version``)."""
+    from cocrea.core.versioning import save_edit
+    from cocrea.participation.models import AgendaItem
+
     _require(by, "change", "agendaitem", item)
     title = _one_line(title, 300, _("Escriba el punto de la agenda."))
+    expected = item.version if expected_version is None else expected_version
     with operation("web"):
-        if item.title != title:
-            item.title = title
-            item.save(update_fields=["title"])
-    return item
+        return save_edit(AgendaItem, item.pk, expected, {"title": title}, basis={"title": item.title})
 
 
 @transaction.atomic
@@ -805,18 +954,27 @@ def add_membership(
 
 @transaction.atomic
 def edit_membership(
-    membership: Any, *, role: str, since: date | None, until: date | None, by: Any = None
+    membership: Any,
+    *,
+    role: str,
+    since: date | None,
+    until: date | None,
+    expected_version: int | None = None,
+    basis: dict[str, Any] | None = None,
+    by: Any = None,
 ) -> Any:
-    """Correct the role or the period of a membership."""
+    """Correct the role or the period of a membership; :class:`~cocrea.core.versioning.StaleEdit`
+    if someone changed it since the editor opened it (``expected_version``)."""
+    from cocrea.core.versioning import save_edit
+    from cocrea.participation.models import Membership
+
     _require(by, "change", "membership", membership.person)
     _writable_person(membership.person)
     values = _membership_values(role, since, until)
     _unique_membership(membership.person_id, membership.organization_id, values["role"], membership.pk)
+    expected = membership.version if expected_version is None else expected_version
     with operation("web"):
-        for name, value in values.items():
-            setattr(membership, name, value)
-        membership.save()
-    return membership
+        return save_edit(Membership, membership.pk, expected, values, basis=basis)
 
 
 @transaction.atomic

@@ -126,6 +126,7 @@ def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
                 for a in found.agreements.all()
             ],
             "attendees": found.attendance.count(),
+            "may_take_part": request.user.has_perm("participation.take_part", found),
         },
     )
 
@@ -134,7 +135,7 @@ def meeting_signup(request: HttpRequest, meeting: int) -> HttpResponse:
     """Registered participants sign up (or cancel); past the capacity, the waiting list."""
     from django.contrib import messages
     from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied, ValidationError
     from django.http import Http404, HttpResponseNotAllowed
     from django.shortcuts import redirect
     from django.utils.translation import gettext as _
@@ -155,6 +156,8 @@ def meeting_signup(request: HttpRequest, meeting: int) -> HttpResponse:
         return HttpResponse(
             _("Demasiadas solicitudes. Inténtelo más tarde."), status=429, content_type="text/plain"
         )
+    if request.POST.get("action") != "cancel" and not request.user.has_perm("participation.take_part", found):
+        raise PermissionDenied  # staff reading an unpublished meeting: no sign-up
     person = person_for_user(request.user)
     if request.POST.get("action") == "cancel":
         registration = (
@@ -181,6 +184,7 @@ def meeting_document(request: HttpRequest, document: int) -> HttpResponse:
     from django.http import Http404
 
     from cocrea.accounts.rules import permission
+    from cocrea.core.uploads import may_read_upload
     from cocrea.participation.models import MeetingDocument
     from cocrea.staff.views import attachment
 
@@ -190,5 +194,7 @@ def meeting_document(request: HttpRequest, document: int) -> HttpResponse:
         .first()
     )
     if found is None or not request.user.has_perm(permission("meeting", "view"), found.meeting):
+        raise Http404
+    if not may_read_upload(request.user, found.upload):  # also held by something not public
         raise Http404
     return attachment(found.upload.file.open("rb"), found.upload.original_name)

@@ -112,6 +112,7 @@ class EvidenceInline(admin.TabularInline):
     model = Evidence
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
+    raw_id_fields = ["upload"]  # no list of every stored file's name
 
 
 @admin.register(ProgressEntry)

@@ -23,11 +23,13 @@ from cocrea.plans.models import (
 
 def _scope_filter(user: Any, prefix: str = "") -> Q | None:
     """``None`` when the user sees everything; else the Q of what they may see unpublished."""
-    from cocrea.accounts.rules import assignments, sees_everything
+    from cocrea.accounts.rules import assignments, has_second_factor, sees_everything
 
     if sees_everything(user):
         return None
     scoped = Q(pk__in=[])
+    if not has_second_factor(user):  # reading what is unpublished needs the second factor
+        return scoped
     for assignment in assignments(user):
         if assignment.role not in ("editor", "coordinator"):
             continue

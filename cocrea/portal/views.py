@@ -441,6 +441,7 @@ def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) 
 def evidence(request: HttpRequest, evidence: int) -> FileResponse:
     """A means of verification's file, as a download, where its activity may be seen."""
     from cocrea.accounts.rules import permission
+    from cocrea.core.uploads import may_read_upload
     from cocrea.plans.models import Evidence
     from cocrea.staff.views import attachment
 
@@ -450,6 +451,8 @@ def evidence(request: HttpRequest, evidence: int) -> FileResponse:
         .first()
     )
     if item is None or item.upload is None or not request.user.has_perm(permission("evidence", "view"), item):
+        raise Http404
+    if not may_read_upload(request.user, item.upload):  # also held by something not public
         raise Http404
     return attachment(item.upload.file.open("rb"), item.upload.original_name)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cocrea.core.ratelimit import allow
+from cocrea.core.ratelimit import allow, client_address
 from cocrea.plans import queries
 from cocrea.reports.progress import FORMATS, build_progress_report, filename
 
@@ -32,7 +32,7 @@ def report_download(request: HttpRequest, plan: str, number: str, milestone: str
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    if not allow(f"report:{request.META.get('REMOTE_ADDR', '')}", REPORTS_PER_MINUTE, 60):
+    if not allow(f"report:{client_address(request)}", REPORTS_PER_MINUTE, 60):
         return HttpResponse(
             _("Demasiados informes en un minuto. Inténtelo más tarde."),
             status=429,

@@ -27,6 +27,7 @@ urlpatterns = [
     path("acuerdos/<int:agreement>/eliminar/", views.delete_agreement, name="delete_agreement"),
     path("personas/", views.people, name="people"),
     path("personas/<int:person>/", views.person, name="person"),
+    path("personas/<int:person>/separar/", views.unmerge_person, name="unmerge_person"),
     path("personas/<int:person>/consentimientos/", views.record_consent, name="record_consent"),
     path("consentimientos/<int:consent>/retirar/", views.withdraw_consent, name="withdraw_consent"),
     path("personas/<int:person>/representaciones/", views.add_membership, name="add_membership"),

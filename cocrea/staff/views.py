@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocrea.accounts.rules import permission
+from cocrea.accounts.rules import holds_staff_role, permission
 from cocrea.audit.context import acting_as
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
 from cocrea.core.models import Upload
@@ -347,7 +347,9 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
     from cocrea.plans.models import Milestone
 
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
-    if not request.user.is_staff or not request.user.has_perm(permission("milestone", "view"), found):
+    if not holds_staff_role(request.user) or not request.user.has_perm(
+        permission("milestone", "view"), found
+    ):
         raise PermissionDenied
     user = request.user
     return render(
@@ -433,7 +435,7 @@ def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
     model, action = SHEET_IMPORTS[kind]["permission"]
     rows = found.activities.all() if model == "activity" else found.budget_lines.all()
-    if not request.user.is_staff or not any(
+    if not holds_staff_role(request.user) or not any(
         request.user.has_perm(permission(model, action), r) for r in rows
     ):
         raise PermissionDenied
@@ -444,7 +446,7 @@ def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
 @require_http_methods(["GET", "POST"])
 def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
     from cocrea.computations.sheets import SheetError
-    from cocrea.plans.sheet_messages import describe_row_error, describe_sheet_error
+    from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
 
     found = _sheet_milestone(request, milestone, kind)
     context: dict[str, Any] = {"milestone": found, "kind": kind, **SHEET_IMPORTS[kind]}
@@ -463,6 +465,7 @@ def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpRespons
         else:
             context["result"] = result
             context["errors"] = [describe_row_error(e) for e in result.errors]
+            context["warnings"] = [describe_row_warning(w) for w in result.warnings]
             if not result.errors:
                 context["upload"] = store_upload(
                     data, original_name=uploaded.name, owner=request.user, purpose=f"sheet-{kind}"
@@ -613,11 +616,11 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     from cocrea.participation.models import Person
     from cocrea.participation.services import merge_people
 
-    if not request.user.has_perm(permission("person", "change")):
+    if not request.user.has_perm("participation.merge_person"):
         raise PermissionDenied
     if request.method == "POST":
-        keep = get_object_or_404(Person, pk=request.POST.get("keep"))
-        duplicate = get_object_or_404(Person, pk=request.POST.get("duplicate"))
+        keep = get_object_or_404(Person, pk=_int_or_none(request.POST.get("keep")))
+        duplicate = get_object_or_404(Person, pk=_int_or_none(request.POST.get("duplicate")))
         try:
             merge_people(keep, duplicate, by=request.user)
         except ValidationError as error:
@@ -625,23 +628,56 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Se fusionaron «%(duplicate)s» en «%(keep)s».")
+                _("Se fusionaron «%(duplicate)s» en «%(keep)s». Puede deshacerlo desde su ficha.")
                 % {"duplicate": duplicate.name, "keep": keep.name},
             )
         return redirect("staff:duplicates")
-    people = list(Person.objects.active().values_list("pk", "name", "email"))
-    by_id = {pk: (name, email) for pk, name, email in people}
-    proposals = [
-        {
-            "keep": a,
-            "duplicate": b,
-            "score": round(score * 100),
-            "keep_name": by_id[a][0],
-            "duplicate_name": by_id[b][0],
-        }
-        for a, b, score in propose_merges(people)[:200]
-    ]
+    people = list(Person.objects.active().values_list("pk", "name", "email", "user_id"))
+    by_id = {pk: (name, user_id) for pk, name, _email, user_id in people}
+    proposals = []
+    for a, b, score in propose_merges([(pk, name, email) for pk, name, email, _user in people])[:200]:
+        if by_id[a][1] is not None and by_id[b][1] is not None:
+            continue  # two accounts: two people who signed up, never merged here
+        keep, duplicate = (b, a) if by_id[a][1] is None and by_id[b][1] is not None else (a, b)
+        proposals.append(
+            {
+                "keep": keep,
+                "duplicate": duplicate,
+                "score": round(score * 100),
+                "keep_name": by_id[keep][0],
+                "duplicate_name": by_id[duplicate][0],
+            }
+        )
     return render(request, "staff/duplicates.html", {"proposals": proposals})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+@login_required
+@require_POST
+@limit_posts("merge", 200)
+def unmerge_person(request: HttpRequest, person: int) -> HttpResponse:
+    """Undo a merge: what moved goes back to the duplicate, which is a person of its own again."""
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation.models import Person
+    from cocrea.participation.services import unmerge_people
+
+    found = get_object_or_404(Person, pk=person)
+    if not request.user.has_perm("participation.merge_person", found):
+        raise PermissionDenied
+    try:
+        unmerge_people(found, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("La fusión se deshizo: «%(name)s» vuelve a ser una persona aparte.") % {"name": found.name},
+        )
+    return redirect("staff:person", person=found.pk)
 
 
 # --- Meetings: agenda, minutes and agreements ----------------------------------------------------
@@ -733,14 +769,28 @@ def _agenda_item_for(request: HttpRequest, item: int, action: str) -> Any:
 def edit_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
     from django.core.exceptions import ValidationError
 
+    from cocrea.core.versioning import StaleEdit, stale_message
     from cocrea.participation import services as participation
-    from cocrea.participation.forms import AgendaItemForm
+    from cocrea.participation.forms import AgendaItemEditForm
 
     found = _agenda_item_for(request, item, "change")
-    form = AgendaItemForm(request.POST or None, initial={"title": found.title})
+    form = AgendaItemEditForm(
+        request.POST or None, initial={"title": found.title, "edit_version": found.version}
+    )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            participation.edit_agenda_item(found, title=form.cleaned_data["title"], by=request.user)
+            participation.edit_agenda_item(
+                found,
+                title=form.cleaned_data["title"],
+                expected_version=form.cleaned_data["edit_version"],
+                by=request.user,
+            )
+        except StaleEdit as stale:
+            found = stale.current
+            form = _restarted(AgendaItemEditForm, request.POST, found.version)
+            form.add_error(None, stale_message(stale.changed))
+            status = 409
         except ValidationError as error:
             form.add_error("title", error)
         else:
@@ -750,7 +800,7 @@ def edit_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
         request,
         "staff/agenda_item.html",
         {"item": found, "meeting": found.meeting, "milestone": found.meeting.milestone, "form": form},
-        status=400 if form.errors else 200,
+        status=status if status != 200 else (400 if form.errors else 200),
     )
 
 
@@ -1050,11 +1100,15 @@ def delete_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
 PEOPLE_PER_PAGE = 50
 
 
-def _people_query(text: str) -> Q:
+def _people_query(text: str, *, contact: bool) -> Q:
+    """Name, public name, match key; the email too for those who may see it (else the search
+    would tell anyone whether an address is in the registry)."""
     from cocrea.computations.matching import name_words
 
     text = " ".join(text.split())[:200]
-    condition = Q(name__icontains=text) | Q(email__icontains=text) | Q(display_name__icontains=text)
+    condition = Q(name__icontains=text) | Q(display_name__icontains=text)
+    if contact:
+        condition |= Q(email__icontains=text)
     words = name_words(text)
     if words:
         by_key = Q()
@@ -1078,7 +1132,7 @@ def people(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("buscar", "").strip()
     found = Person.objects.active().order_by("name", "pk")
     if text:
-        found = found.filter(_people_query(text))
+        found = found.filter(_people_query(text, contact=request.user.has_perm("participation.view_contact")))
     current = Membership.objects.filter(Q(until=None) | Q(until__gte=timezone_today())).select_related(
         "organization"
     )
@@ -1107,6 +1161,11 @@ def _person_page(
         person.memberships.select_related("organization").order_by("until", "organization__name", "pk")
     )
     writable = person.merged_into_id is None and person.anonymised_at is None
+    can_unmerge = (
+        person.merged_into_id is not None
+        and person.anonymised_at is None
+        and request.user.has_perm("participation.merge_person", person)
+    )
     statistics = any(c.purpose == Consent.Purpose.STATISTICS and c.withdrawn_at is None for c in consents)
     return render(
         request,
@@ -1116,6 +1175,7 @@ def _person_page(
             "consents": consents,
             "memberships": [(m, m.until is None or m.until >= today) for m in memberships],
             "statistics_consent": statistics,
+            "can_unmerge": can_unmerge,
             "can_add_consent": writable and _may(request, "consent", "add", person),
             "can_change_consent": writable and _may(request, "consent", "change", person),
             "can_add_membership": writable and _may(request, "membership", "add", person),
@@ -1226,16 +1286,26 @@ def _membership_for(request: HttpRequest, membership: int) -> Any:
 def edit_membership(request: HttpRequest, membership: int) -> HttpResponse:
     from django.core.exceptions import ValidationError
 
+    from cocrea.core.versioning import StaleEdit, stale_message
     from cocrea.participation import services as participation
     from cocrea.participation.forms import MembershipPeriodForm
 
     found = _membership_for(request, membership)
-    form = MembershipPeriodForm(
-        request.POST or None, initial={"role": found.role, "since": found.since, "until": found.until}
-    )
+    initial = {"role": found.role, "since": found.since, "until": found.until}
+    form = MembershipPeriodForm(request.POST or None, initial={**initial, "edit_version": found.version})
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("edit_version")
         try:
-            participation.edit_membership(found, **form.cleaned_data, by=request.user)
+            participation.edit_membership(
+                found, **data, expected_version=version, basis=initial, by=request.user
+            )
+        except StaleEdit as stale:
+            found.refresh_from_db()
+            form = _restarted(MembershipPeriodForm, request.POST, found.version)
+            form.add_error(None, stale_message(stale.changed))
+            status = 409
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -1245,7 +1315,7 @@ def edit_membership(request: HttpRequest, membership: int) -> HttpResponse:
         request,
         "staff/membership.html",
         {"membership": found, "person": found.person, "form": form},
-        status=400 if form.errors else 200,
+        status=status if status != 200 else (400 if form.errors else 200),
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 
 from cocrea.accounts.models import Role
@@ -68,10 +69,12 @@ def world(imported_seed, django_user_model):
         **cocreation(milestone),
     }
 
-    def user(name, role=None, **scope):
+    def user(name, role=None, two_step=True, **scope):
         account = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-Pass-42")
         if role:
             grant_role(account, role, **scope)
+            if two_step:  # staff privileges need the second factor
+                TOTP.activate(account, generate_totp_secret())
         return django_user_model.objects.get(pk=account.pk)
 
     actors = {

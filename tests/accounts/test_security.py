@@ -155,13 +155,44 @@ def run_cocrea(*args, **env):
     )
 
 
+STRONG_KEY = "a-strong-secret-key-" + "x9Q!" * 12
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_cocrea("check", DEBUG="0", ALLOWED_HOSTS="cocrea.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
-    result = run_cocrea("check", DEBUG="0", SECRET_KEY="k" * 60)
+    result = run_cocrea("check", DEBUG="0", SECRET_KEY=STRONG_KEY)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "django-insecure-development-only-key-never-use-in-production",  # the development key
+        "django-insecure-" + "Zq8#Lm2$" * 6,  # a key Django generated for development
+        "Zq8#Lm2$Vb7&" * 4,  # 48 characters
+        "abcd" * 20,  # 4 distinct characters
+    ],
+    ids=["development-key", "django-insecure", "short", "few-distinct"],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(key):
+    result = run_cocrea("check", DEBUG="0", SECRET_KEY=key, ALLOWED_HOSTS="cocrea.example.org")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is too weak for DEBUG=0" in result.stderr
+    assert key not in result.stderr, "the message does not repeat the key"
+
+
+def test_production_refuses_to_start_with_a_wildcard_host():
+    result = run_cocrea("check", DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="cocrea.example.org,*")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ALLOWED_HOSTS must not contain '*' when DEBUG=0" in result.stderr
+
+
+def test_development_keeps_its_defaults():
+    result = run_cocrea("check", DEBUG="1", SECRET_KEY="dev", ALLOWED_HOSTS="*")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_deploy_check_passes_in_production_settings():
@@ -171,7 +202,7 @@ def test_deploy_check_passes_in_production_settings():
         "--fail-level",
         "WARNING",
         DEBUG="0",
-        SECRET_KEY="a-strong-secret-key-" + "x9Q!" * 12,
+        SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="cocrea.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr

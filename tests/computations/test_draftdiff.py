@@ -5,16 +5,19 @@ from __future__ import annotations
 import itertools
 import random
 from difflib import SequenceMatcher
+from unittest.mock import patch
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from cocrea.computations import draftdiff
 from cocrea.computations.draftdiff import (
     CONTAINED,
     CONTAINED_MIN_WORDS,
     Block,
     Change,
+    MatchStats,
     WordOp,
     _match_words,
     apply_diff,
@@ -468,3 +471,144 @@ def test_match_400_paragraphs() -> None:
     old_blocks = [Block(f"p{i}", text) for i, text in enumerate(old)]
     new_blocks = [Block(f"p{i}", new[n]) for n, i in enumerate(order)]
     assert apply_diff(old_blocks, diff_versions(old_blocks, new_blocks)) == new_blocks
+
+
+# Bounded work ----------------------------------------------------------------------------------------
+
+COMMON_WORDS = [
+    "la",
+    "de",
+    "el",
+    "innovación",
+    "pública",
+    "gestión",
+    "servicio",
+    "ciudadanía",
+    "institución",
+    "datos",
+    "abiertos",
+    "proceso",
+    "participación",
+    "transparencia",
+    "rendición",
+    "cuentas",
+    "evaluación",
+    "política",
+    "estrategia",
+    "valor",
+    "personas",
+    "trámite",
+    "municipalidad",
+    "capacidad",
+    "formación",
+    "plan",
+    "indicador",
+    "resultado",
+    "equipo",
+    "laboratorio",
+]
+
+
+def common_words(rng: random.Random, count: int) -> list[str]:
+    """Paragraphs made only of 30 common words: they share nearly every word (the worst case)."""
+    return [" ".join(rng.choice(COMMON_WORDS) for _ in range(rng.randint(40, 110))) for _ in range(count)]
+
+
+def longest_common_subsequence(a: list[str], b: list[str]) -> int:
+    row = [0] * (len(b) + 1)
+    for x in a:
+        previous = 0
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], previous + 1 if x == y else max(row[j], row[j - 1])
+    return row[-1]
+
+
+short_lists = st.lists(st.sampled_from(VOCABULARY[:6]), max_size=40)
+
+
+@PROPERTY
+@given(short_lists, short_lists)
+def test_the_bound_is_the_longest_common_subsequence(a: list[str], b: list[str]) -> None:
+    found = draftdiff._lcs_length(draftdiff._Words(a).masks, len(a), b)
+    assert found == longest_common_subsequence(a, b)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    assert sum(block.size for block in matcher.get_matching_blocks()) <= found
+
+
+@PROPERTY
+@given(short_lists, short_lists, st.integers(0, 60))
+def test_bounded_matching_runs_are_equal_and_in_order(a: list[str], b: list[str], work: int) -> None:
+    with patch.object(draftdiff, "CHUNK_MARK", 2):
+        runs = draftdiff._matching_runs(a, b, work)
+    i = j = 0
+    for start_a, start_b, size in runs:
+        assert size > 0 and start_a >= i and start_b >= j
+        assert a[start_a : start_a + size] == b[start_b : start_b + size]
+        i, j = start_a + size, start_b + size
+
+
+@PROPERTY
+@given(st.one_of(diff_strings, word_strings), st.one_of(diff_strings, word_strings), st.integers(0, 40))
+def test_the_bounded_word_diff_rebuilds_both_texts(old: str, new: str, work: int) -> None:
+    with patch.object(draftdiff, "WORD_DIFF_WORK", work), patch.object(draftdiff, "CHUNK_MARK", 2):
+        ops = word_diff(old, new)
+    assert old_text(ops) == old
+    assert new_text(ops) == new
+    assert all(op.text and op.op in ("equal", "insert", "delete") for op in ops)
+    for first, second in itertools.pairwise(ops):
+        assert first.op != second.op
+        assert (first.op, second.op) != ("insert", "delete")
+
+
+def test_a_very_long_paragraph_is_diffed_within_bounds_and_marked_where_it_changed() -> None:
+    rng = random.Random(7)
+    words = " ".join(common_words(rng, 400)).split()  # about 30,000 words in one paragraph
+    old = " ".join(words)
+    words[0], words[len(words) // 2], words[-1] = "Nuevo", "cambio", "final"
+    new = " ".join(words)
+    ops = word_diff(old, new)
+    assert old_text(ops) == old and new_text(ops) == new
+    assert len(tokenize(old)) ** 2 > draftdiff.WORD_DIFF_WORK  # the bounded way was taken
+    assert [op.text.strip() for op in ops if op.op == "insert"] == ["Nuevo", "cambio", "final"]
+    assert sum(len(op.text) for op in ops if op.op == "delete") < 60
+
+
+def test_very_long_paragraphs_still_match() -> None:
+    rng = random.Random(8)
+    old = [" ".join(common_words(rng, 20)), *common_words(rng, 3)]
+    words = old[0].split()
+    edited = " ".join(
+        ["Al", "comienzo", *words[: len(words) // 2], "en", "medio", *words[len(words) // 2 :], "fin"]
+    )
+    assert len(words) ** 2 > draftdiff.PAIR_WORK
+    assert match_paragraphs(old, [old[2], edited]) == {0: 2, 1: 0}
+
+
+def test_matching_work_grows_with_the_paragraphs_not_their_square() -> None:
+    rng = random.Random(9)
+    old, new = common_words(rng, 1000), common_words(rng, 1000)
+    stats = MatchStats()
+    assert match_paragraphs(old, new, stats=stats) == {}  # unrelated, though made of the same words
+    assert stats.candidates <= (draftdiff.CANDIDATES + 2) * len(new)
+    assert stats.compared <= stats.bounded <= stats.candidates
+    edited = [text + " además" if n % 5 == 0 else text for n, text in enumerate(old)]
+    order = list(range(1000))
+    rng.shuffle(order)
+    stats = MatchStats()
+    assert match_paragraphs(old, [edited[i] for i in order], stats=stats) == dict(enumerate(order))
+    assert draftdiff.ALL_PAIRS < 200 * 200  # so not every pair is tried
+    assert stats.candidates <= (draftdiff.CANDIDATES + 2) * 200
+
+
+def test_repeated_paragraphs_in_bulk_keep_their_order() -> None:
+    old = ["Objetivo"] * 3000 + [f"Párrafo {n}" for n in range(3000)] + ["Objetivo"] * 3000
+    new = old[:2999] + old[3000:]  # one repeated heading dropped
+    assert match_paragraphs(old, new) == {i: i if i < 2999 else i + 1 for i in range(len(new))}
+
+
+def test_past_the_similarity_limit_only_neighbours_are_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draftdiff, "SIMILARITY_PARAGRAPHS", 0)
+    in_place = [PARAGRAPHS[0], PARAGRAPHS[1].replace("municipales", "locales"), PARAGRAPHS[2]]
+    assert match_paragraphs(PARAGRAPHS[:3], in_place) == {0: 0, 1: 1, 2: 2}
+    moved = [PARAGRAPHS[1].replace("municipales", "locales"), PARAGRAPHS[0], PARAGRAPHS[3], PARAGRAPHS[2]]
+    assert match_paragraphs(PARAGRAPHS[:4], moved) == {1: 0, 2: 3, 3: 2}  # moved and edited: not found

@@ -832,3 +832,137 @@ def test_mangled_document_xml_never_raises_a_raw_error(data: st.DataObject) -> N
 
 
 spanish_docx_bytes = spanish_docx()
+
+
+# --- Limits: paragraphs, characters, Word paragraphs, and data that is not a draft -------------------
+
+
+def test_a_text_of_the_most_paragraphs_reads_and_one_more_is_refused() -> None:
+    most = "\n\n".join(f"Párrafo {n}." for n in range(drafttext.MAX_PARAGRAPHS))
+    assert len(parse_markdown("## Sección\n\n" + most).sections[0].paragraphs) == drafttext.MAX_PARAGRAPHS
+    with pytest.raises(DraftFormatError) as error:
+        parse_markdown(most + "\n\nUno más.")
+    assert error.value.code == "too_many_paragraphs"
+    assert error.value.details == {"limit": drafttext.MAX_PARAGRAPHS}
+    assert "5000 párrafos" in error.value.message
+
+
+def test_headings_do_not_count_as_paragraphs() -> None:
+    text = "\n\n".join(f"## Sección {n}\n\nTexto {n}." for n in range(drafttext.MAX_PARAGRAPHS))
+    assert len(parse_markdown(text).sections) == drafttext.MAX_PARAGRAPHS
+
+
+def test_a_text_too_long_is_refused_before_it_is_parsed() -> None:
+    text = "Palabra " * (drafttext.MAX_TEXT_CHARS // 8 + 1)
+    with pytest.raises(DraftFormatError) as error:
+        parse_markdown(text)
+    assert error.value.code == "text_too_long"
+    assert error.value.details == {"limit": drafttext.MAX_TEXT_CHARS, "found": len(text)}
+    assert parse_markdown(text[: drafttext.MAX_TEXT_CHARS]).sections
+
+
+def word_paragraphs(count: int, paragraph: str = "<w:p/>") -> bytes:
+    return body_xml(paragraph * count)
+
+
+def test_a_docx_with_too_many_word_paragraphs_is_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the XML was parsed")
+
+    limit = drafttext.MAX_DOCX_PARAGRAPHS
+    data = docx_with(word_paragraphs(limit + 1))
+    monkeypatch.setattr(drafttext.docx, "Document", no_parsing)
+    with pytest.raises(DraftFormatError) as error:
+        read_docx(data)
+    assert error.value.code == "docx_too_many_paragraphs"
+    assert error.value.details == {"limit": limit}
+    assert f"más de {limit} párrafos de Word" in error.value.message
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["<w:p/>", "<w:p></w:p>", '<w:p w:rsidR="00A1">x</w:p>', "<w:p\n/>", "<x:p/>", "<p/>"],
+)
+def test_word_paragraph_tags_are_counted_whatever_their_form(
+    monkeypatch: pytest.MonkeyPatch, paragraph: str
+) -> None:
+    monkeypatch.setattr(drafttext, "MAX_DOCX_PARAGRAPHS", 3)
+    data = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": (paragraph * 4).encode()})
+    with pytest.raises(DraftFormatError) as error:
+        read_docx(data)
+    assert error.value.code == "docx_too_many_paragraphs"
+
+
+def test_paragraph_properties_and_chunk_edges_are_not_miscounted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drafttext, "_SCAN_CHUNK", 7)  # tags cut across the chunks read
+    three = para("uno") + para("dos", "Quote") + "<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    monkeypatch.setattr(drafttext, "MAX_DOCX_PARAGRAPHS", 3)
+    assert read_docx(docx_with(body_xml(three))).sections  # <w:pPr>, <w:pStyle>: not paragraphs
+    monkeypatch.setattr(drafttext, "MAX_DOCX_PARAGRAPHS", 2)
+    with pytest.raises(DraftFormatError):
+        read_docx(docx_with(body_xml(three)))
+
+
+def test_a_docx_stops_being_read_past_the_most_paragraphs() -> None:
+    data = docx_with(word_paragraphs(drafttext.MAX_PARAGRAPHS + 1, para("Texto")))
+    with pytest.raises(DraftFormatError) as error:
+        read_docx(data)
+    assert error.value.code == "too_many_paragraphs"
+
+
+def test_a_docx_with_too_much_text_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drafttext, "MAX_TEXT_CHARS", 1_000)
+    data = docx_with(word_paragraphs(60, para("Un párrafo de veinte.")))
+    with pytest.raises(DraftFormatError) as error:
+        read_docx(data)
+    assert error.value.code == "text_too_long"
+    assert error.value.details == {"limit": 1_000}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nombre,edad,ciudad\nAna,31,Antigua\nLuis,45,Cobán\nMaría,28,Xela\n",
+        "fecha;monto;fuente\n2024-01-01;100,50;BID\n2024-02-01;200,00;BM\n2024-03-01;50,25;Fondos\n",
+        "a\tb\n1\t2\n3\t4\n",
+        'id,texto\n1,"Uno, con coma"\n2,"Dos"\n3,"Tres, y más"\n4,cuatro\n5,cinco\n',
+        "\ufeffcódigo,indicador,meta,avance\n1.1,Tasa,10,5\n1.2,Índice,20,7\n",
+        "x,y\n" + "\n".join(f"{n},{n * n}" for n in range(5000)),
+    ],
+    ids=["comma", "semicolon", "tab", "quoted", "bom", "long"],
+)
+def test_tables_of_data_are_recognised(text: str) -> None:
+    assert drafttext.looks_tabular(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        DRAFT,
+        "Una línea, con coma.",
+        "Dos líneas, una coma.\nOtra línea, otra coma.\n",
+        "Primero, un párrafo.\n\nSegundo, otro.\n\nTercero, el último.\n\nCuarto, y más.\n\nQuinto, fin.\n",
+        "- uno, dos\n- tres, cuatro\n- cinco, seis\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n",
+        "El plan, con metas claras,\nse publica cada año\ny se revisa, con la sociedad civil,\n"
+        "en mesas técnicas.\nLa consulta es abierta.\n",
+        "## Datos\n\nmonto,año\n100,2020\n200,2021\n",
+    ],
+    ids=["draft", "one-line", "two-lines", "paragraphs", "list", "pipe-table", "wrapped-prose", "heading"],
+)
+def test_drafts_are_not_taken_for_data(text: str) -> None:
+    assert not drafttext.looks_tabular(text)
+
+
+def test_the_sample_drafts_are_not_taken_for_data() -> None:
+    from pathlib import Path
+
+    import cocrea.drafts
+
+    folder = Path(cocrea.drafts.__file__).parent / "data"
+    drafts_found = sorted(folder.glob("*.md"))
+    assert drafts_found
+    for path in drafts_found:
+        assert not drafttext.looks_tabular(path.read_text(encoding="utf-8")), path.name

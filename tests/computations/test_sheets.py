@@ -928,3 +928,105 @@ def test_progress_rows_round_trip_through_csv(rows: list[list[object]], dialect:
     assert [(r.day, r.percent, r.status) for r in result.rows] == [
         (row[1], row[2], _expected_status(row)) for row in rows
     ]
+
+
+# --- Limits (the bombs themselves are in tests/security/test_sheet_bombs.py) ----------------------
+
+
+def test_blank_lines_count_toward_the_row_limit() -> None:
+    from cocrea.computations.sheets import row_limit
+
+    assert row_limit() == 20_000 and row_limit(5) == 1_005
+    head = "activity,date,percent_complete\n01,2019-05-31,10\n"
+    assert len(read_progress((head + "\n" * 1_003).encode(), ACTIVITIES, max_rows=5).rows) == 1
+    with pytest.raises(SheetError) as raised:
+        read_progress((head + "\n" * 1_004).encode(), ACTIVITIES, max_rows=5)
+    assert raised.value.code == "too_many_blank_rows"
+    assert raised.value.params == {"limit": 1_005, "data_limit": 5}
+
+
+def test_blank_rows_count_toward_the_row_limit_in_a_workbook() -> None:
+    rows: list[list[object]] = [["01", "2019-05-31", 10], *[[None, None, None]] * 1_002, ["", "", " "]]
+    data = write_xlsx(rows, ["activity", "date", "percent_complete"])
+    assert len(read_progress(data, ACTIVITIES, max_rows=5).rows) == 1
+    rows.append([None, None, "x"])
+    with pytest.raises(SheetError) as raised:
+        read_progress(write_xlsx(rows, ["activity", "date", "percent_complete"]), ACTIVITIES, max_rows=5)
+    assert raised.value.code == "too_many_blank_rows"
+
+
+def test_blank_cells_beyond_the_columns_are_dropped_and_values_there_refused() -> None:
+    from cocrea.computations.sheets import MAX_COLUMNS
+
+    wide = "activity,date,percent_complete\n01,2019-05-31,10" + ", " * (MAX_COLUMNS * 3) + "\n"
+    assert [r.row for r in progress(wide).rows] == [2]
+    with pytest.raises(SheetError) as raised:
+        progress("activity,date,percent_complete\n01,2019-05-31,10" + "," * MAX_COLUMNS + "x\n")
+    assert raised.value.code == "too_many_columns"
+    assert (raised.value.params["row"], raised.value.params["column"]) == (2, "CY")
+
+
+def test_a_value_beyond_the_columns_of_a_workbook() -> None:
+    from cocrea.computations.sheets import MAX_COLUMNS
+
+    row: list[object] = ["01", "2019-05-31", 10, *[None] * (MAX_COLUMNS - 4), "last"]
+    result = read_progress(write_xlsx([row], ["activity", "date", "percent_complete"]), ACTIVITIES)
+    assert result.ok and [w.code for w in result.warnings] == ["value_outside_columns"]
+    with pytest.raises(SheetError) as raised:
+        read_progress(write_xlsx([[*row, "beyond"]], ["activity", "date", "percent_complete"]), ACTIVITIES)
+    assert raised.value.code == "too_many_columns"
+    assert (raised.value.params["row"], raised.value.params["column"]) == (2, "CW")
+
+
+def test_a_cell_longer_than_excel_allows() -> None:
+    import zipfile
+
+    from cocrea.computations.sheets import MAX_CELL_CHARS
+
+    head = "activity,date,percent_complete,note\n01,2019-05-31,10,"
+    assert progress(head + "n" * MAX_CELL_CHARS + "\n").rows[0].note == "n" * MAX_CELL_CHARS
+    # openpyxl cuts what it writes at Excel's limit: lengthen the cell inside the workbook.
+    written = write_xlsx(
+        [["01", "2019-05-31", 10, "n" * MAX_CELL_CHARS]], ["activity", "date", "pct", "note"]
+    )
+    source, out = zipfile.ZipFile(io.BytesIO(written)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name).replace(b"nnnn<", b"nnnnn<"))
+    for data in ((head + "n" * (MAX_CELL_CHARS + 1) + "\n").encode(), out.getvalue()):
+        with pytest.raises(SheetError) as raised:
+            read_progress(data, ACTIVITIES)
+        assert raised.value.code == "cell_too_long"
+        assert raised.value.params == {"limit": MAX_CELL_CHARS, "row": 2}
+
+
+def test_a_long_comma_line_is_not_taken_for_one_huge_semicolon_cell() -> None:
+    """Choosing the delimiter, ``;`` read this line as one 160,000-character cell: csv_unreadable."""
+    extra = ",".join("x" * 30_000 for _ in range(5))
+    text = "activity,date,percent_complete,n1,n2,n3,n4,n5\n01,2019-05-31,10," + extra + "\n"
+    result = progress(text)
+    assert result.delimiter == "," and [r.row for r in result.rows] == [2]
+
+
+def test_zip_limits_are_checked_on_the_sizes_the_archive_declares() -> None:
+    import zipfile
+
+    from cocrea.computations.archives import ZipLimits, ZipTooLarge, check_zip_sizes
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.xml", b" " * 3_000)
+        archive.writestr("b.bin", b"\0" * 2_000)
+        archive.writestr("c.rels", b" " * 1_000)
+    infos = zipfile.ZipFile(out).infolist()
+    check_zip_sizes(infos, ZipLimits(entries=3, total=6_000, member=3_000, markup=4_000))
+    for limits, reason, found in (
+        (ZipLimits(entries=2, total=10**9), "entries", 3),
+        (ZipLimits(entries=9, total=10**9, member=2_999), "member", 3_000),
+        (ZipLimits(entries=9, total=5_999), "total", 6_000),
+        (ZipLimits(entries=9, total=10**9, markup=3_999), "markup", 4_000),
+    ):
+        with pytest.raises(ZipTooLarge) as raised:
+            check_zip_sizes(infos, limits)
+        assert (raised.value.reason, raised.value.found) == (reason, found)
+    assert raised.value.member == "" and "markup" in str(raised.value)

@@ -29,6 +29,16 @@ def test_documents_page_lists_the_strategy(client, sample, milestone):
     assert url in client.get(milestone.get_absolute_url()).content.decode()
 
 
+def test_documents_page_for_staff_links_their_screen(staff_client, sample, milestone):
+    """It answered 500 to every editor, coordinator and administrator (a URL name that did not
+    exist): the staff link now leads to the milestone's documents screen."""
+    commitment = milestone.commitment
+    url = reverse("drafts:documents", args=[commitment.action_plan.slug, commitment.number, milestone.number])
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert reverse("drafts_staff:milestone", args=[milestone.pk]) in response.content.decode()
+
+
 def test_version_page_shows_text_counts_and_no_private_data(client, sample, django_assert_max_num_queries):
     url = sample.versions[0].get_absolute_url()
     with django_assert_max_num_queries(16):

@@ -205,3 +205,101 @@ def test_a_scoped_editor_milestone_screen_costs_the_same_whatever_the_rows(inap_
         inap_editor.get(url)
     assert len(after) == len(before)
     assert len(before) <= 30
+
+
+def _post_sheet(client, milestone, kind, data, name="hoja.csv", **extra):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("staff:sheet_import", args=[milestone.pk, kind])
+    return client.post(url, {"file": SimpleUploadedFile(name, data)}, **extra)
+
+
+def test_a_utf16_csv_is_accepted_on_the_web_as_on_the_command_line(
+    staff_client, milestone, settings, tmp_path
+):
+    """Excel's "Unicode text" and Notepad's "Unicode" are UTF-16 with a byte-order mark: the upload
+    check took their zero bytes for a binary file."""
+    import codecs
+
+    settings.MEDIA_ROOT = tmp_path
+    text = "activity\tdate\tpercent_complete\tstatus\tnote\r\n01\t30/04/2019\t100\tcompletada\tAprobación\r\n"
+    preview = _post_sheet(staff_client, milestone, "avance", text.encode("utf-16"), "avance.txt")
+    assert preview.status_code == 200, preview.context.get("error")
+    upload = preview.context["upload"]
+    assert upload.kind == "text"
+    confirm = staff_client.post(
+        reverse("staff:sheet_import_confirm", args=[milestone.pk, "avance", upload.pk])
+    )
+    assert confirm.status_code == 302
+    entry = ProgressEntry.objects.get()
+    assert (entry.status, entry.note) == ("done", "Aprobación")
+    big_endian = codecs.BOM_UTF16_BE + "budget_line;date;amount\r\n01;30/04/2019;Q 1,500.00\r\n".encode(
+        "utf-16-be"
+    )
+    preview = _post_sheet(staff_client, milestone, "gastos", big_endian, "gastos.csv")
+    assert preview.status_code == 200, preview.context.get("error")
+    assert preview.context["result"].encoding == "utf-16" and len(preview.context["result"].rows) == 1
+    # Zero bytes that are not UTF-16 text are still refused as binary.
+    refused = _post_sheet(staff_client, milestone, "avance", codecs.BOM_UTF16_LE + b"\x00\x00" * 50)
+    assert refused.status_code == 400 and "«binary»" in refused.context["error"]
+
+
+def test_the_web_import_words_each_problem_in_a_whole_sentence(staff_client, milestone, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    bad = _post_sheet(
+        staff_client,
+        milestone,
+        "avance",
+        b"activity,date,percent_complete,status\n01,2019-04-30,50,volando\n",
+    )
+    assert bad.status_code == 400
+    sentence = (
+        "Fila 2, columna «status»: estado desconocido «volando»; se espera planificada, en curso, "
+        "completada, retrasada o cancelada, o la celda vacía para deducirlo del avance."
+    )
+    assert bad.context["errors"] == [sentence] and sentence in bad.content.decode()
+    missing = _post_sheet(staff_client, milestone, "gastos", b"budget_line,fecha\n01,2019-04-30\n")
+    assert missing.context["errors"] == [
+        "Fila 1: falta la columna obligatoria amount; la fila de encabezados debe nombrar budget_line, date, "
+        "amount."
+    ]
+    warned = _post_sheet(
+        staff_client,
+        milestone,
+        "avance",
+        b"activity,date,percent_complete,responsable\n01,2019-04-30,100,INAP\n",
+    )
+    assert warned.status_code == 200
+    warning = "Aviso, fila 1: se ignoraron las columnas «responsable», que no se importan."
+    assert warned.context["warnings"] == [warning] and warning in warned.content.decode()
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # English is chosen, not sniffed
+    english = _post_sheet(
+        staff_client,
+        milestone,
+        "avance",
+        b"activity,date,percent_complete,status\n01,2019-04-30,50,volando\n",
+    )
+    assert english.context["errors"] == [
+        "Row 2, column “status”: unknown status “volando”; expected planned, in progress, done, delayed or "
+        "cancelled, or an empty cell to derive it from the percent complete."
+    ]
+
+
+def test_a_row_the_workflow_refuses_on_confirmation_says_why(staff_client, milestone, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    preview = _post_sheet(
+        staff_client,
+        milestone,
+        "avance",
+        b"activity,date,percent_complete,status\n01,2019-04-30,50,retrasada\n",
+    )
+    assert preview.status_code == 200
+    upload = preview.context["upload"]
+    confirm = staff_client.post(
+        reverse("staff:sheet_import_confirm", args=[milestone.pk, "avance", upload.pk]), follow=True
+    )
+    assert [str(m) for m in confirm.context["messages"]] == [
+        "Fila 2, columna «status»: indique el motivo: es obligatorio para «Retrasada».",
+        "No se importó nada.",
+    ]
+    assert not ProgressEntry.objects.exists()

@@ -81,7 +81,9 @@ def test_the_agenda_is_built_edited_reordered_and_trimmed(staff_client, staff, m
 
     edit = reverse("staff:edit_agenda_item", args=[cierre.pk])
     assert staff_client.get(edit).status_code == 200
-    assert staff_client.post(edit, {"title": "Cierre y acuerdos"}).status_code == 302
+    cierre.refresh_from_db()
+    data = {"title": "Cierre y acuerdos", "edit_version": cierre.version}
+    assert staff_client.post(edit, data).status_code == 302
 
     first = AgendaItem.objects.get(title="Bienvenida")
     assert staff_client.post(reverse("staff:remove_agenda_item", args=[first.pk])).status_code == 302
@@ -115,7 +117,9 @@ def test_bad_agenda_input_is_an_error_and_saves_nothing(staff_client, meeting):
         assert 'class="errorlist' in response.content.decode()
     assert not AgendaItem.objects.exists()
     item = services.add_agenda_item(meeting, title="Bienvenida")
-    response = staff_client.post(reverse("staff:edit_agenda_item", args=[item.pk]), {"title": ""})
+    response = staff_client.post(
+        reverse("staff:edit_agenda_item", args=[item.pk]), {"title": "", "edit_version": item.version}
+    )
     assert response.status_code == 400
     item.refresh_from_db()
     assert item.title == "Bienvenida"

@@ -155,7 +155,9 @@ def test_memberships_are_added_edited_and_ended(staff_client, staff, ana):
 
     edit = reverse("staff:edit_membership", args=[membership.pk])
     assert staff_client.get(edit).status_code == 200
-    changed = staff_client.post(edit, {"role": "Directora", "since": "2019-03-01", "until": ""})
+    changed = staff_client.post(
+        edit, {"role": "Directora", "since": "2019-03-01", "until": "", "edit_version": membership.version}
+    )
     assert changed.status_code == 302
     membership.refresh_from_db()
     assert (membership.role, membership.since) == ("Directora", date(2019, 3, 1))
@@ -195,7 +197,9 @@ def test_bad_memberships_are_errors_and_nothing_is_saved(staff_client, ana, data
 
 def test_editing_a_membership_into_a_duplicate_is_refused(staff_client, ana):
     other = services.add_membership(ana, organization=org("INAP"), role="Enlace")
-    response = staff_client.post(reverse("staff:edit_membership", args=[other.pk]), {"role": "Asesora"})
+    response = staff_client.post(
+        reverse("staff:edit_membership", args=[other.pk]), {"role": "Asesora", "edit_version": other.version}
+    )
     assert response.status_code == 400
     other.refresh_from_db()
     assert other.role == "Enlace"
@@ -211,7 +215,7 @@ def people_posts(ana):
         (reverse("staff:record_consent", args=[ana.pk]), {"purpose": "contact", "text_version": "v1"}),
         (reverse("staff:withdraw_consent", args=[consent.pk]), {}),
         (reverse("staff:add_membership", args=[ana.pk]), {"organization": org("SENACYT").pk}),
-        (reverse("staff:edit_membership", args=[membership.pk]), {"role": "Otra"}),
+        (reverse("staff:edit_membership", args=[membership.pk]), {"role": "Otra", "edit_version": 1}),
         (reverse("staff:end_membership", args=[membership.pk]), {"until": "2020-01-01"}),
     ]
 
@@ -245,7 +249,8 @@ def test_auditors_read_but_do_not_write(django_user_model, ana):
     auditor = signed_in(django_user_model, "auditora", Role.AUDITOR)
     assert auditor.get(reverse("staff:people")).status_code == 200
     html = auditor.get(reverse("staff:person", args=[ana.pk])).content.decode()
-    assert "ana.perez@example.org" in html
+    assert "Ana María Pérez" in html
+    assert "ana.perez@example.org" not in html  # contact data: coordinators and administrators
     assert reverse("staff:record_consent", args=[ana.pk]) not in html
     assert reverse("staff:add_membership", args=[ana.pk]) not in html
     for url, data in people_posts(ana):
@@ -282,3 +287,34 @@ def test_the_screens_issue_a_bounded_number_of_queries(
             with django_assert_max_num_queries(25):
                 assert client.get(url, params).status_code == 200
     assert Person.objects.count() == 61
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "sees"),
+    [
+        (Role.EDITOR, {"organization": "INAP"}, False),
+        (Role.MODERATOR, {}, False),
+        (Role.AUDITOR, {}, False),
+        (Role.COORDINATOR, {"commitment": True}, True),
+        (Role.ADMINISTRATOR, {}, True),
+    ],
+)
+def test_contact_data_only_for_the_roles_that_contact_people(django_user_model, ana, role, scope, sees):
+    """Email and phone: coordinators and administrators; the others see the name, not how to reach
+    the person, and cannot find a person by their address either."""
+    from cocrea.plans.models import Commitment
+
+    if "organization" in scope:
+        scope = {"organization": org(scope["organization"])}
+    elif "commitment" in scope:
+        scope = {"commitment": Commitment.objects.first()}
+    ana.phone = "5555-0101"
+    ana.save()
+    client = signed_in(django_user_model, f"rol-{role}", role, **scope)
+    person_page = client.get(reverse("staff:person", args=[ana.pk])).content.decode()
+    listing = client.get(reverse("staff:people")).content.decode()
+    by_email = client.get(reverse("staff:people"), {"buscar": "@example.org"}).content.decode()
+    assert ("ana.perez@example.org" in person_page) is sees
+    assert ("5555-0101" in person_page) is sees
+    assert ("ana.perez@example.org" in listing) is sees
+    assert ("Ana María Pérez" in by_email) is sees

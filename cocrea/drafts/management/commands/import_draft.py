@@ -1,7 +1,9 @@
 """``cocrea import-draft FILE``: a DOCX (headings become sections) or Markdown draft.
 
 The document is found by its title (``--document``, else the file's own title); each import of the
-same document adds its next version, in draft, with paragraph identities carried over.
+same document adds its next version, in draft, with paragraph identities carried over. A file over
+the upload limit (``services.MAX_DRAFT_FILE_BYTES``) is refused before it is read, a table of data
+(CSV) given as Markdown and a text over the drafts' limits as it is read; nothing is written.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cocrea.audit.context import acting_as
 from cocrea.computations.drafttext import DraftFormatError
-from cocrea.drafts.services import import_draft
+from cocrea.drafts.services import MAX_DRAFT_FILE_BYTES, import_draft
 from cocrea.plans.management.commands._sheet_import import SheetImportCommand
 
 
@@ -42,6 +44,31 @@ class Command(SheetImportCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["lang"] or translation.get_language()):
             self._import(**options)
+
+    def _read(self, path: Path) -> bytes:
+        """The file's bytes, at most :data:`MAX_DRAFT_FILE_BYTES` of them (a larger file is refused)."""
+        limit = MAX_DRAFT_FILE_BYTES
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                self._fail(
+                    f"{path}: "
+                    + _("El archivo pesa %(size)s MB; el máximo es %(max)s MB.")
+                    % {"size": round(size / 1_048_576, 1), "max": limit // 1_048_576},
+                    1,
+                )
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)  # a pipe or a device says no size
+        except OSError as exc:
+            self._fail(_("No se puede leer %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror})
+            raise  # not reached: _fail exits
+        if len(data) > limit:
+            self._fail(
+                f"{path}: "
+                + _("El archivo pesa más de %(max)s MB, el máximo.") % {"max": limit // 1_048_576},
+                1,
+            )
+        return data
 
     def _import(self, **options: Any) -> None:
         path = Path(options["file"])

@@ -11,11 +11,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cocrea.audit.context import acting_as
 from cocrea.computations.sheets import SheetError
 from cocrea.plans.models import Milestone
-from cocrea.plans.sheet_messages import describe_row_error, describe_sheet_error
+from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
 
 
 class SheetImportCommand(BaseCommand):
@@ -95,6 +96,7 @@ class SheetImportCommand(BaseCommand):
         except SheetError as error:
             self._fail(f"{path}: {describe_sheet_error(error)}")
         errors = [describe_row_error(e) for e in result.errors]
+        warnings = [describe_row_warning(w) for w in result.warnings]
         if options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -106,7 +108,8 @@ class SheetImportCommand(BaseCommand):
                             for e, m in zip(result.errors, errors, strict=True)
                         ],
                         "warnings": [
-                            {"row": w.row, "code": w.code, "message": w.message} for w in result.warnings
+                            {"row": w.row, "code": w.code, "message": m}
+                            for w, m in zip(result.warnings, warnings, strict=True)
                         ],
                         **({} if errors else self.extra_json()),
                     },
@@ -120,13 +123,15 @@ class SheetImportCommand(BaseCommand):
             if not errors:
                 for line in self.extra_text():
                     self.stdout.write(line)
-            for warning in result.warnings:
-                self.stdout.write(
-                    _("Aviso, fila %(row)s: %(message)s") % {"row": warning.row, "message": warning.message}
-                )
+            for message in warnings:
+                self.stdout.write(message)
         if errors:
             self.stderr.write(
-                _("No se importó nada: %(count)s errores. Corrija el archivo y vuelva a intentarlo.")
+                ngettext(
+                    "No se importó nada: %(count)s error. Corrija el archivo y vuelva a intentarlo.",
+                    "No se importó nada: %(count)s errores. Corrija el archivo y vuelva a intentarlo.",
+                    len(errors),
+                )
                 % {"count": len(errors)}
             )
             sys.exit(1)
@@ -134,9 +139,19 @@ class SheetImportCommand(BaseCommand):
             return
         if options["check"]:
             self.stdout.write(
-                _("%(count)s filas válidas; no se escribió nada (--check).") % {"count": len(result.rows)}
+                ngettext(
+                    "%(count)s fila válida; no se escribió nada (--check).",
+                    "%(count)s filas válidas; no se escribió nada (--check).",
+                    len(result.rows),
+                )
+                % {"count": len(result.rows)}
             )
         else:
             self.stdout.write(
-                _("%(count)s filas importadas (%(what)s).") % {"count": len(result.rows), "what": self.what}
+                ngettext(
+                    "%(count)s fila importada (%(what)s).",
+                    "%(count)s filas importadas (%(what)s).",
+                    len(result.rows),
+                )
+                % {"count": len(result.rows), "what": self.what}
             )
