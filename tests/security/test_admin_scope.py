@@ -68,8 +68,11 @@ def test_every_admin_screen_refuses_every_scoped_role(client, world):  # noqa: F
                 post = client.post(url, extra or {"title": "Inyectado", "name": "Inyectado", "text": "x"})
                 assert post.status_code == 403, (actor, model._meta.label, screen, post.status_code)
                 cells += 2
-        # The index and the app lists show nothing either.
-        assert client.get(reverse("admin:index")).status_code == 403
+        # The index and the app lists show nothing either; the refusal is a page of the site.
+        index = client.get(reverse("admin:index"))
+        assert index.status_code == 403
+        assert "Acceso no permitido" in index.content.decode()
+        assert "pantallas de gestión" in index.content.decode()
     assert _counts() == before
     assert cells > 6 * 20 * 8
 
