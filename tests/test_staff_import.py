@@ -70,9 +70,9 @@ def test_uploads_over_the_size_limit_are_refused(staff_client, monkeypatch):
 
 
 def test_the_upload_form_is_rate_limited(staff_client, monkeypatch):
-    from cocrea.staff import views
+    from cocrea.plans import staff_views
 
-    monkeypatch.setattr(views, "PLAN_UPLOADS_PER_HOUR", 2)
+    monkeypatch.setattr(staff_views, "PLAN_UPLOADS_PER_HOUR", 2)
     statuses = [upload(staff_client, b"no es un plan").status_code for _ in range(3)]
     assert statuses == [400, 400, 429]
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from cocrea.core.models import Upload
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# What may be attached as evidence or as a meeting's document (served as downloads, never inline).
+ATTACHMENT_KINDS = {"pdf", "png", "jpeg", "gif", "zip", "text"}
 
 SIGNATURES = (
     (b"%PDF-", "pdf"),

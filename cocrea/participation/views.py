@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header, parse_etags, quote_etag
 from django.utils.translation import gettext as _
@@ -184,9 +185,9 @@ def meeting_document(request: HttpRequest, document: int) -> HttpResponse:
     from django.http import Http404
 
     from cocrea.accounts.rules import permission
+    from cocrea.core.http import attachment
     from cocrea.core.uploads import may_read_upload
     from cocrea.participation.models import MeetingDocument
-    from cocrea.staff.views import attachment
 
     found = (
         MeetingDocument.objects.select_related("upload", "meeting__milestone__commitment__action_plan")
@@ -198,3 +199,73 @@ def meeting_document(request: HttpRequest, document: int) -> HttpResponse:
     if not may_read_upload(request.user, found.upload):  # also held by something not public
         raise Http404
     return attachment(found.upload.file.open("rb"), found.upload.original_name)
+
+
+SHOWN_ORGANIZATIONS = 200
+
+
+def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
+    """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
+    from django.db.models import Count
+    from django.utils.functional import SimpleLazyObject
+
+    from cocrea.computations.charts import line_chart
+    from cocrea.participation.figures import (
+        indicator_e,
+        organizations_taking_part,
+        participation_version,
+        public_names,
+    )
+    from cocrea.participation.models import Attendance, Meeting
+
+    found = queries.get_commitment(request.user, plan, number)
+    figures_e = indicator_e(found)
+    from django.core.paginator import Paginator
+
+    meetings = Paginator(
+        Meeting.objects.filter(milestone__in=queries.visible_milestones(request.user, found)).order_by(
+            "milestone__sort_key", "position"
+        ),
+        50,
+    ).get_page(request.GET.get("pagina"))
+    counts = dict(
+        Attendance.objects.filter(meeting__in=[m.pk for m in meetings])
+        .values_list("meeting")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for meeting in meetings:
+        meeting.attendees = counts.get(meeting.pk, 0)
+    months = figures_e["by_month"]
+    chart = line_chart({"people": [m["cumulative"] for m in months]}, height=240) if len(months) > 1 else None
+    kinds = figures_e["by_organization_kind"]
+    biggest = max(kinds.values(), default=0)
+    from cocrea.plans.models import Organization
+
+    kind_labels = dict(Organization.Kind.choices)
+    return render(
+        request,
+        "participation/participation.html",
+        {
+            "commitment": found,
+            "action_plan": found.action_plan,
+            "figures": figures_e,
+            "kinds": [
+                {
+                    "label": kind_labels.get(kind, kind),
+                    "count": count,
+                    "width": (count * 100 // biggest) if biggest else 0,
+                }
+                for kind, count in kinds.items()
+            ],
+            "organizations": organizations_taking_part(found, SHOWN_ORGANIZATIONS),
+            "more_organizations": max(0, figures_e["legal_persons"] - SHOWN_ORGANIZATIONS),
+            "meetings": meetings,
+            # Lazy: evaluated inside the template's cached fragment only when it is rebuilt. From the
+            # participation summary: everyone counted above who consented to show their public name.
+            "public_people": SimpleLazyObject(lambda: public_names(found, SHOWN_ORGANIZATIONS)),
+            "participation_version": participation_version(),
+            "chart": chart,
+            "curve": list(zip(months, chart.x_positions, strict=True)) if chart else [],
+        },
+    )

@@ -1,0 +1,1 @@
+"""The staff screens of participation, one module per noun."""

@@ -1,0 +1,147 @@
+"""Staff screens of a meeting's outcome and attendance (under /gestion/): held, postponed or
+cancelled; who attended; the meeting's documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cocrea.accounts.rules import permission
+from cocrea.audit.context import acting_as
+from cocrea.core.http import (
+    form_page,
+)
+from cocrea.core.ratelimit import limit_posts
+from cocrea.core.uploads import ATTACHMENT_KINDS, UploadRejected, read_upload, store_upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("meeting", 100)
+def record_meeting(request: HttpRequest, meeting: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.participation.forms import MeetingOutcomeForm
+    from cocrea.participation.models import Meeting
+    from cocrea.participation.services import record_meeting_outcome
+
+    found = get_object_or_404(
+        Meeting.objects.select_related("milestone__commitment__action_plan"), pk=meeting
+    )
+    if not request.user.has_perm(permission("meeting", "change"), found):
+        raise PermissionDenied
+    form = MeetingOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_meeting_outcome(
+                found,
+                outcome=data["outcome"],
+                day=data["day"],
+                place=data["place"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Reunión actualizada."))
+            return redirect(found.milestone.get_dashboard_url())
+    return form_page(
+        request,
+        "participation/staff/meeting.html",
+        {"meeting": found, "milestone": found.milestone, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@limit_posts("attendance", 500)
+@require_http_methods(["GET", "POST"])
+def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
+    """Mark who came: registered participants, or anyone typed in (matched against the registry)."""
+    from django.core.exceptions import ValidationError
+
+    from cocrea.computations.matching import find_person, identity_keys
+    from cocrea.participation.models import Meeting, Person, Registration
+    from cocrea.participation.services import record_attendance, register_person
+    from cocrea.plans.models import Organization
+
+    found = get_object_or_404(
+        Meeting.objects.select_related("milestone__commitment__action_plan"), pk=meeting
+    )
+    if not request.user.has_perm(permission("meeting", "change"), found):
+        raise PermissionDenied
+    if request.method == "POST" and request.FILES.get("document"):
+        from cocrea.participation.models import MeetingDocument
+
+        try:
+            content = read_upload(request.FILES["document"], allowed=ATTACHMENT_KINDS)
+        except UploadRejected as rejected:
+            messages.error(request, rejected.message)
+        else:
+            upload = store_upload(
+                content, original_name=request.FILES["document"].name, owner=request.user, purpose="meeting"
+            )
+            with acting_as(request.user, "web"):
+                MeetingDocument.objects.create(
+                    meeting=found,
+                    title=(request.POST.get("document_title") or request.FILES["document"].name)[:300],
+                    upload=upload,
+                )
+            messages.success(request, _("Documento publicado."))
+        return redirect("staff:take_attendance", meeting=found.pk)
+    if request.method == "POST":
+        from cocrea.participation.summary import batch
+
+        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        with batch():  # indicator E's summary refreshed once for everyone marked present
+            for registration in Registration.objects.filter(meeting=found, pk__in=present).select_related(
+                "person"
+            ):
+                record_attendance(found, registration.person, registration.organization)
+        name = request.POST.get("name", "").strip()
+        if name:
+            email = request.POST.get("email", "").strip()
+            keys = identity_keys(name, email)
+            query = Person.objects.active().filter(
+                Q(email__in=[k[6:] for k in keys if k.startswith("email:")])
+                | Q(match_key__in=[k[5:] for k in keys if k.startswith("name:")])
+            )
+            match = find_person(name, email, [(p.pk, p.name, p.email) for p in query])
+            try:
+                person = Person.objects.get(pk=match) if match else register_person(name=name, email=email)
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+                return redirect("staff:take_attendance", meeting=found.pk)
+            organization = Organization.objects.filter(pk=request.POST.get("organization") or 0).first()
+            record_attendance(found, person, organization)
+            messages.success(
+                request,
+                (_("%(name)s ya estaba en el registro.") if match else _("%(name)s se añadió al registro."))
+                % {"name": person.name},
+            )
+        else:
+            messages.success(request, _("Asistencia guardada."))
+        return redirect("staff:take_attendance", meeting=found.pk)
+    attended = set(found.attendance.values_list("person_id", flat=True))
+    return render(
+        request,
+        "participation/staff/attendance.html",
+        {
+            "meeting": found,
+            "milestone": found.milestone,
+            "registrations": found.registrations.exclude(status="cancelled").select_related(
+                "person", "organization"
+            ),
+            "attended": attended,
+            "attendance": found.attendance.select_related("person", "organization"),
+            "organizations": Organization.objects.order_by("name"),
+        },
+    )

@@ -1,0 +1,349 @@
+"""Staff screens of the work plan (under /gestion/, behind two-step verification): importing a
+plan, recording an activity's progress, approving a baseline, and spreadsheet imports of progress
+and expenditures with a preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cocrea.accounts.rules import holds_staff_role, permission
+from cocrea.audit.context import acting_as
+from cocrea.computations.planparse import ParsedPlan, PlanParseError
+from cocrea.core.http import (
+    attachment,
+    form_page,
+    timezone_today,
+)
+from cocrea.core.models import Upload
+from cocrea.core.ratelimit import allow, limit_posts
+from cocrea.core.uploads import ATTACHMENT_KINDS, UploadRejected, read_upload, store_upload
+from cocrea.plans import services
+from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
+from cocrea.plans.models import Commitment
+
+PLAN_UPLOADS_PER_HOUR = 20
+
+
+def _existing_commitment(plan: ParsedPlan) -> Commitment | None:
+    from django.utils.text import slugify
+
+    return Commitment.objects.filter(
+        action_plan__slug=slugify(plan.action_plan_name)[:120], number=plan.commitment_number
+    ).first()
+
+
+def _may_import(user: Any, plan: ParsedPlan | None = None) -> bool:
+    if not user.has_perm("plans.import_plan"):
+        return False
+    if plan is None:
+        return True
+    commitment = _existing_commitment(plan)
+    if commitment is None:
+        return bool(user.has_perm(permission("commitment", "add")))
+    return bool(user.has_perm(permission("commitment", "change"), commitment))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_plan(request: HttpRequest) -> HttpResponse:
+    if not _may_import(request.user):
+        raise PermissionDenied
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        if not allow(f"plan-upload:{request.user.pk}", PLAN_UPLOADS_PER_HOUR, 3600):
+            context["error"] = _("Demasiadas importaciones en una hora. Inténtelo más tarde.")
+            return render(request, "plans/staff/import_plan.html", context, status=429)
+        uploaded = request.FILES.get("file")
+        try:
+            data = read_upload(uploaded, allowed={"text"})
+            plan, findings = services.check_plan_file(data)
+        except UploadRejected as rejected:
+            context["error"] = rejected.message
+        except PlanParseError as error:
+            context["error"] = describe_parse_error(error)
+        else:
+            if not _may_import(request.user, plan):
+                context["error"] = _(
+                    "Este plan es del compromiso %(number)s, que usted no coordina: pida a un "
+                    "administrador que lo importe."
+                ) % {"number": plan.commitment_number}
+            else:
+                upload = store_upload(data, original_name=uploaded.name, owner=request.user, purpose="plan")
+                context.update(
+                    {
+                        "upload": upload,
+                        "plan": plan,
+                        "existing": _existing_commitment(plan),
+                        "findings": [
+                            {"finding": f, "message": describe(f), "label": SEVERITY_LABELS[f.severity]}
+                            for f in findings
+                        ],
+                        "errors": sum(1 for f in findings if f.severity == "error"),
+                    }
+                )
+        status = 400 if "error" in context else 200
+        return render(request, "plans/staff/import_plan.html", context, status=status)
+    return render(request, "plans/staff/import_plan.html", context)
+
+
+@login_required
+@require_POST
+@limit_posts("plan-confirm", 20)
+def import_plan_confirm(request: HttpRequest, upload: str) -> HttpResponse:
+    stored = get_object_or_404(Upload, pk=upload, purpose="plan", owner=request.user)
+    data = stored.file.read()
+    try:
+        plan, _findings = services.check_plan_file(data)
+    except PlanParseError as error:  # the stored file was checked already; kept for safety
+        messages.error(request, describe_parse_error(error))
+        return redirect("staff:import_plan")
+    if not _may_import(request.user, plan):
+        raise PermissionDenied
+    with acting_as(request.user, "web"):
+        report = services.import_plan(
+            data, filename=stored.original_name, publish=request.POST.get("publish") == "1"
+        )
+    messages.success(
+        request,
+        _("Plan importado: %(created)s creados, %(updated)s actualizados, %(deleted)s eliminados.")
+        % {
+            "created": sum(report.created.values()),
+            "updated": sum(report.updated.values()),
+            "deleted": sum(report.deleted.values()),
+        },
+    )
+    assert report.milestone is not None
+    return redirect(report.milestone.get_check_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_activity_progress(request: HttpRequest, activity: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from cocrea.plans.execution import record_progress
+    from cocrea.plans.forms import ProgressForm
+    from cocrea.plans.models import Activity
+    from cocrea.plans.workflow import WorkflowError
+
+    found = get_object_or_404(
+        Activity.objects.select_related("milestone__commitment__action_plan"), pk=activity
+    )
+    if not request.user.has_perm(permission("activity", "change"), found):
+        raise PermissionDenied
+    form = ProgressForm(request.POST or None, request.FILES or None, initial={"day": timezone_today()})
+    if request.method == "POST":
+        if not allow(f"progress:{request.user.pk}", 120, 3600):
+            return form_page(
+                request,
+                "plans/staff/progress.html",
+                {
+                    "activity": found,
+                    "form": form,
+                    "entries": [],
+                    "error": _("Demasiados registros en una hora. Inténtelo más tarde."),
+                },
+                429,
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            files = []
+            if data["evidence_file"]:
+                try:
+                    content = read_upload(data["evidence_file"], allowed=ATTACHMENT_KINDS)
+                except UploadRejected as rejected:
+                    form.add_error("evidence_file", rejected.message)
+                else:
+                    upload = store_upload(
+                        content,
+                        original_name=data["evidence_file"].name,
+                        owner=request.user,
+                        purpose="evidence",
+                    )
+                    files.append((data["evidence_title"], upload))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_progress(
+                    found,
+                    day=data["day"],
+                    percent=data["percent"],
+                    status=data["status"] or None,
+                    actual_start=data["actual_start"],
+                    actual_end=data["actual_end"],
+                    reason=data["reason"],
+                    note=data["note"],
+                    evidence=[(data["evidence_title"], data["evidence_url"])] if data["evidence_url"] else [],
+                    evidence_files=files,
+                    by=request.user,
+                )
+            except (WorkflowError, ValidationError) as error:
+                form.add_error(None, getattr(error, "message", str(error)))
+            else:
+                messages.success(request, _("Avance registrado."))
+                return redirect("staff:record_progress", activity=found.pk)
+    entries = found.progress_entries.order_by("-day", "-pk").prefetch_related("evidence")
+    return form_page(
+        request,
+        "plans/staff/progress.html",
+        {"activity": found, "milestone": found.milestone, "form": form, "entries": entries},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("baseline", 30)
+def approve_milestone_baseline(request: HttpRequest, milestone: int) -> HttpResponse:
+    from cocrea.plans.execution import approve_baseline
+    from cocrea.plans.forms import BaselineForm
+    from cocrea.plans.models import Milestone
+    from cocrea.plans.workflow import WorkflowError
+
+    found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
+    if not request.user.has_perm(permission("milestone", "change"), found):
+        raise PermissionDenied
+    form = BaselineForm(request.POST or None, initial={"effective_from": timezone_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            baseline = approve_baseline(
+                found,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                effective_from=form.cleaned_data["effective_from"],
+            )
+        except WorkflowError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, _("Línea base %(number)s aprobada.") % {"number": baseline.number})
+            return redirect(found.get_dashboard_url())
+    return form_page(
+        request,
+        "plans/staff/baseline.html",
+        {"milestone": found, "form": form, "baselines": found.baselines.order_by("-number")},
+        status=400 if form.errors else 200,
+    )
+
+
+SHEET_IMPORTS = {
+    "avance": {
+        "title": gettext_lazy("Importar avances"),
+        "columns": "activity,date,percent_complete,status,actual_start,actual_end,note",
+        "permission": ("activity", "change"),
+    },
+    "gastos": {
+        "title": gettext_lazy("Importar gastos"),
+        "columns": "budget_line,date,amount,description,reference",
+        "permission": ("budgetline", "change"),
+    },
+}
+
+
+def _sheet_import_runner(kind: str) -> Any:
+    if kind == "avance":
+        from cocrea.plans.execution import import_progress
+
+        return import_progress
+    from cocrea.budget.services import import_expenditures
+
+    return import_expenditures
+
+
+def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
+    from django.http import Http404
+
+    from cocrea.plans.models import Milestone
+
+    if kind not in SHEET_IMPORTS:
+        raise Http404
+    found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
+    model, action = SHEET_IMPORTS[kind]["permission"]
+    rows = found.activities.all() if model == "activity" else found.budget_lines.all()
+    if not holds_staff_role(request.user) or not any(
+        request.user.has_perm(permission(model, action), r) for r in rows
+    ):
+        raise PermissionDenied
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
+    from cocrea.computations.sheets import SheetError
+    from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
+
+    found = _sheet_milestone(request, milestone, kind)
+    context: dict[str, Any] = {"milestone": found, "kind": kind, **SHEET_IMPORTS[kind]}
+    if request.method == "POST":
+        if not allow(f"sheet-upload:{request.user.pk}", PLAN_UPLOADS_PER_HOUR * 3, 3600):
+            context["error"] = _("Demasiadas importaciones en una hora. Inténtelo más tarde.")
+            return render(request, "plans/staff/sheet_import.html", context, status=429)
+        uploaded = request.FILES.get("file")
+        try:
+            data = read_upload(uploaded, allowed={"text", "zip"})
+            result = _sheet_import_runner(kind)(found, data, by=request.user, write=False)
+        except UploadRejected as rejected:
+            context["error"] = rejected.message
+        except SheetError as error:
+            context["error"] = describe_sheet_error(error)
+        else:
+            context["result"] = result
+            context["errors"] = [describe_row_error(e) for e in result.errors]
+            context["warnings"] = [describe_row_warning(w) for w in result.warnings]
+            if not result.errors:
+                context["upload"] = store_upload(
+                    data, original_name=uploaded.name, owner=request.user, purpose=f"sheet-{kind}"
+                )
+        status = 400 if context.get("error") or context.get("errors") else 200
+        return render(request, "plans/staff/sheet_import.html", context, status=status)
+    return render(request, "plans/staff/sheet_import.html", context)
+
+
+@login_required
+@require_POST
+@limit_posts("sheet-confirm", 60)
+def sheet_import_confirm(request: HttpRequest, milestone: int, kind: str, upload: str) -> HttpResponse:
+    from cocrea.plans.sheet_messages import describe_row_error
+
+    found = _sheet_milestone(request, milestone, kind)
+    stored = get_object_or_404(Upload, pk=upload, purpose=f"sheet-{kind}", owner=request.user)
+    with acting_as(request.user, "web"):
+        result = _sheet_import_runner(kind)(found, stored.file.read(), by=request.user, write=True)
+    if result.errors:
+        for message in [describe_row_error(e) for e in result.errors]:
+            messages.error(request, message)
+        messages.error(request, _("No se importó nada."))
+        return redirect("staff:sheet_import", milestone=found.pk, kind=kind)
+    messages.success(request, _("%(count)s filas importadas.") % {"count": len(result.rows)})
+    return redirect(found.get_dashboard_url())
+
+
+@login_required
+def sheet_template(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
+    """An XLSX to fill in: the right columns and one row per activity or budget line."""
+    import io
+
+    from cocrea.computations.sheets import write_xlsx
+
+    found = _sheet_milestone(request, milestone, kind)
+    headers = SHEET_IMPORTS[kind]["columns"].split(",")
+    if kind == "avance":
+        rows = [[a.code, None, None, "", None, None, a.title[:120]] for a in found.activities.all()]
+    else:
+        rows = [
+            [f"{line.number:02d}", None, None, line.description[:120], ""]
+            for line in found.budget_lines.all()
+        ]
+    data = write_xlsx(rows, headers, title=kind)
+    return attachment(
+        io.BytesIO(data), f"plantilla-{kind}-hito-{found.commitment.number}-{found.number}.xlsx"
+    )

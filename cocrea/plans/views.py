@@ -1,0 +1,327 @@
+"""Public pages of the work plan: action plans, commitments, a milestone's work plan, its schedule
+(Gantt), plan check, dashboard, change history, and the downloads of the plan and evidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cocrea.computations.gantt import GanttActivity, GanttMeeting, gantt_chart
+from cocrea.computations.months import Month, MonthRange
+from cocrea.computations.schedule import build_grid
+from cocrea.plans import queries
+from cocrea.plans.findings import describe
+from cocrea.plans.models import CommitmentEntity
+
+
+def action_plan(request: HttpRequest, plan: str) -> HttpResponse:
+    found = queries.get_action_plan(request.user, plan)
+    return render(request, "plans/action_plan.html", {"action_plan": found})
+
+
+def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
+    found = queries.get_commitment(request.user, plan, number)
+    entities = list(found.entities.all())
+    return render(
+        request,
+        "plans/commitment.html",
+        {
+            "commitment": found,
+            "action_plan": found.action_plan,
+            "responsible": [e for e in entities if e.role == CommitmentEntity.Role.RESPONSIBLE],
+            "other_actors": [e for e in entities if e.role == CommitmentEntity.Role.OTHER_ACTOR],
+            "milestones": queries.visible_milestones(request.user, found),
+        },
+    )
+
+
+def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: ignore[type-arg]
+    grouped: dict[tuple[str, str], list] = defaultdict(list)  # type: ignore[type-arg]
+    for finding in findings:
+        grouped[(finding.section, finding.item)].append(finding)
+    return grouped
+
+
+def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    document = queries.plan_document(found)
+    findings = queries.findings_for(document)
+    flagged = {f.item for f in findings if f.item}
+    objectives = list(found.objectives.all())
+    budget_lines = list(found.budget_lines.all())
+    activities = list(queries.activities(found))
+    for activity in activities:
+        activity.flagged = activity.code in flagged
+    return render(
+        request,
+        "plans/milestone.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "general_objectives": [o for o in objectives if o.kind == "general"],
+            "specific_objectives": [o for o in objectives if o.kind == "specific"],
+            "indicators": found.indicators.all(),
+            "activities": activities,
+            "strategies": queries.strategies(found),
+            "budget_lines": budget_lines,
+            "budget_total": sum((line.stated_cost or 0 for line in budget_lines), 0),
+            "meeting_count": found.meetings.count(),
+            "findings": findings,
+            "error_count": sum(1 for f in findings if f.severity == "error"),
+            "warning_count": sum(1 for f in findings if f.severity == "warning"),
+        },
+    )
+
+
+def _today(request: HttpRequest) -> date:
+    """Today, or ``?hoy=YYYY-MM-DD`` to see the schedule as on another day."""
+    value = request.GET.get("hoy", "")
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    activities = list(queries.activities(found))
+    meetings = list(found.meetings.all())
+    findings = queries.findings_for(queries.plan_document(found))
+    flagged = {f.item for f in findings if f.item}
+    dated = [a.planned for a in activities if a.planned] + [
+        months for months in map(_meeting_months, meetings) if months is not None
+    ]
+    period = found.schedule_range or (
+        MonthRange(min(r.start for r in dated), max(r.end for r in dated)) if dated else None
+    )
+    today = _today(request)
+    _attach_execution(found, activities, today)
+    context = {
+        "milestone": found,
+        "commitment": found.commitment,
+        "action_plan": found.commitment.action_plan,
+        "today": today,
+        "activities": activities,
+        "meetings": meetings,
+        "has_execution": any(a.state for a in activities),
+        "has_baseline": any(a.baseline_months for a in activities),
+    }
+    if period is not None:
+        grid = build_grid(period, today=today, extra=dated)
+        context["grid"] = grid
+        context["chart"] = gantt_chart(
+            grid,
+            [
+                GanttActivity(
+                    code=a.code,
+                    letter=a.letter,
+                    title=a.title,
+                    planned=a.planned,
+                    responsible=a.responsible_text,
+                    percent=float(a.state.percent_complete) if a.state else 0.0,
+                    status=a.state.get_status_display() if a.state else "",
+                    baseline=a.baseline_months,
+                    actual=a.actual_months,
+                )
+                for a in activities
+            ],
+            [GanttMeeting(str(m.position), m.kind, m.title, _meeting_months(m)) for m in meetings],
+            flagged,
+            today,
+        )
+    return render(request, "plans/schedule.html", context)
+
+
+def _meeting_months(meeting: Any) -> MonthRange | None:
+    if not meeting.planned_month:
+        return None
+    return MonthRange(
+        Month.from_date(meeting.planned_month),
+        Month.from_date(meeting.planned_end_month or meeting.planned_month),
+    )
+
+
+def _attach_execution(milestone, activities, today):  # type: ignore[no-untyped-def]
+    """Each activity's state at ``today``, its actual months and its baseline months (2 queries)."""
+    from cocrea.plans.execution import baseline_at
+    from cocrea.plans.models import ProgressEntry
+
+    latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(today)
+    baseline = baseline_at(milestone, today)
+    planned = {}
+    if baseline is not None:
+        for row in baseline.snapshot.get("activities", []):
+            if row.get("start") and row.get("end"):
+                planned[row["id"]] = MonthRange(
+                    Month.from_iso(row["start"][:7]), Month.from_iso(row["end"][:7])
+                )
+    for activity in activities:
+        state = latest.get(activity.pk)
+        activity.state = state
+        activity.baseline_months = planned.get(activity.pk)
+        activity.actual_months = None
+        if state is not None and state.actual_start:
+            end = state.actual_end or (state.day if state.status == "done" else today)
+            end = max(end, state.actual_start)
+            activity.actual_months = MonthRange(Month.from_date(state.actual_start), Month.from_date(end))
+
+
+def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    document = queries.plan_document(found)
+    findings = queries.findings_for(document)
+    source_lines = document.content.split("\n") if document else []
+    items = []
+    for finding in findings:
+        quoted = ""
+        if finding.line and finding.line <= len(source_lines):
+            quoted = " ".join(source_lines[finding.line - 1].replace("\t", "  ").split())
+        items.append({"finding": finding, "message": describe(finding), "quoted": quoted})
+    return render(
+        request,
+        "plans/plan_check.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "document": document,
+            "items": items,
+            "error_count": sum(1 for f in findings if f.severity == "error"),
+            "warning_count": sum(1 for f in findings if f.severity == "warning"),
+            "info_count": sum(1 for f in findings if f.severity == "info"),
+        },
+    )
+
+
+def _status_date(request: HttpRequest) -> tuple[date, str]:
+    """``?fecha=YYYY-MM-DD`` or today; a date that does not parse gives today and a message."""
+    value = request.GET.get("fecha", "").strip()
+    if not value:
+        return timezone.localdate(), ""
+    try:
+        return date.fromisoformat(value), ""
+    except ValueError:
+        return timezone.localdate(), value
+
+
+def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    """Indicator A at a date, the S-curve, the budget by line and the alerts."""
+    from cocrea.computations.charts import line_chart
+    from cocrea.plans import indicators
+
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    day, bad_date = _status_date(request)
+    item = indicators.figures([found], day, history=True)[0]
+    context: dict = {
+        "milestone": found,
+        "commitment": found.commitment,
+        "action_plan": found.commitment.action_plan,
+        "day": day,
+        "bad_date": bad_date,
+        "figures": item,
+        "ev": item.earned_value,
+        "indicators": indicators.indicator_rows(found, item.earned_value, item.calculator),
+        "alerts": indicators.alerts(found, day),
+        "budget": indicators.budget_rows(found, item.calculator, day),
+    }
+    if item.calculator is not None and item.span is not None:
+        months = list(item.span)
+        points = item.calculator.series(months)
+        current = Month.from_date(day)
+        actual = [p if m <= current else None for m, p in zip(months, points, strict=True)]
+        chart = line_chart(
+            {
+                "pv": [p.pv for p in points],
+                "ev": [p.ev if p else None for p in actual],
+                "ac": [p.ac if p else None for p in actual],
+            }
+        )
+        context["chart"] = chart
+        context["curve"] = list(zip(months, points, actual, chart.x_positions, strict=True))
+        context["label_every"] = max(1, -(-len(months) // 8))
+    return render(request, "plans/dashboard.html", context)
+
+
+def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) -> FileResponse:
+    """The imported work plan as it was uploaded, as a download (public for published plans)."""
+    import io
+
+    from cocrea.core.http import attachment
+
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    document = queries.plan_document(found)
+    if document is None:
+        raise Http404
+    return attachment(io.BytesIO(document.content.encode("utf-8")), document.filename)
+
+
+def evidence(request: HttpRequest, evidence: int) -> FileResponse:
+    """A means of verification's file, as a download, where its activity may be seen."""
+    from cocrea.accounts.rules import permission
+    from cocrea.core.http import attachment
+    from cocrea.core.uploads import may_read_upload
+    from cocrea.plans.models import Evidence
+
+    item = (
+        Evidence.objects.select_related("upload", "entry__activity__milestone__commitment__action_plan")
+        .filter(pk=evidence)
+        .first()
+    )
+    if item is None or item.upload is None or not request.user.has_perm(permission("evidence", "view"), item):
+        raise Http404
+    if not may_read_upload(request.user, item.upload):  # also held by something not public
+        raise Http404
+    return attachment(item.upload.file.open("rb"), item.upload.original_name)
+
+
+def _labelled(entry):  # type: ignore[no-untyped-def]
+    """Each changed field with its human name in the active language."""
+    model = entry.content_type.model_class()
+    labelled = []
+    for name, change in entry.changes.items():
+        try:
+            label = model._meta.get_field(name).verbose_name if model else name
+        except Exception:  # a field that no longer exists keeps its stored name
+            label = name
+        labelled.append((label, change))
+    return labelled
+
+
+def history(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    """The public change history of a milestone's work plan (Historial de cambios)."""
+    from django.core.paginator import Paginator
+
+    from cocrea.audit.models import entries_for_objects
+    from cocrea.budget.models import BudgetLine
+    from cocrea.participation.models import Meeting
+    from cocrea.plans.models import Activity, Indicator, Milestone, Objective, Strategy
+
+    found = queries.get_milestone(request.user, plan, number, milestone)
+    rows = {
+        Milestone: [found.pk],
+        Activity: list(found.activities.values_list("pk", flat=True)),
+        BudgetLine: list(found.budget_lines.values_list("pk", flat=True)),
+        Meeting: list(found.meetings.values_list("pk", flat=True)),
+        Objective: list(found.objectives.values_list("pk", flat=True)),
+        Indicator: list(found.indicators.values_list("pk", flat=True)),
+        Strategy: list(found.strategies.values_list("pk", flat=True)),
+    }
+    page = Paginator(entries_for_objects(rows), 50).get_page(request.GET.get("pagina"))
+    for entry in page.object_list:
+        entry.labelled_changes = _labelled(entry)
+    return render(
+        request,
+        "plans/history.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "page": page,
+        },
+    )
