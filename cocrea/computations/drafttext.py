@@ -43,12 +43,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 import docx
-import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from cocrea.computations.archives import ZipLimits, ZipTooLarge, check_zip_sizes
+from cocrea.computations.safety import sanitize_html
 from cocrea.computations.text import strip_accents
 
 # --- Limits ----------------------------------------------------------------------------------------
@@ -60,16 +60,6 @@ MAX_PARAGRAPHS = 5_000  # blocks (paragraphs, lists, tables, quotes…) in one v
 MAX_TEXT_CHARS = 1_000_000  # characters of one version's text (Markdown, or the blocks read from a DOCX)
 MAX_DOCX_PARAGRAPHS = 50_000  # Word paragraphs in a DOCX, the empty ones and those in table cells included
 TABULAR_EXTENSIONS = (".csv", ".tsv", ".tab")  # files of data, refused as drafts whatever their content
-
-# --- The HTML allow-list: identical to cocrea.core.safety (a test compares them) ---------------------
-
-ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "blockquote",
-    "h2", "h3", "h4", "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-LINK_REL = "noopener noreferrer nofollow"
 
 # Headings inside a rendered block: ``#`` → h3, ``##`` and deeper → h4.
 RENDERED_HEADING_OFFSET = 2
@@ -420,14 +410,7 @@ def render_markdown(source: str) -> str:
         elif token.type == "inline" and token.children:
             token.children = _images_as_text(token.children)
     html = _MD.renderer.render(tokens, _MD.options, env)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel=LINK_REL,
-        strip_comments=True,
-    )
+    return sanitize_html(html)  # the one allow-list of every rich text (cocrea.computations.safety)
 
 
 def _images_as_text(children: list[Token]) -> list[Token]:

@@ -26,7 +26,8 @@ would build (:data:`MAX_XLSX_ELEMENTS`, ``xlsx_too_complex``), the rows, the col
 text of the sheets, before openpyxl opens the workbook (read-only, streaming the first sheet's rows).
 
 :func:`write_xlsx` writes a workbook (templates for staff to download, exports, tests), with every
-text passed through :func:`safe_cell` so that nothing written is taken for a formula.
+text passed through :func:`~cocrea.computations.safety.safe_cell` so that nothing written is taken
+for a formula (and no bidirectional control is written).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unus
 
 from cocrea.computations.archives import ZipLimits, ZipTooLarge, check_zip_sizes
 from cocrea.computations.money import CENT, MoneyParseError, parse_money
+from cocrea.computations.safety import safe_cell, unquote_cell
 from cocrea.computations.text import fold, strip_accents
 
 T = TypeVar("T")
@@ -189,7 +191,6 @@ XLSX_OTHER_WEIGHT = 15
 HEADER_SEARCH_ROWS = 10
 DATE_FORMS = ("2019-05-31", "31/05/2019", "31-05-2019")
 _DATE_EXPECTED = "a date written 2019-05-31, 31/05/2019 or 31-05-2019 (day/month/year), or a date cell"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -413,18 +414,6 @@ def read_expenditures(
 
 
 # --- Writing -------------------------------------------------------------------------------------
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would take for a formula: ``=SUM(A1)`` → ``'=SUM(A1)``.
-
-    Text starting with ``= + - @``, a tab or a carriage return gets a ``'`` in front; so does text
-    that already starts with ``'``, so that the readers here, which drop that one ``'``, give back
-    exactly what was written. Numbers (negative ones too), dates and other values are unchanged.
-    """
-    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
-        return "'" + value
-    return value
 
 
 def write_xlsx(rows: list[list[object]], headers: list[str], *, title: str = "Sheet1") -> bytes:
@@ -686,10 +675,7 @@ def _as_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("'") and text[1:2] and text[1] in (*_FORMULA_START, "'"):
-            text = text[1:]
-        return text
+        return unquote_cell(value.strip())
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):

@@ -4,20 +4,40 @@ of organisation. The same numbers as the web page (:func:`cocrea.drafts.queries.
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from cocrea.drafts import queries
-from cocrea.drafts.models import DocumentVersion
-from cocrea.reports.progress import _NOT_XML, _page_counter, printable
+from cocrea.drafts.models import Contribution, DocumentVersion
+from cocrea.reports.printing import render_page, write_pdf
 
 CHUNK = 500
 
 
-def render_html(version: DocumentVersion) -> str:
-    document = version.document
+@dataclass
+class ResponseReport:
+    """What the report shows: the version, the counts of the web page, every contribution."""
+
+    version: DocumentVersion
+    summary: Any
+    items: list[Contribution]
+    generated: datetime
+
+    @property
+    def document(self) -> Any:
+        return self.version.document
+
+    @property
+    def commitment(self) -> Any:
+        return self.version.document.milestone.commitment
+
+
+def gather(version: DocumentVersion) -> ResponseReport:
+    """The report's contributions with what their rows show prefetched, in bounded chunks."""
     items = []
     contributions = queries.report_contributions(version)
     ids = list(contributions.values_list("pk", flat=True))
@@ -28,24 +48,25 @@ def render_html(version: DocumentVersion) -> str:
         item.version = version
         if item.paragraph is not None:
             item.paragraph.version = version
-    html = render_to_string(
+    return ResponseReport(version, queries.response_report(version), items, timezone.localtime())
+
+
+def render_html(report: ResponseReport) -> str:
+    return render_page(
         "reports/responses.html",
         {
-            "version": version,
-            "document": document,
-            "commitment": document.milestone.commitment,
-            "summary": queries.response_report(version),
-            "items": items,
-            "generated": timezone.localtime(),
-            "page_counter": mark_safe(_page_counter()),  # noqa: S308 - our own CSS, escaped there
-            "language": get_language() or "es",
+            "version": report.version,
+            "document": report.document,
+            "commitment": report.commitment,
+            "summary": report.summary,
+            "items": report.items,
+            "generated": report.generated,
         },
     )
-    return _NOT_XML.sub("", html)
 
 
 def render_pdf(version: DocumentVersion) -> bytes:
-    return printable(render_html(version)).write_pdf()  # type: ignore[no-any-return]
+    return write_pdf(render_html(gather(version)))
 
 
 # WeasyPrint lays out some ten to fifteen pages a second here: up to this many contributions
@@ -60,8 +81,6 @@ def fingerprint(version: DocumentVersion) -> str:
     import hashlib
 
     from django.db.models import Count, Max, Sum
-
-    from cocrea.drafts.models import Contribution
 
     figures = Contribution.objects.filter(version=version).aggregate(
         n=Count("pk"),

@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cocrea.computations import drafttext
+from cocrea.computations import drafttext, safety
 from cocrea.computations.drafttext import (
     DraftFormatError,
     ParsedDraft,
@@ -363,7 +363,7 @@ def assert_harmless(html: str) -> None:
     """No script element, no event handler, and links only to http(s), mailto or relative addresses."""
     assert "<script" not in html.lower()
     for tag, attrs in tags_of(html):
-        assert tag in drafttext.ALLOWED_TAGS
+        assert tag in safety.ALLOWED_TAGS
         for name, value in attrs:
             assert not name.lower().startswith("on"), (tag, name)
             scheme = SCHEME.match(value or "")
@@ -443,14 +443,10 @@ def test_render_markdown_on_script_soup(text: str) -> None:
     assert_harmless(render_markdown(text))
 
 
-def test_allow_list_is_the_one_of_core_safety() -> None:
-    from cocrea.core import safety
-
-    assert drafttext.ALLOWED_TAGS == safety.ALLOWED_TAGS
-    assert drafttext.ALLOWED_ATTRIBUTES == safety.ALLOWED_ATTRIBUTES
-    assert drafttext.ALLOWED_URL_SCHEMES == safety.ALLOWED_URL_SCHEMES
+def test_rendered_markdown_is_cleaned_by_the_one_allow_list() -> None:
     sample = '<p><a href="http://a.org">x</a> <em>y</em></p>'
     assert render_markdown("[x](http://a.org) *y*").strip() == safety.sanitize_html(sample)
+    assert 'rel="noopener noreferrer nofollow"' in render_markdown("[x](http://a.org)")
 
 
 def test_plain_text() -> None:

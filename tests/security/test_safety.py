@@ -37,3 +37,12 @@ def test_other_cells_are_kept():
     assert safe_cell("Q 16,000.00") == "Q 16,000.00"
     assert safe_cell(16000) == 16000
     assert safe_cell(None) is None
+
+
+def test_one_implementation_serves_the_apps_and_the_computation_core():
+    from cocrea.computations import safety as pure
+    from cocrea.core import safety
+
+    assert safety.safe_cell is pure.safe_cell
+    assert safety.sanitize_html is pure.sanitize_html
+    assert safety.without_bidi_controls is pure.without_bidi_controls
