@@ -32,13 +32,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Lint: ruff, formatting, migrations up to date, mypy on the computation modules, bandit
-## (fails on high severity), pip-audit (known vulnerabilities in the installed packages).
+## Lint: ruff, formatting, migrations up to date, mypy on the computation modules, the import
+## contracts (import-linter, .importlinter), bandit (fails on high severity), pip-audit.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cocrea makemigrations --check --dry-run
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r cocrea -x "*/migrations/*" --severity-level high
 	$(BIN)/pip-audit --progress-spinner off
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("gestion/catalogo/", include("cocrea.catalogue.staff_urls")),
     path("gestion/", include("cocrea.staff.urls")),
     path("", include("cocrea.participation.urls")),
+    path("", include("cocrea.reports.urls")),
     path("", include("cocrea.drafts.urls")),
     path("catalogo/", include("cocrea.catalogue.urls")),
     path("", include("cocrea.portal.urls")),

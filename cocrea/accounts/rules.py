@@ -71,7 +71,13 @@ def has_second_factor(user: Any) -> bool:
 def _in_scope(assignment: RoleAssignment, scope: Scope) -> bool:
     return (
         (assignment.commitment_id is not None and assignment.commitment_id == scope.commitment_id)
-        or (assignment.milestone_id is not None and assignment.milestone_id == scope.milestone_id)
+        or (
+            assignment.milestone_id is not None
+            and (
+                assignment.milestone_id == scope.milestone_id
+                or assignment.milestone_id in scope.milestone_ids
+            )
+        )
         or (assignment.organization_id is not None and assignment.organization_id in scope.organization_ids)
     )
 
@@ -311,6 +317,11 @@ rules.add_perm("drafts.respond", can_edit_rows)  # answer a contribution (object
 for _model, _actions in RULES.items():
     for _action, _predicate in _actions.items():
         rules.add_perm(f"{APP_OF[_model]}.{_action}_{_model}", _predicate)
+
+
+def may(user: Any, model: str, action: str, obj: Any = None) -> bool:
+    """``may(user, "agreement", "delete", agreement)``: the named rule, asked by model and action."""
+    return bool(user.has_perm(permission(model, action), obj))
 
 
 def permission(model: str, action: str) -> str:

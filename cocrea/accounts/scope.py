@@ -14,6 +14,9 @@ class Scope:
     milestone_id: int | None = None
     organization_ids: frozenset[int] = field(default_factory=frozenset)
     public: bool = True
+    # A commitment is in the scope of an editor of any of its milestones (they reach their
+    # milestone through it), as ``plans.queries.visible_commitments`` lists it.
+    milestone_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
@@ -77,7 +80,10 @@ def scope_of(obj: Any) -> Scope:
         return Scope(public=obj.is_published)
     if isinstance(obj, Commitment):
         orgs = frozenset(e.organization_id for e in obj.entities.all() if e.role == "responsible")
-        return Scope(commitment_id=obj.pk, organization_ids=orgs, public=obj.is_public)
+        milestones = frozenset(m.pk for m in obj.milestones.all())
+        return Scope(
+            commitment_id=obj.pk, organization_ids=orgs, public=obj.is_public, milestone_ids=milestones
+        )
     if isinstance(obj, Milestone):
         return Scope(obj.commitment_id, obj.pk, _milestone_orgs(obj), obj.is_public)
     milestone = getattr(obj, "milestone", None)

@@ -8,8 +8,6 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cocrea.accounts.rules import permission
-
 
 def attachment(handle: Any, filename: str) -> FileResponse:
     """Served as a download, never rendered: attachment, a neutral type, nosniff."""
@@ -35,10 +33,6 @@ def timezone_today():  # type: ignore[no-untyped-def]
 
 def int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 19 else None
-
-
-def may(request: HttpRequest, model: str, action: str, obj: Any) -> bool:
-    return bool(request.user.has_perm(permission(model, action), obj))
 
 
 def error_text(error: Any) -> str:

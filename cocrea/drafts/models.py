@@ -138,7 +138,7 @@ class DocumentVersion(Versioned):
         return reverse("drafts:contribute", kwargs=self._kwargs())
 
     def get_report_pdf_url(self) -> str:
-        return reverse("drafts:report_pdf", kwargs=self._kwargs())
+        return reverse("reports:responses_pdf", kwargs=self._kwargs())
 
     def get_report_url(self) -> str:
         return reverse("drafts:report", kwargs=self._kwargs())

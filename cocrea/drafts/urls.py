@@ -17,6 +17,5 @@ urlpatterns = [
     path(f"{version}aportar/", views.submit, name="contribute"),
     path(f"{version}parrafos/<uuid:key>/", views.paragraph, name="paragraph"),
     path(f"{version}respuestas/", views.response_report, name="report"),
-    path(f"{version}respuestas.pdf", views.response_report_pdf, name="report_pdf"),
     path("aportes/<int:contribution>/reportar/", views.report, name="report_abuse"),
 ]

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -372,27 +371,3 @@ def response_report(
             request, found, version=shown, summary=summary, page=page, closed=shown.state != VersionState.OPEN
         ),
     )
-
-
-@require_safe
-def response_report_pdf(
-    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
-) -> HttpResponse:
-    from cocrea.reports.responses import needs_waiting, stored_pdf
-
-    found = queries.get_document(request.user, plan, number, milestone, document)
-    shown = queries.get_version(request.user, found, version)
-    pdf = stored_pdf(shown, make=not needs_waiting(shown))
-    if pdf is None:
-        waiting = render(
-            request,
-            "drafts/report_pending.html",
-            _context(request, found, version=shown),
-            status=503,
-        )
-        waiting["Retry-After"] = "3600"
-        return waiting
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"respuestas-{found.slug}-v{shown.number}.pdf"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response

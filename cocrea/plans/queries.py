@@ -38,7 +38,13 @@ def _scope_filter(user: Any, prefix: str = "") -> Q | None:
         if assignment.milestone_id:
             scoped |= Q(**{f"{prefix}milestones__pk": assignment.milestone_id})
         if assignment.organization_id:
-            scoped |= Q(**{f"{prefix}entities__organization_id": assignment.organization_id})
+            # the same entities the rule counts: those responsible for the commitment
+            scoped |= Q(
+                **{
+                    f"{prefix}entities__organization_id": assignment.organization_id,
+                    f"{prefix}entities__role": "responsible",
+                }
+            )
     return scoped
 
 

@@ -71,7 +71,7 @@ def render_pdf(version: DocumentVersion) -> bytes:
 
 # WeasyPrint lays out some ten to fifteen pages a second here: up to this many contributions
 # (about 200 pages) the PDF is made while the person waits; larger reports are prepared by the
-# daily job (``cocrea send-reminders``) or ``cocrea report responses``, and kept until the
+# daily job (``cocrea daily``) or ``cocrea report responses``, and kept until the
 # report's content changes.
 MADE_ON_REQUEST = 1500
 

@@ -1,4 +1,5 @@
-"""The progress report as a download, under the same visibility rule as the dashboard."""
+"""The reports as downloads: a milestone's progress report (under the same visibility rule as the
+dashboard) and a consultation's response report in PDF (where its version may be read)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import io
 from datetime import date
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from cocrea.core.ratelimit import allow, client_address
+from cocrea.drafts import queries as drafts_queries
 from cocrea.plans import queries
 from cocrea.reports.progress import FORMATS, build_progress_report, filename
+from cocrea.reports.responses import needs_waiting, stored_pdf
 
 REPORTS_PER_MINUTE = 20  # per client address: a PDF costs about a second of a worker
 
@@ -46,4 +51,35 @@ def report_download(request: HttpRequest, plan: str, number: str, milestone: str
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if not found.is_public:
         response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def response_report_pdf(
+    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
+) -> HttpResponse:
+    """The response report of a version as PDF: made on request and kept, or, for a large one not
+    prepared yet, a page that says when it will be (503 with ``Retry-After``)."""
+    found = drafts_queries.get_document(request.user, plan, number, milestone, document)
+    shown = drafts_queries.get_version(request.user, found, version)
+    pdf = stored_pdf(shown, make=not needs_waiting(shown))
+    if pdf is None:
+        waiting = render(
+            request,
+            "drafts/report_pending.html",
+            {
+                "document": found,
+                "version": shown,
+                "milestone": found.milestone,
+                "commitment": found.milestone.commitment,
+                "action_plan": found.milestone.commitment.action_plan,
+                "cocreation": True,
+            },
+            status=503,
+        )
+        waiting["Retry-After"] = "3600"
+        return waiting
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"respuestas-{found.slug}-v{shown.number}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -62,7 +62,7 @@ def test_a_large_report_is_prepared_by_the_daily_job(client, sample, renders, mo
     assert "se prepara fuera de línea" in waiting.content.decode()
     assert renders == []
     out = StringIO()
-    call_command("send_reminders", stdout=out)
+    call_command("daily", stdout=out)
     assert "informes de respuestas grandes preparados" in out.getvalue()
     assert sorted(renders) == sorted([v1.pk, v1.pk, sample.versions[1].pk, sample.versions[1].pk])  # es, en
     ready = client.get(v1.get_report_pdf_url())

@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocrea.accounts.rules import permission
+from cocrea.accounts.rules import may, permission
 from cocrea.core.http import (
     error_text,
-    may,
     restarted_form,
     timezone_today,
 )
@@ -48,7 +47,7 @@ def meeting_agenda(request: HttpRequest, meeting: int) -> HttpResponse:
     from cocrea.participation.services import add_agenda_item
 
     found = _meeting_for(request, meeting)
-    can_add = may(request, "agendaitem", "add", found)
+    can_add = may(request.user, "agendaitem", "add", found)
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST":
         if not can_add:
@@ -70,8 +69,8 @@ def meeting_agenda(request: HttpRequest, meeting: int) -> HttpResponse:
             "items": list(found.agenda.order_by("position", "pk")),
             "form": form,
             "can_add": can_add,
-            "can_change": may(request, "agendaitem", "change", found),
-            "can_delete": may(request, "agendaitem", "delete", found),
+            "can_change": may(request.user, "agendaitem", "change", found),
+            "can_delete": may(request.user, "agendaitem", "delete", found),
             "section": "agenda",
         },
         status=400 if form.errors else 200,
@@ -87,7 +86,9 @@ def _agenda_item_for(request: HttpRequest, item: int, action: str) -> Any:
         ),
         pk=item,
     )
-    if not may(request, "meeting", "change", found.meeting) or not may(request, "agendaitem", action, found):
+    if not may(request.user, "meeting", "change", found.meeting) or not may(
+        request.user, "agendaitem", action, found
+    ):
         raise PermissionDenied
     return found
 
@@ -221,7 +222,7 @@ def _agreements_page(
     from cocrea.participation.forms import AgreementForm
 
     today = timezone_today()
-    can_add = may(request, "agreement", "add", found)
+    can_add = may(request.user, "agreement", "add", found)
     agreements = list(
         found.agreements.select_related("owner_organization").order_by(
             F("due_date").asc(nulls_last=True), "pk"
@@ -238,7 +239,7 @@ def _agreements_page(
             "overdue_count": len(overdue),
             "form": form if form is not None else (AgreementForm() if can_add else None),
             "can_add": can_add,
-            "can_change": may(request, "agreement", "change", found),
+            "can_change": may(request.user, "agreement", "change", found),
             "today": today,
             "error": error,
             "section": "agreements",
@@ -260,7 +261,7 @@ def meeting_agreements(request: HttpRequest, meeting: int) -> HttpResponse:
     found = _meeting_for(request, meeting)
     if request.method != "POST":
         return _agreements_page(request, found)
-    if not may(request, "agreement", "add", found):
+    if not may(request.user, "agreement", "add", found):
         raise PermissionDenied
     form = AgreementForm(request.POST)
     if form.is_valid():
@@ -283,7 +284,9 @@ def _agreement_for(request: HttpRequest, agreement: int, action: str) -> Any:
         ).prefetch_related("meeting__milestone__commitment__entities"),
         pk=agreement,
     )
-    if not may(request, "meeting", "change", found.meeting) or not may(request, "agreement", action, found):
+    if not may(request.user, "meeting", "change", found.meeting) or not may(
+        request.user, "agreement", action, found
+    ):
         raise PermissionDenied
     return found
 
@@ -336,7 +339,7 @@ def edit_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
             "milestone": found.meeting.milestone,
             "form": form,
             "stale": status == 409,
-            "can_delete": may(request, "agreement", "delete", found),
+            "can_delete": may(request.user, "agreement", "delete", found),
             "today": timezone_today(),
         },
         status=status,

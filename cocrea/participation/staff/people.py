@@ -14,11 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocrea.accounts.rules import permission
+from cocrea.accounts.rules import may, permission
 from cocrea.core.http import (
     error_text,
     int_or_none,
-    may,
     restarted_form,
     timezone_today,
 )
@@ -175,10 +174,10 @@ def _person_page(
             "memberships": [(m, m.until is None or m.until >= today) for m in memberships],
             "statistics_consent": statistics,
             "can_unmerge": can_unmerge,
-            "can_add_consent": writable and may(request, "consent", "add", person),
-            "can_change_consent": writable and may(request, "consent", "change", person),
-            "can_add_membership": writable and may(request, "membership", "add", person),
-            "can_change_membership": writable and may(request, "membership", "change", person),
+            "can_add_consent": writable and may(request.user, "consent", "add", person),
+            "can_change_consent": writable and may(request.user, "consent", "change", person),
+            "can_add_membership": writable and may(request.user, "membership", "add", person),
+            "can_change_membership": writable and may(request.user, "membership", "change", person),
             "consent_form": consent_form or ConsentForm(initial={"text_version": CONSENT_TEXT_VERSION}),
             "membership_form": membership_form or MembershipForm(),
             "end_form": EndMembershipForm(initial={"until": today}),
@@ -193,7 +192,7 @@ def _person_for(request: HttpRequest, person: int, model: str = "person", action
     from cocrea.participation.models import Person
 
     found = get_object_or_404(Person.objects.select_related("merged_into", "user"), pk=person)
-    if not may(request, "person", "view", found) or not may(request, model, action, found):
+    if not may(request.user, "person", "view", found) or not may(request.user, model, action, found):
         raise PermissionDenied
     return found
 

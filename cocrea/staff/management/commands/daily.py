@@ -1,6 +1,10 @@
-"""``cocrea send-reminders [--date YYYY-MM-DD]``: remind confirmed participants of tomorrow's
-meetings, close the consultations whose closing date has passed, and tell the followers of a
-document that its consultation closes within two days (run it daily from cron or a systemd timer)."""
+"""``cocrea daily [--date YYYY-MM-DD]``: the daily job (run it from cron or a systemd timer).
+
+It reminds confirmed participants of tomorrow's meetings, closes the consultations whose closing
+date has passed, tells the followers of a document that its consultation closes within two days,
+and prepares the large response reports as PDF. It lives in the staff shell because it calls
+several domains (participation, drafts) and a renderer (reports); ``cocrea send-reminders`` is
+the same command under its former name."""
 
 from __future__ import annotations
 
@@ -15,7 +19,10 @@ from cocrea.participation.services import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Envía recordatorios de las reuniones del día indicado (por omisión, mañana)."
+    help = (
+        "El trabajo diario: recordatorios de las reuniones de mañana, cierre de consultas vencidas, "
+        "avisos de cierre y los informes de respuestas grandes en PDF."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", dest="day", default="")
