@@ -189,7 +189,7 @@ def test_the_staff_import_screen_refuses_a_csv(staff_client, milestone):
 
 
 def test_real_markdown_drafts_still_import(milestone, tmp_path: Path):
-    folder = Path(services.__file__).parent / "data"
+    folder = Path(Document._meta.app_config.path) / "data"
     for number, source in enumerate(sorted(folder.glob("estrategia-borrador-*.md")), 1):
         path = tmp_path / source.name
         path.write_bytes(source.read_bytes())

@@ -1,0 +1,99 @@
+"""Writes to participation, one module per noun; every name callers use is re-exported here.
+
+- :mod:`.meetings`: a meeting's outcome, agenda, minutes (acta) and agreements;
+- :mod:`.registry`: the registry of natural persons, their consents and memberships;
+- :mod:`.merges`: merging the records of one person held twice, and undoing a merge;
+- :mod:`.personal_data`: "Mis datos" (export) and erasure (anonymisation);
+- :mod:`.registration`: signing up for meetings, cancelling, confirmations and reminders;
+- :mod:`.attendance`: recording attendance, and importing sign-in sheets.
+"""
+
+from cocrea.participation.services.attendance import (
+    AttendanceImport,
+    import_attendance,
+    meeting_keys,
+    record_attendance,
+)
+from cocrea.participation.services.meetings import (
+    MINUTES_MAX_LENGTH,
+    OUTCOMES,
+    add_agenda_item,
+    add_agreement,
+    complete_agreement,
+    delete_agreement,
+    edit_agenda_item,
+    edit_agreement,
+    move_agenda_item,
+    record_meeting_outcome,
+    record_minutes,
+    remove_agenda_item,
+    reopen_agreement,
+)
+from cocrea.participation.services.merges import (
+    MERGED_ROWS,
+    is_proposed_duplicate,
+    merge_people,
+    unmerge_people,
+)
+from cocrea.participation.services.personal_data import (
+    ANONYMOUS_NAME,
+    PERSON_DATA,
+    anonymise_person,
+    export_person_data,
+    register_person_data,
+)
+from cocrea.participation.services.registration import (
+    cancel_registration,
+    register_for_meeting,
+    send_reminders,
+)
+from cocrea.participation.services.registry import (
+    CONSENT_TEXT_VERSION,
+    add_membership,
+    edit_membership,
+    end_membership,
+    person_for_user,
+    record_consent,
+    register_person,
+    withdraw_consent,
+)
+
+__all__ = [
+    "ANONYMOUS_NAME",
+    "CONSENT_TEXT_VERSION",
+    "MERGED_ROWS",
+    "MINUTES_MAX_LENGTH",
+    "OUTCOMES",
+    "PERSON_DATA",
+    "AttendanceImport",
+    "add_agenda_item",
+    "add_agreement",
+    "add_membership",
+    "anonymise_person",
+    "cancel_registration",
+    "complete_agreement",
+    "delete_agreement",
+    "edit_agenda_item",
+    "edit_agreement",
+    "edit_membership",
+    "end_membership",
+    "export_person_data",
+    "import_attendance",
+    "is_proposed_duplicate",
+    "meeting_keys",
+    "merge_people",
+    "move_agenda_item",
+    "person_for_user",
+    "record_attendance",
+    "record_consent",
+    "record_meeting_outcome",
+    "record_minutes",
+    "register_for_meeting",
+    "register_person",
+    "register_person_data",
+    "remove_agenda_item",
+    "reopen_agreement",
+    "send_reminders",
+    "unmerge_people",
+    "withdraw_consent",
+]
