@@ -70,17 +70,12 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import redirect
     from django.utils.translation import gettext as _
 
-    from cocrea.participation.models import Person
-    from cocrea.participation.services import anonymise_person
+    from cocrea.participation.services import delete_account as close_account
 
     if request.method == "POST" and request.POST.get("confirm") == "1":
         user = request.user
-        person = Person.objects.filter(user=user).first()
         logout(request)
-        if person is not None:
-            anonymise_person(person)
-        else:
-            user.delete()
+        close_account(user)
         messages.success(request, _("Su cuenta se eliminó y sus datos personales se anonimizaron."))
         return redirect("portal:home")
     return render(request, "accounts/delete.html", {})

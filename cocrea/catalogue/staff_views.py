@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocrea.accounts.rules import holds_staff_role
+from cocrea.accounts.rules import STAFF_SCREENS
 from cocrea.catalogue import services
 from cocrea.catalogue.forms import ApplyEntryForm, EntryFilterForm, EntryForm
 from cocrea.catalogue.models import Application, Entry
@@ -34,7 +34,7 @@ WRITES_PER_HOUR = 600
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not holds_staff_role(request.user):
+    if not request.user.has_perm(STAFF_SCREENS):
         raise PermissionDenied
 
 

@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocrea.accounts.rules import holds_staff_role
+from cocrea.accounts.rules import STAFF_SCREENS
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload
 from cocrea.core.versioning import StaleEdit, stale_message
@@ -96,7 +96,7 @@ def _may(request: HttpRequest, name: str, obj: Any = None) -> bool:
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not holds_staff_role(request.user):
+    if not request.user.has_perm(STAFF_SCREENS):
         raise PermissionDenied
 
 

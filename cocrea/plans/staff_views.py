@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocrea.accounts.rules import holds_staff_role, permission
+from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.audit.context import acting_as
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
 from cocrea.core.http import (
@@ -268,7 +268,7 @@ def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
     model, action = SHEET_IMPORTS[kind]["permission"]
     rows = found.activities.all() if model == "activity" else found.budget_lines.all()
-    if not holds_staff_role(request.user) or not any(
+    if not request.user.has_perm(STAFF_SCREENS) or not any(
         request.user.has_perm(permission(model, action), r) for r in rows
     ):
         raise PermissionDenied

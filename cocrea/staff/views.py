@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from cocrea.accounts.rules import holds_staff_role, permission
+from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.core.http import (
     timezone_today,
 )
@@ -21,7 +21,7 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
     from cocrea.plans.models import Milestone
 
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
-    if not holds_staff_role(request.user) or not request.user.has_perm(
+    if not request.user.has_perm(STAFF_SCREENS) or not request.user.has_perm(
         permission("milestone", "view"), found
     ):
         raise PermissionDenied

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import operation
 from cocrea.core.versioning import save_edit
-from cocrea.participation.models import AgendaItem, Agreement, Meeting
+from cocrea.participation.models import AgendaItem, Agreement, Meeting, MeetingDocument
 from cocrea.participation.services._checks import _require
 from cocrea.plans.models import Organization
 
@@ -275,3 +275,15 @@ def delete_agreement(agreement: Agreement, *, by: Actor | None = None) -> None:
     _require(by, "delete", "agreement", agreement)
     with operation("web"):
         agreement.delete()
+
+
+@transaction.atomic
+def attach_meeting_document(
+    meeting: Meeting, upload: Any, *, title: str, by: Actor | None = None
+) -> MeetingDocument:
+    """Publish a stored file as one of the meeting's documents (a download on the meeting page,
+    where the meeting is public)."""
+    _require(by, "add", "meetingdocument", meeting)
+    title = " ".join((title or upload.original_name).split())[:300] or upload.original_name[:300]
+    with operation("web"):
+        return MeetingDocument.objects.create(meeting=meeting, title=title, upload=upload)

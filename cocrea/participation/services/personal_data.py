@@ -63,6 +63,18 @@ PersonDataExport = Callable[[Person], list[dict[str, Any]]]
 PERSON_DATA: dict[str, PersonDataExport] = {}
 
 
+@transaction.atomic
+def delete_account(user: Any) -> None:
+    """The person closes their account: their person (and every record merged into it) is
+    anonymised and the account deleted; an account with no person is simply deleted."""
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        anonymise_person(person)  # deletes the account too
+        return
+    with operation("web"):
+        user.delete()
+
+
 def register_person_data(section: str, export: PersonDataExport) -> None:
     PERSON_DATA[section] = export
 

@@ -79,7 +79,7 @@ def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
     if not request.user.has_perm(permission("meeting", "change"), found):
         raise PermissionDenied
     if request.method == "POST" and request.FILES.get("document"):
-        from cocrea.participation.models import MeetingDocument
+        from cocrea.participation.services import attach_meeting_document
 
         try:
             content = read_upload(request.FILES["document"], allowed=ATTACHMENT_KINDS)
@@ -90,10 +90,8 @@ def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
                 content, original_name=request.FILES["document"].name, owner=request.user, purpose="meeting"
             )
             with acting_as(request.user, "web"):
-                MeetingDocument.objects.create(
-                    meeting=found,
-                    title=(request.POST.get("document_title") or request.FILES["document"].name)[:300],
-                    upload=upload,
+                attach_meeting_document(
+                    found, upload, title=request.POST.get("document_title", ""), by=request.user
                 )
             messages.success(request, _("Documento publicado."))
         return redirect("staff:take_attendance", meeting=found.pk)
