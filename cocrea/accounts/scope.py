@@ -45,8 +45,18 @@ def _compute_milestone_orgs(milestone: Milestone) -> frozenset[int]:
 
 def _parent(obj: Any) -> Any:
     """Records of execution sit under an activity, a budget line, a progress entry or a meeting;
-    the text of co-creation under a document version, and a version under its document."""
-    for name in ("paragraph", "activity", "budget_line", "entry", "meeting", "version", "document"):
+    the text of co-creation under a document version, a response under its contribution, and a
+    version under its document."""
+    for name in (
+        "paragraph",
+        "activity",
+        "budget_line",
+        "entry",
+        "meeting",
+        "contribution",
+        "version",
+        "document",
+    ):
         parent = getattr(obj, name, None)
         if parent is not None and hasattr(parent, "_meta"):  # not ``version``, the edit counter
             return parent

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from cocrea.accounts.middleware import has_mfa
 from cocrea.accounts.models import RoleAssignment
+from cocrea.core.safety import safe_cell
+from cocrea.participation.services import delete_account as close_account
+from cocrea.participation.services import export_person_data, person_for_user
 
 
 @login_required
@@ -26,11 +32,6 @@ def my_data(request: HttpRequest, fmt: str) -> HttpResponse:
     import csv
     import io
     import json
-
-    from django.http import Http404
-
-    from cocrea.core.safety import safe_cell
-    from cocrea.participation.services import export_person_data, person_for_user
 
     data = export_person_data(person_for_user(request.user))
     data["account"] = {"email": request.user.email, "date_joined": request.user.date_joined.isoformat()}
@@ -65,12 +66,6 @@ def my_data(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     """Delete the account and anonymise the person: contributions stay as "Participante eliminado"."""
-    from django.contrib import messages
-    from django.contrib.auth import logout
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
-
-    from cocrea.participation.services import delete_account as close_account
 
     if request.method == "POST" and request.POST.get("confirm") == "1":
         user = request.user

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cocrea.accounts.rules import permission
+from cocrea.budget.forms import ExpenditureForm
+from cocrea.budget.models import BudgetLine
+from cocrea.budget.services import record_expenditure
 from cocrea.core.http import (
     form_page,
     timezone_today,
@@ -22,11 +25,6 @@ from cocrea.core.ratelimit import limit_posts
 @require_http_methods(["GET", "POST"])
 @limit_posts("expenditure", 200)
 def record_line_expenditure(request: HttpRequest, line: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.budget.forms import ExpenditureForm
-    from cocrea.budget.models import BudgetLine
-    from cocrea.budget.services import record_expenditure
 
     found = get_object_or_404(
         BudgetLine.objects.select_related("milestone__commitment__action_plan"), pk=line

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 
 def attachment(handle: Any, filename: str) -> FileResponse:
@@ -26,7 +27,6 @@ def form_page(
 
 
 def timezone_today():  # type: ignore[no-untyped-def]
-    from django.utils import timezone
 
     return timezone.localdate()
 

@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocrea.accounts.rules import STAFF_SCREENS
+from cocrea.catalogue.forms import ApplyEntryForm, entry_choices
+from cocrea.computations.drafttext import DraftFormatError, parse_markdown, render_markdown
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload
 from cocrea.core.versioning import StaleEdit, stale_message
-from cocrea.drafts import forms, workflow
+from cocrea.drafts import forms, services, workflow
 from cocrea.drafts.models import (
     AbuseReport,
     Contribution,
@@ -35,6 +37,7 @@ from cocrea.drafts.models import (
     Paragraph,
     VersionState,
 )
+from cocrea.participation.models import Person
 from cocrea.plans.models import Milestone
 
 CONTRIBUTIONS_PER_PAGE = 50
@@ -51,7 +54,6 @@ VERSION_RELATED = ("document__milestone__commitment__action_plan", "document__ac
 
 
 def _people() -> Prefetch:
-    from cocrea.participation.models import Person
 
     return Prefetch("person", queryset=Person.objects.prefetch_related("consents"))
 
@@ -242,7 +244,6 @@ def milestone_documents(request: HttpRequest, milestone: int) -> HttpResponse:
 @require_POST
 @limit_posts("drafts-staff", WRITES_PER_HOUR)
 def create_document(request: HttpRequest, milestone: int) -> HttpResponse:
-    from cocrea.drafts import services
 
     found = _milestone_for(request, milestone)
     if not _may(request, "drafts.add_document", found):
@@ -270,8 +271,6 @@ def create_document(request: HttpRequest, milestone: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_draft(request: HttpRequest, milestone: int) -> HttpResponse:
     """A DOCX or Markdown file becomes the next version of its document (created if new)."""
-    from cocrea.computations.drafttext import DraftFormatError
-    from cocrea.drafts import services
 
     found = _milestone_for(request, milestone)
     if not _may(request, "drafts.add_document", found):
@@ -333,7 +332,6 @@ def import_draft(request: HttpRequest, milestone: int) -> HttpResponse:
 
 def _preview(markdown: str) -> tuple[list[dict[str, Any]], str]:
     """The text as it will be split and shown: sections with their paragraphs' HTML, or an error."""
-    from cocrea.computations.drafttext import DraftFormatError, parse_markdown, render_markdown
 
     try:
         parsed = parse_markdown(markdown)
@@ -359,8 +357,6 @@ def _wants_preview(request: HttpRequest) -> bool:
 @limit_posts("drafts-staff", WRITES_PER_HOUR)
 def new_version(request: HttpRequest, document: int) -> HttpResponse:
     """The document's next version, written in the editor from the latest version's Markdown."""
-    from cocrea.computations.drafttext import DraftFormatError, parse_markdown
-    from cocrea.drafts import services
 
     found = _document_for(request, document)
     if not _may(request, "drafts.change_document", found):
@@ -414,8 +410,6 @@ def new_version(request: HttpRequest, document: int) -> HttpResponse:
 @limit_posts("drafts-staff", WRITES_PER_HOUR)
 def edit_version(request: HttpRequest, version: int) -> HttpResponse:
     """Rewrite a version still in draft (optimistic locking on the version's edit counter)."""
-    from cocrea.computations.drafttext import DraftFormatError
-    from cocrea.drafts import services
 
     found = _version_for(request, version)
     if not _may(request, "drafts.change_documentversion", found):
@@ -504,7 +498,6 @@ def _version_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    from cocrea.catalogue.forms import ApplyEntryForm, entry_choices
 
     rights = _version_rights(request, version)
     page = Paginator(_paragraphs_with_counts(version), PARAGRAPHS_PER_PAGE).get_page(
@@ -553,7 +546,6 @@ def version_detail(request: HttpRequest, version: int) -> HttpResponse:
 @limit_posts("drafts-staff", WRITES_PER_HOUR)
 def transition(request: HttpRequest, version: int) -> HttpResponse:
     """Open (with dates), close, reopen (with a new closing date) or approve the version."""
-    from cocrea.drafts import services
 
     found = _version_for(request, version)
     if not _may(request, "drafts.publish_documentversion", found):
@@ -696,7 +688,6 @@ def contributions(request: HttpRequest, version: int) -> HttpResponse:
 @limit_posts("drafts-respond", WRITES_PER_HOUR)
 def respond(request: HttpRequest, contribution: int) -> HttpResponse:
     """Answer one contribution (or change the answer): decision, reason, the paragraphs that carry it."""
-    from cocrea.drafts import services
 
     found = _contribution_for(request, contribution)
     if not _may(request, "drafts.respond", found):
@@ -837,7 +828,6 @@ def _after_moderation(request: HttpRequest, contribution: Contribution) -> HttpR
 @limit_posts("drafts-moderate", WRITES_PER_HOUR)
 def hide(request: HttpRequest, contribution: int) -> HttpResponse:
     """Hide a contribution with a public reason (its open reports are resolved with it)."""
-    from cocrea.drafts import services
 
     found = _moderated(request, contribution)
     form = forms.HideForm(request.POST or None)
@@ -868,7 +858,6 @@ def hide(request: HttpRequest, contribution: int) -> HttpResponse:
 @require_POST
 @limit_posts("drafts-moderate", WRITES_PER_HOUR)
 def restore(request: HttpRequest, contribution: int) -> HttpResponse:
-    from cocrea.drafts import services
 
     found = _moderated(request, contribution)
     if found.hidden_at is None:
@@ -883,7 +872,6 @@ def restore(request: HttpRequest, contribution: int) -> HttpResponse:
 @require_POST
 @limit_posts("drafts-moderate", WRITES_PER_HOUR)
 def dismiss(request: HttpRequest, contribution: int) -> HttpResponse:
-    from cocrea.drafts import services
 
     found = _moderated(request, contribution)
     count = services.dismiss_reports(found)

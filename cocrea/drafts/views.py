@@ -27,6 +27,8 @@ from cocrea.drafts.services import (
     represented_organizations,
     unfollow_document,
 )
+from cocrea.participation.models import Person
+from cocrea.participation.services import person_for_user
 from cocrea.plans import queries as plan_queries
 
 PARAGRAPHS_PER_PAGE = 40
@@ -58,7 +60,6 @@ def _page(request: HttpRequest, items: Any, per_page: int, parameter: str = "pag
 
 
 def _person(request: HttpRequest) -> Any:
-    from cocrea.participation.models import Person
 
     if not request.user.is_authenticated:
         return None
@@ -217,7 +218,6 @@ def submit(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
 ) -> HttpResponse:
     """A comment, a proposal or a reply, from a registered participant."""
-    from cocrea.participation.services import person_for_user
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -11,18 +11,36 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header, parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cocrea.accounts.rules import permission
+from cocrea.computations.charts import line_chart
+from cocrea.core.http import attachment
+from cocrea.core.ratelimit import allow
+from cocrea.core.uploads import may_read_upload
 from cocrea.participation.calendar import REFRESH, calendar_for
-from cocrea.participation.models import Meeting
+from cocrea.participation.figures import (
+    indicator_e,
+    organizations_taking_part,
+    participation_version,
+    public_names,
+)
+from cocrea.participation.models import Attendance, Meeting, MeetingDocument, Registration
+from cocrea.participation.services import cancel_registration, person_for_user, register_for_meeting
 from cocrea.plans import queries
+from cocrea.plans.models import Organization
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 _DTSTAMP = re.compile(rb"^DTSTAMP[:;].*\r\n", re.MULTILINE)
@@ -91,12 +109,6 @@ def meeting_ics(request: HttpRequest, meeting: int) -> HttpResponse:
 
 def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
     """A meeting's public page: date, place, agenda, minutes, agreements; sign-up for participants."""
-    from django.http import Http404
-    from django.shortcuts import render
-    from django.utils import timezone
-
-    from cocrea.accounts.rules import permission
-    from cocrea.participation.models import Registration
 
     found = (
         Meeting.objects.select_related("milestone__commitment__action_plan")
@@ -134,17 +146,6 @@ def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
 
 def meeting_signup(request: HttpRequest, meeting: int) -> HttpResponse:
     """Registered participants sign up (or cancel); past the capacity, the waiting list."""
-    from django.contrib import messages
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.http import Http404, HttpResponseNotAllowed
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
-
-    from cocrea.accounts.rules import permission
-    from cocrea.core.ratelimit import allow
-    from cocrea.participation.models import Registration
-    from cocrea.participation.services import cancel_registration, person_for_user, register_for_meeting
 
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -182,12 +183,6 @@ def meeting_signup(request: HttpRequest, meeting: int) -> HttpResponse:
 
 def meeting_document(request: HttpRequest, document: int) -> HttpResponse:
     """A meeting's document as a download, where the meeting may be seen."""
-    from django.http import Http404
-
-    from cocrea.accounts.rules import permission
-    from cocrea.core.http import attachment
-    from cocrea.core.uploads import may_read_upload
-    from cocrea.participation.models import MeetingDocument
 
     found = (
         MeetingDocument.objects.select_related("upload", "meeting__milestone__commitment__action_plan")
@@ -206,21 +201,9 @@ SHOWN_ORGANIZATIONS = 200
 
 def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
-    from django.db.models import Count
-    from django.utils.functional import SimpleLazyObject
-
-    from cocrea.computations.charts import line_chart
-    from cocrea.participation.figures import (
-        indicator_e,
-        organizations_taking_part,
-        participation_version,
-        public_names,
-    )
-    from cocrea.participation.models import Attendance, Meeting
 
     found = queries.get_commitment(request.user, plan, number)
     figures_e = indicator_e(found)
-    from django.core.paginator import Paginator
 
     meetings = Paginator(
         Meeting.objects.filter(milestone__in=queries.visible_milestones(request.user, found)).order_by(
@@ -240,7 +223,6 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     chart = line_chart({"people": [m["cumulative"] for m in months]}, height=240) if len(months) > 1 else None
     kinds = figures_e["by_organization_kind"]
     biggest = max(kinds.values(), default=0)
-    from cocrea.plans.models import Organization
 
     kind_labels = dict(Organization.Kind.choices)
     return render(

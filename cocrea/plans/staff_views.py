@@ -8,16 +8,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.audit.context import acting_as
+from cocrea.budget.services import import_expenditures
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
+from cocrea.computations.sheets import SheetError, write_xlsx
 from cocrea.core.http import (
     attachment,
     form_page,
@@ -27,14 +30,17 @@ from cocrea.core.models import Upload
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import ATTACHMENT_KINDS, UploadRejected, read_upload, store_upload
 from cocrea.plans import services
+from cocrea.plans.execution import approve_baseline, import_progress, record_progress
 from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
-from cocrea.plans.models import Commitment
+from cocrea.plans.forms import BaselineForm, ProgressForm
+from cocrea.plans.models import Activity, Commitment, Milestone
+from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
+from cocrea.plans.workflow import WorkflowError
 
 PLAN_UPLOADS_PER_HOUR = 20
 
 
 def _existing_commitment(plan: ParsedPlan) -> Commitment | None:
-    from django.utils.text import slugify
 
     return Commitment.objects.filter(
         action_plan__slug=slugify(plan.action_plan_name)[:120], number=plan.commitment_number
@@ -128,12 +134,6 @@ def import_plan_confirm(request: HttpRequest, upload: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_activity_progress(request: HttpRequest, activity: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.plans.execution import record_progress
-    from cocrea.plans.forms import ProgressForm
-    from cocrea.plans.models import Activity
-    from cocrea.plans.workflow import WorkflowError
 
     found = get_object_or_404(
         Activity.objects.select_related("milestone__commitment__action_plan"), pk=activity
@@ -204,10 +204,6 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @limit_posts("baseline", 30)
 def approve_milestone_baseline(request: HttpRequest, milestone: int) -> HttpResponse:
-    from cocrea.plans.execution import approve_baseline
-    from cocrea.plans.forms import BaselineForm
-    from cocrea.plans.models import Milestone
-    from cocrea.plans.workflow import WorkflowError
 
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
     if not request.user.has_perm(permission("milestone", "change"), found):
@@ -250,18 +246,12 @@ SHEET_IMPORTS = {
 
 def _sheet_import_runner(kind: str) -> Any:
     if kind == "avance":
-        from cocrea.plans.execution import import_progress
-
         return import_progress
-    from cocrea.budget.services import import_expenditures
 
     return import_expenditures
 
 
 def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
-    from django.http import Http404
-
-    from cocrea.plans.models import Milestone
 
     if kind not in SHEET_IMPORTS:
         raise Http404
@@ -278,8 +268,6 @@ def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
-    from cocrea.computations.sheets import SheetError
-    from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
 
     found = _sheet_milestone(request, milestone, kind)
     context: dict[str, Any] = {"milestone": found, "kind": kind, **SHEET_IMPORTS[kind]}
@@ -312,7 +300,6 @@ def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpRespons
 @require_POST
 @limit_posts("sheet-confirm", 60)
 def sheet_import_confirm(request: HttpRequest, milestone: int, kind: str, upload: str) -> HttpResponse:
-    from cocrea.plans.sheet_messages import describe_row_error
 
     found = _sheet_milestone(request, milestone, kind)
     stored = get_object_or_404(Upload, pk=upload, purpose=f"sheet-{kind}", owner=request.user)
@@ -331,8 +318,6 @@ def sheet_import_confirm(request: HttpRequest, milestone: int, kind: str, upload
 def sheet_template(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
     """An XLSX to fill in: the right columns and one row per activity or budget line."""
     import io
-
-    from cocrea.computations.sheets import write_xlsx
 
     found = _sheet_milestone(request, milestone, kind)
     headers = SHEET_IMPORTS[kind]["columns"].split(",")

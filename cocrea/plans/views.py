@@ -7,16 +7,34 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cocrea.accounts.rules import permission
+from cocrea.audit.models import entries_for_objects
+from cocrea.budget.models import BudgetLine
+from cocrea.computations.charts import line_chart
 from cocrea.computations.gantt import GanttActivity, GanttMeeting, gantt_chart
 from cocrea.computations.months import Month, MonthRange
 from cocrea.computations.schedule import build_grid
-from cocrea.plans import queries
+from cocrea.core.http import attachment
+from cocrea.core.uploads import may_read_upload
+from cocrea.participation.models import Meeting
+from cocrea.plans import indicators, queries
+from cocrea.plans.execution import baseline_at
 from cocrea.plans.findings import describe
-from cocrea.plans.models import CommitmentEntity
+from cocrea.plans.models import (
+    Activity,
+    CommitmentEntity,
+    Evidence,
+    Indicator,
+    Milestone,
+    Objective,
+    ProgressEntry,
+    Strategy,
+)
 
 
 def action_plan(request: HttpRequest, plan: str) -> HttpResponse:
@@ -149,8 +167,6 @@ def _meeting_months(meeting: Any) -> MonthRange | None:
 
 def _attach_execution(milestone, activities, today):  # type: ignore[no-untyped-def]
     """Each activity's state at ``today``, its actual months and its baseline months (2 queries)."""
-    from cocrea.plans.execution import baseline_at
-    from cocrea.plans.models import ProgressEntry
 
     latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(today)
     baseline = baseline_at(milestone, today)
@@ -212,8 +228,6 @@ def _status_date(request: HttpRequest) -> tuple[date, str]:
 
 def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """Indicator A at a date, the S-curve, the budget by line and the alerts."""
-    from cocrea.computations.charts import line_chart
-    from cocrea.plans import indicators
 
     found = queries.get_milestone(request.user, plan, number, milestone)
     day, bad_date = _status_date(request)
@@ -252,8 +266,6 @@ def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) 
     """The imported work plan as it was uploaded, as a download (public for published plans)."""
     import io
 
-    from cocrea.core.http import attachment
-
     found = queries.get_milestone(request.user, plan, number, milestone)
     document = queries.plan_document(found)
     if document is None:
@@ -263,10 +275,6 @@ def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) 
 
 def evidence(request: HttpRequest, evidence: int) -> FileResponse:
     """A means of verification's file, as a download, where its activity may be seen."""
-    from cocrea.accounts.rules import permission
-    from cocrea.core.http import attachment
-    from cocrea.core.uploads import may_read_upload
-    from cocrea.plans.models import Evidence
 
     item = (
         Evidence.objects.select_related("upload", "entry__activity__milestone__commitment__action_plan")
@@ -295,12 +303,6 @@ def _labelled(entry):  # type: ignore[no-untyped-def]
 
 def history(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """The public change history of a milestone's work plan (Historial de cambios)."""
-    from django.core.paginator import Paginator
-
-    from cocrea.audit.models import entries_for_objects
-    from cocrea.budget.models import BudgetLine
-    from cocrea.participation.models import Meeting
-    from cocrea.plans.models import Activity, Indicator, Milestone, Objective, Strategy
 
     found = queries.get_milestone(request.user, plan, number, milestone)
     rows = {

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -13,12 +14,13 @@ from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.core.http import (
     timezone_today,
 )
+from cocrea.participation.models import Agreement
+from cocrea.plans.models import Milestone
 
 
 @login_required
 def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
     """The staff entry point for one milestone: what can be recorded, with links."""
-    from cocrea.plans.models import Milestone
 
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
     if not request.user.has_perm(STAFF_SCREENS) or not request.user.has_perm(
@@ -51,9 +53,6 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
 
 def _with_overdue_agreements(meetings: list[Any]) -> list[Any]:
     """Each meeting's number of overdue agreements (``overdue_agreements``), in one query."""
-    from django.db.models import Count
-
-    from cocrea.participation.models import Agreement
 
     counts = dict(
         Agreement.objects.overdue(timezone_today())

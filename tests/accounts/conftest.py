@@ -32,6 +32,66 @@ def cocreation(milestone):
     return {"document": document, "open_version": opened, "draft_version*": draft, "contribution": comment}
 
 
+def every_other_row(objects, staff_user):
+    """One object of every model the rules name that the table above does not cover yet, each in
+    the INAP/GPAT part of milestone 11.1 (its children) or in the registry."""
+    from datetime import date
+
+    from cocrea.catalogue.services import apply_entry, create_entry
+    from cocrea.core.models import Upload
+    from cocrea.drafts import services as drafts
+    from cocrea.participation import services as participation
+    from cocrea.plans.models import Baseline, Evidence, ProgressEntry
+
+    milestone, activity, meeting = objects["milestone"], objects["activity"], objects["meeting"]
+    entry = ProgressEntry.objects.create(
+        activity=activity, day=date(2019, 6, 1), percent_complete=10, status="in_progress"
+    )
+    person = participation.register_person(name="Rosa Méndez", email="rosa@example.org")
+    membership = participation.add_membership(person, organization=objects["organization"])
+    participation.record_consent(person, purpose="contact", text_version="v1")
+    paragraph = objects["open_version"].paragraphs.first()
+    catalogue_entry = create_entry(kind="concept", name="Gobierno abierto")
+    return {
+        "objective": milestone.objectives.first(),
+        "indicator": milestone.indicators.first(),
+        "strategy": milestone.strategies.first(),
+        "progress_entry": entry,
+        "evidence": Evidence.objects.create(entry=entry, title="Acta", url="https://example.org/acta"),
+        "expenditure": __import__(
+            "cocrea.budget.models", fromlist=["Expenditure"]
+        ).Expenditure.objects.create(
+            budget_line=objects["budget_line"], day=date(2019, 6, 1), amount=100, description="Refrigerios"
+        ),
+        "baseline": Baseline.objects.create(
+            milestone=milestone,
+            number=1,
+            approved_at=date(2019, 1, 1),
+            effective_from=date(2019, 1, 1),
+            snapshot={},
+        ),
+        "agenda_item": participation.add_agenda_item(meeting, title="Bienvenida"),
+        "meeting_document": participation.attach_meeting_document(
+            meeting,
+            Upload.objects.create(
+                purpose="meeting", original_name="acta.pdf", kind="pdf", size=1, sha256="0" * 64
+            ),
+            title="Acta",
+        ),
+        "agreement": participation.add_agreement(meeting, text="Enviar el borrador", owner_text="GPAT"),
+        "registration": participation.register_for_meeting(meeting, person),
+        "attendance": participation.record_attendance(meeting, person),
+        "person": person,
+        "consent": person.consents.first(),
+        "membership": membership,
+        "response": drafts.respond_to_contribution(
+            objects["contribution"], "not_accepted", "Fuera del plan", by=None
+        ),
+        "entry": catalogue_entry,
+        "application": apply_entry(catalogue_entry, paragraph, by=staff_user),
+    }
+
+
 @pytest.fixture
 def world(imported_seed, django_user_model):
     milestone = imported_seed.milestone
@@ -68,6 +128,7 @@ def world(imported_seed, django_user_model):
         "audit_entry": AuditEntry.objects.first(),
         **cocreation(milestone),
     }
+    objects.update(every_other_row(objects, None))
 
     def user(name, role=None, two_step=True, **scope):
         account = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-Pass-42")

@@ -104,6 +104,63 @@ TABLE: dict[str, dict[str, str]] = {
 }
 
 
+# Every other model the rules name behaves like an object above, or like the registry, or the
+# catalogue: its row is derived, so that each model of ``RULES`` is walked with a real object of
+# its own (its scope found through its own parents).
+LIKE = {
+    "objective": "budget_line",  # rows of milestone 11.1
+    "indicator": "budget_line",
+    "strategy": "budget_line",
+    "baseline": "budget_line",
+    "expenditure": "budget_line",  # under budget line 1
+    "progress_entry": "activity",  # under the INAP/GPAT activity
+    "evidence": "activity",
+    "agenda_item": "meeting",  # under a meeting of milestone 11.1
+    "agreement": "meeting",
+    "meeting_document": "meeting",
+    "registration": "meeting",
+    "attendance": "meeting",
+    "response": "document",  # the answer to a contribution in the open version
+}
+REGISTRY = {  # person, consent, membership: personal data, not scoped to a commitment
+    "anonymous": "",
+    "participant": "",
+    "moderator": "v",
+    "auditor": "ve",
+    "administrator": "vacde",
+    "editor_inap": "vac",
+    "editor_commitment_11": "vac",
+    "coordinator_commitment_11": "vac",
+    "coordinator_commitment_99": "vac",
+}
+CATALOGUE = {  # an entry of the catalogue
+    actor: (
+        "vacde"
+        if actor == "administrator"
+        else "vace"
+        if "editor" in actor or "coordinator" in actor
+        else "ve"
+    )
+    for actor in TABLE
+}
+
+
+def _application(row: dict[str, str]) -> str:
+    """An entry applied in a paragraph of the open version: edited (and removed) by who edits it."""
+    letters = row["open_version"].replace("p", "").replace("d", "")
+    return "".join(sorted(letters + ("d" if "c" in letters else ""), key="vacdpe".index))
+
+
+for _actor, _row in TABLE.items():
+    for _obj, _like in LIKE.items():
+        _row[_obj] = _row[_like]
+    for _obj in ("person", "consent", "membership"):
+        _row[_obj] = REGISTRY[_actor]
+    _row["entry"] = CATALOGUE[_actor]
+    _row["application"] = _application(_row)
+OBJECTS += [*LIKE, "person", "consent", "membership", "entry", "application"]
+
+
 def cells():
     """Every (actor, object, action, allowed) of the table."""
     for actor, row in TABLE.items():

@@ -27,7 +27,33 @@ MODEL_OF = {
     "open_version": "documentversion",
     "draft_version*": "documentversion",
     "contribution": "contribution",
+    "objective": "objective",
+    "indicator": "indicator",
+    "strategy": "strategy",
+    "baseline": "baseline",
+    "expenditure": "expenditure",
+    "progress_entry": "progressentry",
+    "evidence": "evidence",
+    "agenda_item": "agendaitem",
+    "agreement": "agreement",
+    "meeting_document": "meetingdocument",
+    "registration": "registration",
+    "attendance": "attendance",
+    "response": "response",
+    "person": "person",
+    "consent": "consent",
+    "membership": "membership",
+    "entry": "entry",
+    "application": "application",
 }
+
+
+def test_every_model_of_the_rules_has_a_row():
+    """The table is walked for every key of RULES: a model added to the rules without a row fails."""
+    from cocrea.accounts.rules import RULES
+
+    assert set(MODEL_OF.values()) == set(RULES)
+    assert set(MODEL_OF) == set(OBJECTS)
 
 
 def test_the_table_covers_every_role_and_object():

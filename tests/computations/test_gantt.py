@@ -74,7 +74,8 @@ def test_every_mark_is_inside_the_chart(acts, meets, today, period) -> None:  # 
     assert ys == sorted(ys) and len(set(ys)) == len(ys)
     for row in chart["rows"]:
         if row["kind"] == "activity" and row["placed"]:
-            assert LABEL_WIDTH <= row["x"] and row["x"] + row["width"] <= width
+            assert row["x"] >= LABEL_WIDTH
+            assert row["x"] + row["width"] <= width
             assert 0 <= row["fill_width"] <= row["width"]
         if row["kind"] == "activity" and row["has_actual"]:
             assert row["actual_x"] + row["actual_width"] <= width

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,22 +14,28 @@ from django.views.decorators.http import require_http_methods
 
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import acting_as
+from cocrea.computations.matching import find_person, identity_keys
 from cocrea.core.http import (
     form_page,
 )
 from cocrea.core.ratelimit import limit_posts
 from cocrea.core.uploads import ATTACHMENT_KINDS, UploadRejected, read_upload, store_upload
+from cocrea.participation.forms import MeetingOutcomeForm
+from cocrea.participation.models import Meeting, Person, Registration
+from cocrea.participation.services import (
+    attach_meeting_document,
+    record_attendance,
+    record_meeting_outcome,
+    register_person,
+)
+from cocrea.participation.summary import batch
+from cocrea.plans.models import Organization
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @limit_posts("meeting", 100)
 def record_meeting(request: HttpRequest, meeting: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation.forms import MeetingOutcomeForm
-    from cocrea.participation.models import Meeting
-    from cocrea.participation.services import record_meeting_outcome
 
     found = get_object_or_404(
         Meeting.objects.select_related("milestone__commitment__action_plan"), pk=meeting
@@ -66,12 +72,6 @@ def record_meeting(request: HttpRequest, meeting: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
     """Mark who came: registered participants, or anyone typed in (matched against the registry)."""
-    from django.core.exceptions import ValidationError
-
-    from cocrea.computations.matching import find_person, identity_keys
-    from cocrea.participation.models import Meeting, Person, Registration
-    from cocrea.participation.services import record_attendance, register_person
-    from cocrea.plans.models import Organization
 
     found = get_object_or_404(
         Meeting.objects.select_related("milestone__commitment__action_plan"), pk=meeting
@@ -79,8 +79,6 @@ def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
     if not request.user.has_perm(permission("meeting", "change"), found):
         raise PermissionDenied
     if request.method == "POST" and request.FILES.get("document"):
-        from cocrea.participation.services import attach_meeting_document
-
         try:
             content = read_upload(request.FILES["document"], allowed=ATTACHMENT_KINDS)
         except UploadRejected as rejected:
@@ -96,8 +94,6 @@ def take_attendance(request: HttpRequest, meeting: int) -> HttpResponse:
             messages.success(request, _("Documento publicado."))
         return redirect("staff:take_attendance", meeting=found.pk)
     if request.method == "POST":
-        from cocrea.participation.summary import batch
-
         present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
         with batch():  # indicator E's summary refreshed once for everyone marked present
             for registration in Registration.objects.filter(meeting=found, pk__in=present).select_related(

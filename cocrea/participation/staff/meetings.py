@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,11 +20,22 @@ from cocrea.core.http import (
     timezone_today,
 )
 from cocrea.core.ratelimit import limit_posts
+from cocrea.core.versioning import StaleEdit, stale_message
+from cocrea.participation import services as participation
+from cocrea.participation.forms import (
+    AgendaItemEditForm,
+    AgendaItemForm,
+    AgreementEditForm,
+    AgreementForm,
+    CompleteAgreementForm,
+    MinutesForm,
+)
+from cocrea.participation.models import AgendaItem, Agreement, Meeting
+from cocrea.participation.services import add_agenda_item, add_agreement, record_minutes
 
 
 def _meeting_for(request: HttpRequest, meeting: int) -> Any:
     """The meeting, if the user may record it (the rules scope meetings by commitment/milestone)."""
-    from cocrea.participation.models import Meeting
 
     found = get_object_or_404(
         Meeting.objects.select_related("milestone__commitment__action_plan").prefetch_related(
@@ -41,10 +53,6 @@ def _meeting_for(request: HttpRequest, meeting: int) -> Any:
 @limit_posts("agenda", 300)
 def meeting_agenda(request: HttpRequest, meeting: int) -> HttpResponse:
     """The meeting's agenda, in order: add, edit, reorder and remove points."""
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation.forms import AgendaItemForm
-    from cocrea.participation.services import add_agenda_item
 
     found = _meeting_for(request, meeting)
     can_add = may(request.user, "agendaitem", "add", found)
@@ -78,7 +86,6 @@ def meeting_agenda(request: HttpRequest, meeting: int) -> HttpResponse:
 
 
 def _agenda_item_for(request: HttpRequest, item: int, action: str) -> Any:
-    from cocrea.participation.models import AgendaItem
 
     found = get_object_or_404(
         AgendaItem.objects.select_related("meeting__milestone__commitment__action_plan").prefetch_related(
@@ -97,11 +104,6 @@ def _agenda_item_for(request: HttpRequest, item: int, action: str) -> Any:
 @require_http_methods(["GET", "POST"])
 @limit_posts("agenda", 300)
 def edit_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.core.versioning import StaleEdit, stale_message
-    from cocrea.participation import services as participation
-    from cocrea.participation.forms import AgendaItemEditForm
 
     found = _agenda_item_for(request, item, "change")
     form = AgendaItemEditForm(
@@ -138,9 +140,6 @@ def edit_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
 @require_POST
 @limit_posts("agenda", 300)
 def move_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation import services as participation
 
     found = _agenda_item_for(request, item, "change")
     try:
@@ -156,7 +155,6 @@ def move_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
 @require_POST
 @limit_posts("agenda", 300)
 def remove_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
-    from cocrea.participation import services as participation
 
     found = _agenda_item_for(request, item, "delete")
     participation.remove_agenda_item(found, by=request.user)
@@ -169,11 +167,6 @@ def remove_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
 @limit_posts("minutes", 120)
 def meeting_minutes(request: HttpRequest, meeting: int) -> HttpResponse:
     """The minutes (acta): plain text, published escaped on the meeting's page."""
-    from django.core.exceptions import ValidationError
-
-    from cocrea.core.versioning import StaleEdit, stale_message
-    from cocrea.participation.forms import MinutesForm
-    from cocrea.participation.services import record_minutes
 
     found = _meeting_for(request, meeting)
     form = MinutesForm(
@@ -217,9 +210,6 @@ def meeting_minutes(request: HttpRequest, meeting: int) -> HttpResponse:
 def _agreements_page(
     request: HttpRequest, found: Any, form: Any = None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    from django.db.models import F
-
-    from cocrea.participation.forms import AgreementForm
 
     today = timezone_today()
     can_add = may(request.user, "agreement", "add", found)
@@ -253,10 +243,6 @@ def _agreements_page(
 @limit_posts("agreements", 300)
 def meeting_agreements(request: HttpRequest, meeting: int) -> HttpResponse:
     """The meeting's agreements: who does what by when; overdue ones flagged; add one."""
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation.forms import AgreementForm
-    from cocrea.participation.services import add_agreement
 
     found = _meeting_for(request, meeting)
     if request.method != "POST":
@@ -276,7 +262,6 @@ def meeting_agreements(request: HttpRequest, meeting: int) -> HttpResponse:
 
 
 def _agreement_for(request: HttpRequest, agreement: int, action: str) -> Any:
-    from cocrea.participation.models import Agreement
 
     found = get_object_or_404(
         Agreement.objects.select_related(
@@ -295,11 +280,6 @@ def _agreement_for(request: HttpRequest, agreement: int, action: str) -> Any:
 @require_http_methods(["GET", "POST"])
 @limit_posts("agreements", 300)
 def edit_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.core.versioning import StaleEdit, stale_message
-    from cocrea.participation import services as participation
-    from cocrea.participation.forms import AgreementEditForm
 
     found = _agreement_for(request, agreement, "change")
     form = AgreementEditForm(
@@ -350,11 +330,6 @@ def edit_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
 @require_POST
 @limit_posts("agreements", 300)
 def complete_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.core.versioning import StaleEdit, stale_message
-    from cocrea.participation import services as participation
-    from cocrea.participation.forms import CompleteAgreementForm
 
     found = _agreement_for(request, agreement, "change")
     form = CompleteAgreementForm(request.POST)
@@ -384,10 +359,6 @@ def complete_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
 @require_POST
 @limit_posts("agreements", 300)
 def reopen_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.core.versioning import StaleEdit, stale_message
-    from cocrea.participation import services as participation
 
     found = _agreement_for(request, agreement, "change")
     version = request.POST.get("edit_version", "")
@@ -407,7 +378,6 @@ def reopen_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
 @require_POST
 @limit_posts("agreements", 300)
 def delete_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
-    from cocrea.participation import services as participation
 
     found = _agreement_for(request, agreement, "delete")
     if request.POST.get("confirm") != "1":

@@ -7,14 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocrea.accounts.rules import may, permission
+from cocrea.computations.matching import name_words, propose_merges
 from cocrea.core.http import (
     error_text,
     int_or_none,
@@ -22,6 +24,11 @@ from cocrea.core.http import (
     timezone_today,
 )
 from cocrea.core.ratelimit import limit_posts
+from cocrea.core.versioning import StaleEdit, stale_message
+from cocrea.participation import services as participation
+from cocrea.participation.forms import ConsentForm, EndMembershipForm, MembershipForm, MembershipPeriodForm
+from cocrea.participation.models import Consent, Membership, Person
+from cocrea.participation.services import CONSENT_TEXT_VERSION, merge_people, unmerge_people
 
 
 @login_required
@@ -29,11 +36,6 @@ from cocrea.core.ratelimit import limit_posts
 @require_http_methods(["GET", "POST"])
 def duplicates(request: HttpRequest) -> HttpResponse:
     """Pairs of people likely to be the same person, proposed for a merge; never merged silently."""
-    from django.core.exceptions import ValidationError
-
-    from cocrea.computations.matching import propose_merges
-    from cocrea.participation.models import Person
-    from cocrea.participation.services import merge_people
 
     if not request.user.has_perm("participation.merge_person"):
         raise PermissionDenied
@@ -75,10 +77,6 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @limit_posts("merge", 200)
 def unmerge_person(request: HttpRequest, person: int) -> HttpResponse:
     """Undo a merge: what moved goes back to the duplicate, which is a person of its own again."""
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation.models import Person
-    from cocrea.participation.services import unmerge_people
 
     found = get_object_or_404(Person, pk=person)
     if not request.user.has_perm("participation.merge_person", found):
@@ -101,7 +99,6 @@ PEOPLE_PER_PAGE = 50
 def _people_query(text: str, *, contact: bool) -> Q:
     """Name, public name, match key; the email too for those who may see it (else the search
     would tell anyone whether an address is in the registry)."""
-    from cocrea.computations.matching import name_words
 
     text = " ".join(text.split())[:200]
     condition = Q(name__icontains=text) | Q(display_name__icontains=text)
@@ -120,10 +117,6 @@ def _people_query(text: str, *, contact: bool) -> Q:
 @require_http_methods(["GET"])
 def people(request: HttpRequest) -> HttpResponse:
     """The registry of natural persons, searchable by name or email; personal data, so staff only."""
-    from django.core.paginator import Paginator
-    from django.db.models import Prefetch
-
-    from cocrea.participation.models import Membership, Person
 
     if not request.user.has_perm(permission("person", "view")):
         raise PermissionDenied
@@ -149,9 +142,6 @@ def _person_page(
     status: int = 200,
     error: str = "",
 ) -> HttpResponse:
-    from cocrea.participation.forms import ConsentForm, EndMembershipForm, MembershipForm
-    from cocrea.participation.models import Consent
-    from cocrea.participation.services import CONSENT_TEXT_VERSION
 
     today = timezone_today()
     consents = list(person.consents.order_by("purpose", "-given_at", "-pk"))
@@ -189,7 +179,6 @@ def _person_page(
 
 
 def _person_for(request: HttpRequest, person: int, model: str = "person", action: str = "view") -> Any:
-    from cocrea.participation.models import Person
 
     found = get_object_or_404(Person.objects.select_related("merged_into", "user"), pk=person)
     if not may(request.user, "person", "view", found) or not may(request.user, model, action, found):
@@ -208,10 +197,6 @@ def person(request: HttpRequest, person: int) -> HttpResponse:
 @require_POST
 @limit_posts("people", 300)
 def record_consent(request: HttpRequest, person: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation import services as participation
-    from cocrea.participation.forms import ConsentForm
 
     found = _person_for(request, person, "consent", "add")
     form = ConsentForm(request.POST)
@@ -230,10 +215,6 @@ def record_consent(request: HttpRequest, person: int) -> HttpResponse:
 @require_POST
 @limit_posts("people", 300)
 def withdraw_consent(request: HttpRequest, consent: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation import services as participation
-    from cocrea.participation.models import Consent
 
     found = get_object_or_404(Consent.objects.select_related("person"), pk=consent)
     _person_for(request, found.person_id, "consent", "change")
@@ -252,10 +233,6 @@ def withdraw_consent(request: HttpRequest, consent: int) -> HttpResponse:
 @require_POST
 @limit_posts("people", 300)
 def add_membership(request: HttpRequest, person: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation import services as participation
-    from cocrea.participation.forms import MembershipForm
 
     found = _person_for(request, person, "membership", "add")
     form = MembershipForm(request.POST)
@@ -271,7 +248,6 @@ def add_membership(request: HttpRequest, person: int) -> HttpResponse:
 
 
 def _membership_for(request: HttpRequest, membership: int) -> Any:
-    from cocrea.participation.models import Membership
 
     found = get_object_or_404(Membership.objects.select_related("person", "organization"), pk=membership)
     _person_for(request, found.person_id, "membership", "change")
@@ -282,11 +258,6 @@ def _membership_for(request: HttpRequest, membership: int) -> Any:
 @require_http_methods(["GET", "POST"])
 @limit_posts("people", 300)
 def edit_membership(request: HttpRequest, membership: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.core.versioning import StaleEdit, stale_message
-    from cocrea.participation import services as participation
-    from cocrea.participation.forms import MembershipPeriodForm
 
     found = _membership_for(request, membership)
     initial = {"role": found.role, "since": found.since, "until": found.until}
@@ -321,10 +292,6 @@ def edit_membership(request: HttpRequest, membership: int) -> HttpResponse:
 @require_POST
 @limit_posts("people", 300)
 def end_membership(request: HttpRequest, membership: int) -> HttpResponse:
-    from django.core.exceptions import ValidationError
-
-    from cocrea.participation import services as participation
-    from cocrea.participation.forms import EndMembershipForm
 
     found = _membership_for(request, membership)
     form = EndMembershipForm(request.POST)
