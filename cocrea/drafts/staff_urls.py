@@ -2,23 +2,23 @@
 
 from django.urls import path
 
-from cocrea.drafts import staff_views as views
+from cocrea.drafts.staff import contributions, documents, moderation, versions
 
 app_name = "drafts_staff"
 
 urlpatterns = [
-    path("hito/<int:milestone>/", views.milestone_documents, name="milestone"),
-    path("hito/<int:milestone>/nuevo/", views.create_document, name="create_document"),
-    path("hito/<int:milestone>/importar/", views.import_draft, name="import_draft"),
-    path("hito/<int:milestone>/moderacion/", views.moderation, name="moderation"),
-    path("moderacion/", views.moderation_overview, name="moderation_overview"),
-    path("documento/<int:document>/nueva-version/", views.new_version, name="new_version"),
-    path("version/<int:version>/", views.version_detail, name="version"),
-    path("version/<int:version>/editar/", views.edit_version, name="edit_version"),
-    path("version/<int:version>/estado/", views.transition, name="transition"),
-    path("version/<int:version>/aportes/", views.contributions, name="contributions"),
-    path("aporte/<int:contribution>/responder/", views.respond, name="respond"),
-    path("aporte/<int:contribution>/ocultar/", views.hide, name="hide"),
-    path("aporte/<int:contribution>/restaurar/", views.restore, name="restore"),
-    path("aporte/<int:contribution>/descartar-reportes/", views.dismiss, name="dismiss"),
+    path("hito/<int:milestone>/", documents.milestone_documents, name="milestone"),
+    path("hito/<int:milestone>/nuevo/", documents.create_document, name="create_document"),
+    path("hito/<int:milestone>/importar/", documents.import_draft, name="import_draft"),
+    path("hito/<int:milestone>/moderacion/", moderation.moderation, name="moderation"),
+    path("moderacion/", moderation.moderation_overview, name="moderation_overview"),
+    path("documento/<int:document>/nueva-version/", versions.new_version, name="new_version"),
+    path("version/<int:version>/", versions.version_detail, name="version"),
+    path("version/<int:version>/editar/", versions.edit_version, name="edit_version"),
+    path("version/<int:version>/estado/", versions.transition, name="transition"),
+    path("version/<int:version>/aportes/", contributions.contributions, name="contributions"),
+    path("aporte/<int:contribution>/responder/", contributions.respond, name="respond"),
+    path("aporte/<int:contribution>/ocultar/", moderation.hide, name="hide"),
+    path("aporte/<int:contribution>/restaurar/", moderation.restore, name="restore"),
+    path("aporte/<int:contribution>/descartar-reportes/", moderation.dismiss, name="dismiss"),
 ]

@@ -280,9 +280,9 @@ def test_import_a_markdown_upload(staff_client, staff, milestone):
 
 
 def test_imports_are_rate_limited(staff_client, milestone, monkeypatch):
-    from cocrea.drafts import staff_views
+    from cocrea.drafts.staff import documents
 
-    monkeypatch.setattr(staff_views, "DRAFT_UPLOADS_PER_HOUR", 1)
+    monkeypatch.setattr(documents, "DRAFT_UPLOADS_PER_HOUR", 1)
     url = reverse("drafts_staff:import_draft", args=[milestone.pk])
     assert staff_client.post(url, {"file": SimpleUploadedFile("a.md", DRAFT.encode())}).status_code == 302
     refused = staff_client.post(url, {"file": SimpleUploadedFile("b.md", SECOND.encode())})
