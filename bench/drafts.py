@@ -20,6 +20,7 @@ from _setup import analyze, start_django, without_audit_signals
 
 start_django("cocrea_bench_drafts")
 
+from _words import COMMON_WORDS  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -33,38 +34,7 @@ from cocrea.participation.models import Person  # noqa: E402
 from cocrea.plans.models import ActionPlan, Commitment, Milestone, Organization  # noqa: E402
 
 PARAGRAPHS, COMMENTS, SECTIONS, PEOPLE = 400, 10_000, 20, 2_000
-WORDS = [
-    "la",
-    "de",
-    "el",
-    "innovación",
-    "pública",
-    "gestión",
-    "servicio",
-    "ciudadanía",
-    "institución",
-    "datos",
-    "abiertos",
-    "proceso",
-    "participación",
-    "transparencia",
-    "rendición",
-    "cuentas",
-    "evaluación",
-    "política",
-    "estrategia",
-    "valor",
-    "personas",
-    "trámite",
-    "municipalidad",
-    "capacidad",
-    "formación",
-    "plan",
-    "indicador",
-    "resultado",
-    "equipo",
-    "laboratorio",
-]
+WORDS = COMMON_WORDS
 
 
 def paragraph_text(rng: random.Random) -> str:
