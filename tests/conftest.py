@@ -1,15 +1,38 @@
-"""Shared fixtures: the real seed plan, imported into the test database."""
+"""Shared fixtures: the real seed plan, imported into the test database once per test process.
+
+Each test process (xdist worker) imports the seed through the real service right after creating
+its test database, and commits it. Every database test still runs in its own transaction, rolled
+back at its end, and sees what it saw when each test imported the seed itself:
+
+* a test that asks for the seed (``imported_seed``, ``milestone`` or a fixture built on them)
+  finds its rows, and gets its own copy of the import report;
+* any other database test finds the database empty: the seed's rows are deleted inside its
+  transaction (and come back with the rollback);
+* the sample co-creation (``sample_cocreation``) is built once per process too, then put in place
+  inside each test that asks for it;
+* after a transactional test (``transactional_db``, ``live_server``), which Django ends by emptying
+  the database, the seed goes back in when a test needs it.
+
+Cache entries the builds wrote are put back as well. See :mod:`tests.layers` for how.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+import tests.hypothesis_profiles  # noqa: F401  (registers and loads the Hypothesis profile)
+from tests.layers import Layer, cache_contents, copies, restore_cache, rolled_back
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_SEED = REPO / "cocrea" / "plans" / "data" / "demo-plan.txt"
 SHARED_SEED = REPO.parent / "shared" / "seed" / "plan-trabajo-hito1-compromiso11.txt"
 SEED_PATH = SHARED_SEED if SHARED_SEED.exists() else BUNDLED_SEED
+SEED_FILENAME = "plan-trabajo-hito1-compromiso11.txt"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +51,137 @@ def seed_text(seed_bytes: bytes) -> str:
     return seed_bytes.decode("utf-8")
 
 
-@pytest.fixture
-def imported_seed(db, seed_bytes):  # type: ignore[no-untyped-def]
-    """The seed imported (and published) through the real service; returns the import report."""
-    from cocrea.plans import services
+# -- The seed and the sample co-creation, built once per process ---------------------------------
 
-    return services.import_plan(seed_bytes, filename="plan-trabajo-hito1-compromiso11.txt", publish=True)
+
+@dataclass
+class Built:
+    """A state built once: what it changed in the database, in the cache, and what the build returned."""
+
+    layer: Layer
+    objects: tuple[Any, ...]
+    cache: Any
+
+
+@dataclass
+class DatabaseState:
+    """What a test is given: its own copies of the objects the builds returned."""
+
+    report: Any = None
+    staff: Any = None
+    sample: Any = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, seed_bytes):  # type: ignore[no-untyped-def]
+    """pytest-django's test database, with the seed imported (published) and committed."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from cocrea.plans import services
+    from cocrea.plans.models import Milestone, Organization
+
+    with django_db_blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
+        if Milestone.objects.exists() or Organization.objects.exists():  # kept by --reuse-db
+            call_command("flush", interactive=False, verbosity=0)
+        cache.clear()
+        layer, report = Layer.record(
+            lambda: services.import_plan(seed_bytes, filename=SEED_FILENAME, publish=True)
+        )
+        seed = Built(layer, (report,), cache_contents())
+        cache.clear()
+    return seed
+
+
+@pytest.fixture(scope="session")
+def _sample_state(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The sample co-creation on the seed's milestone, by a staff member: recorded, then rolled back."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.test import override_settings
+    from django.utils import translation
+
+    from cocrea.drafts.sample import load_sample_cocreation
+
+    seed = django_db_setup
+    with (
+        django_db_blocker.unblock(),
+        translation.override(settings.LANGUAGE_CODE),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        rolled_back(),
+    ):
+        if not seed.layer.present():
+            seed.layer.apply()
+        cache.clear()
+        restore_cache(seed.cache)
+        (report,) = copies(*seed.objects)
+
+        def build() -> tuple[Any, Any]:
+            staff = make_staff(get_user_model())
+            return staff, load_sample_cocreation(report.milestone, by=staff)
+
+        layer, (staff, sample) = Layer.record(build)
+        built = Built(layer, (report, staff, sample), cache_contents())
+    cache.clear()
+    return built
+
+
+def _uses_database(request: pytest.FixtureRequest) -> bool:
+    names = request.fixturenames
+    return (
+        request.node.get_closest_marker("django_db") is not None
+        or "_django_db_helper" in names
+        or "live_server" in names
+    )
+
+
+@pytest.fixture(autouse=True)
+def _database_state(request, _clear_cache):  # type: ignore[no-untyped-def]
+    """Put the database in the state the test asks for (see the module's docstring)."""
+    if not _uses_database(request):
+        return DatabaseState()
+    request.getfixturevalue("_django_db_helper")  # the test's transaction (or transactional test) starts
+    seed = request.getfixturevalue("django_db_setup")
+    wants_sample = "sample_cocreation" in request.fixturenames
+    wants_seed = wants_sample or "imported_seed" in request.fixturenames
+    present = seed.layer.present()
+    if wants_seed and not present:
+        seed.layer.apply()
+    elif present and not wants_seed:
+        seed.layer.undo()
+    if wants_sample:
+        built = request.getfixturevalue("_sample_state")
+        built.layer.apply()
+    elif wants_seed:
+        built = seed
+    else:
+        return DatabaseState()
+    restore_cache(built.cache)
+    return DatabaseState(*copies(*built.objects))
+
+
+@pytest.fixture
+def imported_seed(db, _database_state):  # type: ignore[no-untyped-def]
+    """The seed imported (and published) through the real service; returns the import report.
+
+    Imported once per process (see above); each test gets its own copy of the report, whose
+    ``milestone`` is the instance the import created, with the related objects it holds."""
+    assert _database_state.report is not None, "ask for imported_seed as an argument (or usefixtures)"
+    return _database_state.report
 
 
 @pytest.fixture
 def milestone(imported_seed):  # type: ignore[no-untyped-def]
     return imported_seed.milestone
+
+
+@pytest.fixture
+def sample_cocreation(_sample_state, imported_seed, _database_state):  # type: ignore[no-untyped-def]
+    """The sample co-creation (``cocrea.drafts.sample``) on the seed's milestone, loaded by ``staff``."""
+    return _database_state.sample
 
 
 @pytest.fixture(autouse=True)
@@ -64,19 +207,15 @@ def _clear_cache():  # type: ignore[no-untyped-def]
 
 def make_staff(django_user_model, email: str = "ana@inap.gob.gt", mfa: bool = True, **extra):  # type: ignore[no-untyped-def]
     """A superuser with a verified email and, unless ``mfa=False``, TOTP set up."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from tests.factories import StaffFactory
 
-    user = django_user_model.objects.create_superuser(email.split("@")[0], email, "x-Strong-Pass-42", **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    if mfa:
-        TOTP.activate(user, generate_totp_secret())
-    return user
+    return StaffFactory(username=email.split("@")[0], email=email, two_step=mfa, **extra)
 
 
 @pytest.fixture
-def staff(db, django_user_model):  # type: ignore[no-untyped-def]
-    return make_staff(django_user_model)
+def staff(db, django_user_model, _database_state):  # type: ignore[no-untyped-def]
+    """A superuser with TOTP; in a test with the sample co-creation, the one who loaded it."""
+    return _database_state.staff or make_staff(django_user_model)
 
 
 @pytest.fixture
@@ -88,4 +227,4 @@ def staff_client(client, staff):  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Hashing with PBKDF2 costs ~0.3 s a user; the tests create many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS

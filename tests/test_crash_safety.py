@@ -51,6 +51,7 @@ def counts_sqlite(path: Path) -> dict[str, int]:
         db.close()
 
 
+@pytest.mark.slow
 def test_sigkill_during_an_import_changes_nothing(tmp_path, seed_path, seed_text):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite file database is the embedded default this test protects")
@@ -80,6 +81,7 @@ def test_sigkill_during_an_import_changes_nothing(tmp_path, seed_path, seed_text
     assert counts_sqlite(database) == before
 
 
+@pytest.mark.slow
 def test_sigkill_during_an_import_changes_nothing_on_postgresql(seed_path, seed_text, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("runs when the suite runs on PostgreSQL")

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 
 from cocrea.accounts.models import Role
-from cocrea.accounts.services import grant_role
 from cocrea.audit.models import AuditEntry
 from cocrea.budget.models import BudgetLine
 from cocrea.participation.models import Meeting
 from cocrea.plans.models import Activity, Commitment, CommitmentEntity, Milestone, Organization
+from tests.factories import UserFactory
 
 
 def cocreation(milestone):
@@ -131,12 +130,8 @@ def world(imported_seed, django_user_model):
     objects.update(every_other_row(objects, None))
 
     def user(name, role=None, two_step=True, **scope):
-        account = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-Pass-42")
-        if role:
-            grant_role(account, role, **scope)
-            if two_step:  # staff privileges need the second factor
-                TOTP.activate(account, generate_totp_secret())
-        return django_user_model.objects.get(pk=account.pk)
+        # Staff privileges need the second factor: the factory sets it up with a role.
+        return UserFactory(username=name, role=role, two_step=bool(role) and two_step, **scope)
 
     actors = {
         "anonymous": AnonymousUser(),

@@ -17,6 +17,7 @@ from cocrea.accounts.models import Role, RoleAssignment
 from cocrea.accounts.rules import forget_roles
 from cocrea.plans.models import ActionPlan, Commitment, CommitmentEntity, Milestone, Organization
 from cocrea.plans.queries import visible_commitments
+from tests.hypothesis_profiles import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,9 @@ assignment = st.tuples(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(assignment, max_size=4), st.booleans())
 def test_the_list_and_the_rule_agree(landscape, assignments, plan_published) -> None:  # type: ignore[no-untyped-def]
     plan, orgs, commitments, user = landscape

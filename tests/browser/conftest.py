@@ -63,11 +63,9 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def seeded_milestone(transactional_db, seed_bytes):  # type: ignore[no-untyped-def]
-    """The real seed imported into the database the live server reads."""
-    from cocrea.plans import services
-
-    return services.import_plan(seed_bytes, filename="seed.txt", publish=True).milestone
+def seeded_milestone(transactional_db, imported_seed):  # type: ignore[no-untyped-def]
+    """The real seed, committed in the database the live server reads (see tests/conftest.py)."""
+    return imported_seed.milestone
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,9 @@ from cocrea.computations.attendance_sheet import (
 )
 from cocrea.computations.sheets import RowError, SheetError, SheetResult, write_xlsx
 from cocrea.computations.text import strip_accents
+from tests.hypothesis_profiles import examples
 
-PROPERTY = settings(max_examples=60, deadline=None)
+PROPERTY = settings(max_examples=examples(60), deadline=None)
 
 # The schedule of the seed plan: the initial meeting, working meetings 01–15 and the final one.
 MEETINGS: dict[str, str] = {"0": "initial", "final": "final"}

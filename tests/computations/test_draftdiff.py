@@ -27,8 +27,9 @@ from cocrea.computations.draftdiff import (
     tokenize,
     word_diff,
 )
+from tests.hypothesis_profiles import examples
 
-PROPERTY = settings(max_examples=200, deadline=None)
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 
 # A small vocabulary, so that random versions share, lose and change words and paragraphs.
 VOCABULARY = (

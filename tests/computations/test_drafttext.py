@@ -33,6 +33,7 @@ from cocrea.computations.drafttext import (
     render_markdown,
     to_markdown,
 )
+from tests.hypothesis_profiles import examples
 
 DRAFT = """\
 # Estrategia Nacional de Innovación en la Gestión Pública
@@ -275,7 +276,7 @@ def drafts(draw: st.DrawFn) -> ParsedDraft:
     return ParsedDraft(title, tuple(sections), ())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(drafts())
 def test_round_trip_of_generated_drafts(draft: ParsedDraft) -> None:
     assert parse_markdown(to_markdown(draft)) == draft
@@ -291,7 +292,7 @@ MARKDOWN_LINES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MARKDOWN_LINES, max_size=14))
 def test_parse_of_to_markdown_is_stable_on_markdown_soup(lines: list[str]) -> None:
     try:
@@ -319,7 +320,7 @@ def test_escaped_text_shows_as_written(text: str) -> None:
     assert render_markdown(escaped).startswith("<p>")
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=200))
 def test_escape_markdown_keeps_every_character(text: str) -> None:
     def words(value: str) -> list[str]:
@@ -328,7 +329,7 @@ def test_escape_markdown_keeps_every_character(text: str) -> None:
     assert words(plain_text(escape_markdown(text))) == words(normalize_text(text))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=80))
 def test_any_heading_title_reads_back(title: str) -> None:
     expected = " ".join(normalize_text(title).split())
@@ -409,13 +410,13 @@ def test_hostile_links_lose_their_address() -> None:
     assert tags_of(render_markdown("[x](data:text/html;base64,PHNjcmlwdD4=)")) == [("p", [])]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=300))
 def test_render_markdown_never_raises_nor_emits_scripts(text: str) -> None:
     assert_harmless(render_markdown(text))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.sampled_from(
@@ -811,7 +812,7 @@ def test_truncated_docx_files_are_refused_cleanly() -> None:
             read_docx(data[:size])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mangled_document_xml_never_raises_a_raw_error(data: st.DataObject) -> None:
     with zipfile.ZipFile(io.BytesIO(spanish_docx_bytes)) as archive:

@@ -29,8 +29,9 @@ from cocrea.computations.earned_value import (
     synthetic_national_plan,
 )
 from cocrea.computations.months import Month, MonthRange
+from tests.hypothesis_profiles import examples
 
-PROPERTY = settings(max_examples=200, deadline=None)
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 
 
 def rounded(value: F | int, places: int) -> Decimal:

@@ -20,6 +20,7 @@ from cocrea.computations.gantt import (
 )
 from cocrea.computations.months import Month, MonthRange
 from cocrea.computations.schedule import build_grid
+from tests.hypothesis_profiles import examples
 
 SEED_PERIOD = MonthRange(Month(2018, 11), Month(2020, 8))
 
@@ -57,7 +58,7 @@ meetings = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     activities,
     meetings,

@@ -31,8 +31,9 @@ from cocrea.computations.matching import (
 )
 from cocrea.computations.orgnames import Directory, OrgRef
 from cocrea.computations.text import fold, strip_accents
+from tests.hypothesis_profiles import examples
 
-PROPERTY = settings(max_examples=80, deadline=None)
+PROPERTY = settings(max_examples=examples(80), deadline=None)
 
 GIVEN_NAMES = (
     "María",

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from cocrea.computations.money import MoneyParseError, find_money, format_money, parse_money
 from cocrea.computations.planparse import budget_terms
+from tests.hypothesis_profiles import examples
 
-PROPERTY = settings(max_examples=200, deadline=None)
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 
 amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("999999999999.99"), places=2, allow_nan=False)
 signed_amounts = st.decimals(

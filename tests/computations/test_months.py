@@ -21,8 +21,9 @@ from cocrea.computations.months import (
     parse_month,
     parse_month_range,
 )
+from tests.hypothesis_profiles import examples
 
-PROPERTY = settings(max_examples=200, deadline=None)
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 
 MONTH_NAMES_EN = (
     "January",

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from cocrea.computations.plancheck import Finding, check_plan
 from cocrea.computations.planparse import MAX_BYTES, ParsedPlan, PlanParseError, parse_plan
+from tests.hypothesis_profiles import examples
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def read_or_error(data: bytes | str) -> ParsedPlan | PlanParseError:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from cocrea.computations.months import Month, MonthRange
 from cocrea.computations.planparse import ParsedPlan
 from cocrea.computations.schedule import Bar, build_grid
+from tests.hypothesis_profiles import examples
 
 SEED_PERIOD = MonthRange(Month(2018, 11), Month(2020, 8))
 
@@ -98,7 +99,7 @@ def test_clipped_and_hidden_bars() -> None:
 grid_months = st.builds(Month, st.integers(1990, 2100), st.integers(1, 12))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(grid_months, st.integers(0, 60), grid_months, st.integers(0, 60))
 def test_any_bar_fits_in_any_grid(start: Month, length: int, bar_start: Month, bar_length: int) -> None:
     period = MonthRange(start, start + length)

@@ -38,8 +38,9 @@ from cocrea.computations.sheets import (
     read_progress,
     write_xlsx,
 )
+from tests.hypothesis_profiles import examples
 
-PROPERTY = settings(max_examples=60, deadline=None)
+PROPERTY = settings(max_examples=examples(60), deadline=None)
 
 # The plan's activities as the caller passes them: 01–13, 1–13 and A–M all name the same target.
 ACTIVITIES: dict[str, str] = {}

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cocrea.computations.text import clean_spaces, fold, strip_accents
+from tests.hypothesis_profiles import examples
 
 
 def test_strip_accents() -> None:
@@ -23,7 +24,7 @@ def test_clean_spaces() -> None:
     assert clean_spaces("a\u2003b\u3000c") == "a b c"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=200))
 def test_fold_is_idempotent_and_normalised(text: str) -> None:
     folded = fold(text)

@@ -389,6 +389,7 @@ def test_5000_paragraphs_against_5000_match_with_bounded_work():
     assert stats.compared < 2 * unmatched
 
 
+@pytest.mark.slow
 def test_5000_unrelated_paragraphs_of_common_words_are_not_compared_pairwise():
     rng = random.Random(5)
     words = [

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from cocrea.participation.calendar import PRODID, calendar_for, meeting_event
-from cocrea.participation.models import AgendaItem, Attendance, Meeting, Person, Registration
+from cocrea.participation.models import AgendaItem, Attendance, Meeting, Registration
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -267,7 +268,7 @@ def test_no_personal_data_in_the_calendar(client, milestone):
     meeting = milestone.meetings.get(position=1)
     meeting.minutes = "Acta: asistió Juana Pérez López, DPI 2546 12345 0101."
     meeting.save()
-    person = Person.objects.create(
+    person = PersonFactory(
         name="Juana Pérez López", display_name="Juana P.", email="juana@example.org", phone="+502 5555 1234"
     )
     Registration.objects.create(meeting=meeting, person=person, status="confirmed")

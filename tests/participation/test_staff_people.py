@@ -5,28 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import reverse
 
 from cocrea.accounts.models import Role
-from cocrea.accounts.services import grant_role
 from cocrea.audit.models import AuditEntry
 from cocrea.participation import services
 from cocrea.participation.figures import indicator_e
 from cocrea.participation.models import Consent, Membership, Person
 from cocrea.plans.models import Organization
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in(django_user_model, name, role=None, **scope):
-    user = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-Pass-42")
-    if role:
-        grant_role(user, role, **scope)
-        TOTP.activate(user, generate_totp_secret())
     client = Client()
-    client.force_login(user)
+    client.force_login(UserFactory(username=name, role=role, **scope))
     return client
 
 

@@ -52,6 +52,7 @@ from cocrea.participation.services import (
     register_person,
 )
 from cocrea.plans.models import Commitment, Milestone, Organization
+from tests.hypothesis_profiles import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -447,7 +448,9 @@ STEPS = st.lists(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=STEPS)
 def test_random_writes_keep_the_summary_exact(commitment, meetings, steps):
     class Rollback(Exception):

@@ -14,7 +14,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from cocrea.accounts.models import Role
 from tests.accounts.conftest import world  # noqa: F401  (the fixture)
+from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,7 @@ def _objects():  # type: ignore[no-untyped-def]
         yield model, model._default_manager.order_by("pk").first()
 
 
+@pytest.mark.slow
 def test_every_admin_screen_refuses_every_scoped_role(client, world):  # noqa: F811
     _, actors = world
     before = _counts()
@@ -100,18 +103,14 @@ def test_auditors_read_and_cannot_write(client, world):  # noqa: F811
     assert _counts() == before
 
 
-def test_an_auditor_without_two_step_verification_does_not_enter(client, world, django_user_model):  # noqa: F811
-    from cocrea.accounts.models import Role
-    from cocrea.accounts.services import grant_role
-
-    user = django_user_model.objects.create_user("aud2", "aud2@example.org", "x-Strong-Pass-42")
-    grant_role(user, Role.AUDITOR)
-    client.force_login(user)
+def test_an_auditor_without_two_step_verification_does_not_enter(client, world):  # noqa: F811
+    client.force_login(UserFactory(username="aud2", role=Role.AUDITOR, two_step=False))
     response = client.get(reverse("admin:plans_activity_changelist"))
     assert response.status_code == 302  # the staff gate: set up two-step verification first
     assert "/cuenta/2fa/" in response["Location"] or "totp" in response["Location"]
 
 
+@pytest.mark.slow
 def test_administrators_use_every_admin_screen(client, world):  # noqa: F811
     _, actors = world
     client.force_login(actors["administrator"])
@@ -132,19 +131,11 @@ def test_administrators_use_every_admin_screen(client, world):  # noqa: F811
 
 def test_the_injected_activity_of_the_report_is_refused(client, world):  # noqa: F811
     """An editor of an organisation that answers for nothing adds an activity to milestone 11.1."""
-    from cocrea.accounts.models import Role
-    from cocrea.accounts.services import grant_role
-    from cocrea.plans.models import Activity, Organization
+    from cocrea.plans.models import Activity
 
     objects, _ = world
-    nobody = Organization.objects.create(name="Organización sin actividades", acronym="OSA")
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user("osa", "osa@example.org", "x-Strong-Pass-42")
-    grant_role(user, Role.EDITOR, organization=nobody)
-    TOTP.activate(user, generate_totp_secret())
-    client.force_login(user)
+    nobody = OrganizationFactory(name="Organización sin actividades", acronym="OSA")
+    client.force_login(UserFactory(username="osa", role=Role.EDITOR, organization=nobody))
     milestone = objects["milestone"]
     before = Activity.objects.count()
     response = client.post(

@@ -28,6 +28,7 @@ def hostile_markdown(payloads: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
+@pytest.mark.slow
 def test_hostile_drafts_and_contributions_are_inert(client, staff, milestone, django_user_model):
     from cocrea.catalogue.services import apply_entry, create_entry
     from cocrea.participation.services import person_for_user

@@ -82,6 +82,7 @@ def pages(milestone: Milestone, activity: Activity) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_hostile_text_in_every_field_never_becomes_executable(staff_client, imported_seed):
     hostile = corpus(500)
     assert len(hostile) == 500

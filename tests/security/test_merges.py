@@ -8,13 +8,11 @@ that other person.
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from cocrea.accounts.models import Role
-from cocrea.accounts.services import grant_role
 from cocrea.audit.models import AuditEntry
 from cocrea.participation.figures import indicator_e
 from cocrea.participation.models import Attendance, Membership, Person, PersonMerge
@@ -25,15 +23,13 @@ from cocrea.participation.services import (
     unmerge_people,
 )
 from cocrea.plans.models import Organization
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _staff(django_user_model, name, role, **scope):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-Pass-42")
-    grant_role(user, role, **scope)
-    TOTP.activate(user, generate_totp_secret())
-    return django_user_model.objects.get(pk=user.pk)
+    return UserFactory(username=name, role=role, **scope)
 
 
 @pytest.fixture

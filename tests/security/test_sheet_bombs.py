@@ -222,6 +222,7 @@ def test_a_zip_that_lies_about_its_sizes_is_refused_as_damaged() -> None:
     assert refused(data).code == "xlsx_unreadable"
 
 
+@pytest.mark.slow
 def test_two_million_blank_rows_are_refused() -> None:
     numbered = blank_rows_bomb(2_000_000, numbered=True)  # 36 MB of sheet in under 5 MB
     assert refused(numbered).code == "xlsx_too_large"
@@ -335,6 +336,7 @@ def test_xml_the_scan_cannot_vouch_for_is_refused(body: bytes) -> None:
     assert refused(workbook(edit={"xl/workbook.xml": lambda _: body})).code == "xlsx_unreadable"
 
 
+@pytest.mark.slow
 def test_an_ordinary_report_of_ten_thousand_rows_is_read() -> None:
     data = write_xlsx(
         [
@@ -361,6 +363,7 @@ def test_a_quoted_csv_cell_longer_than_excel_allows_is_refused() -> None:
     assert error.code == "cell_too_long" and error.params["row"] == 2
 
 
+@pytest.mark.slow
 def test_five_million_empty_csv_lines_are_refused() -> None:
     data = b"activity,date,percent_complete\n" + b"\n" * 5_000_000 + b"01,2019-05-31,10\n"
     assert refused(data).code == "too_many_blank_rows"

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from cocrea.drafts.models import AbuseReport, Contribution, Follow
-from cocrea.participation.models import Meeting, Registration
+from cocrea.participation.models import Registration
 from tests.accounts.conftest import cocreation, world  # noqa: F401  (the fixture)
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,7 @@ pytestmark = pytest.mark.django_db
 def unpublished(world):  # noqa: F811
     objects, actors = world
     hidden = cocreation(objects["draft_milestone*"])
-    meeting = Meeting.objects.create(
-        milestone=objects["draft_milestone*"],
-        position=1,
-        kind="working",
-        number=1,
-        title="Reunión en borrador",
-    )
+    meeting = MeetingFactory(milestone=objects["draft_milestone*"], title="Reunión en borrador")
     return hidden, meeting, actors
 
 

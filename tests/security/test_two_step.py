@@ -13,12 +13,13 @@ from django.conf import settings
 
 from cocrea.accounts.models import Role, RoleAssignment
 from tests.accounts.conftest import world  # noqa: F401  (the fixture)
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _user(django_user_model, name):  # type: ignore[no-untyped-def]
-    return django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-Pass-42")
+    return UserFactory(username=name)  # no role yet, no second factor
 
 
 def test_a_role_written_as_a_row_makes_the_account_staff(client, world, django_user_model):  # noqa: F811

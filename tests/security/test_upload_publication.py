@@ -13,9 +13,10 @@ import pytest
 from django.urls import reverse
 
 from cocrea.core.uploads import holders, may_read_upload, store_upload
-from cocrea.participation.models import Meeting, MeetingDocument
+from cocrea.participation.models import MeetingDocument
 from cocrea.plans.models import Evidence, ProgressEntry
 from tests.accounts.conftest import world  # noqa: F401  (the fixture)
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,7 @@ pytestmark = pytest.mark.django_db
 def files(world, tmp_path, settings):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path
     objects, actors = world
-    secret_meeting = Meeting.objects.create(
-        milestone=objects["draft_milestone*"], position=1, kind="working", number=1, title="Reunión reservada"
-    )
+    secret_meeting = MeetingFactory(milestone=objects["draft_milestone*"], title="Reunión reservada")
     secret = store_upload(
         b"%PDF-1.4 acta reservada", original_name="reservada.pdf", owner=None, purpose="meeting"
     )
