@@ -1,6 +1,6 @@
 """Staff screens of the work plan (under /gestion/, behind two-step verification): importing a
-plan, recording an activity's progress, approving a baseline, and spreadsheet imports of progress
-and expenditures with a preview."""
+plan, recording an activity's progress, approving a baseline. The spreadsheet imports of progress
+and expenditures are in :mod:`cocrea.plans.staff_sheets`."""
 
 from __future__ import annotations
 
@@ -9,20 +9,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocrea.accounts.rules import STAFF_SCREENS, permission
+from cocrea.accounts.rules import permission
 from cocrea.audit.context import acting_as
-from cocrea.budget.services import import_expenditures
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
-from cocrea.computations.sheets import SheetError, write_xlsx
 from cocrea.core.http import (
-    attachment,
     form_page,
     timezone_today,
 )
@@ -30,11 +26,10 @@ from cocrea.core.models import Upload
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import ATTACHMENT_KINDS, UploadRejected, read_upload, store_upload
 from cocrea.plans import services
-from cocrea.plans.execution import approve_baseline, import_progress, record_progress
+from cocrea.plans.execution import approve_baseline, record_progress
 from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
 from cocrea.plans.forms import BaselineForm, ProgressForm
 from cocrea.plans.models import Activity, Commitment, Milestone
-from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
 from cocrea.plans.workflow import WorkflowError
 
 PLAN_UPLOADS_PER_HOUR = 20
@@ -227,108 +222,4 @@ def approve_milestone_baseline(request: HttpRequest, milestone: int) -> HttpResp
         "plans/staff/baseline.html",
         {"milestone": found, "form": form, "baselines": found.baselines.order_by("-number")},
         status=400 if form.errors else 200,
-    )
-
-
-SHEET_IMPORTS = {
-    "avance": {
-        "title": gettext_lazy("Importar avances"),
-        "columns": "activity,date,percent_complete,status,actual_start,actual_end,note",
-        "permission": ("activity", "change"),
-    },
-    "gastos": {
-        "title": gettext_lazy("Importar gastos"),
-        "columns": "budget_line,date,amount,description,reference",
-        "permission": ("budgetline", "change"),
-    },
-}
-
-
-def _sheet_import_runner(kind: str) -> Any:
-    if kind == "avance":
-        return import_progress
-
-    return import_expenditures
-
-
-def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
-
-    if kind not in SHEET_IMPORTS:
-        raise Http404
-    found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
-    model, action = SHEET_IMPORTS[kind]["permission"]
-    rows = found.activities.all() if model == "activity" else found.budget_lines.all()
-    if not request.user.has_perm(STAFF_SCREENS) or not any(
-        request.user.has_perm(permission(model, action), r) for r in rows
-    ):
-        raise PermissionDenied
-    return found
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
-
-    found = _sheet_milestone(request, milestone, kind)
-    context: dict[str, Any] = {"milestone": found, "kind": kind, **SHEET_IMPORTS[kind]}
-    if request.method == "POST":
-        if not allow(f"sheet-upload:{request.user.pk}", PLAN_UPLOADS_PER_HOUR * 3, 3600):
-            context["error"] = _("Demasiadas importaciones en una hora. Inténtelo más tarde.")
-            return render(request, "plans/staff/sheet_import.html", context, status=429)
-        uploaded = request.FILES.get("file")
-        try:
-            data = read_upload(uploaded, allowed={"text", "zip"})
-            result = _sheet_import_runner(kind)(found, data, by=request.user, write=False)
-        except UploadRejected as rejected:
-            context["error"] = rejected.message
-        except SheetError as error:
-            context["error"] = describe_sheet_error(error)
-        else:
-            context["result"] = result
-            context["errors"] = [describe_row_error(e) for e in result.errors]
-            context["warnings"] = [describe_row_warning(w) for w in result.warnings]
-            if not result.errors:
-                context["upload"] = store_upload(
-                    data, original_name=uploaded.name, owner=request.user, purpose=f"sheet-{kind}"
-                )
-        status = 400 if context.get("error") or context.get("errors") else 200
-        return render(request, "plans/staff/sheet_import.html", context, status=status)
-    return render(request, "plans/staff/sheet_import.html", context)
-
-
-@login_required
-@require_POST
-@limit_posts("sheet-confirm", 60)
-def sheet_import_confirm(request: HttpRequest, milestone: int, kind: str, upload: str) -> HttpResponse:
-
-    found = _sheet_milestone(request, milestone, kind)
-    stored = get_object_or_404(Upload, pk=upload, purpose=f"sheet-{kind}", owner=request.user)
-    with acting_as(request.user, "web"):
-        result = _sheet_import_runner(kind)(found, stored.file.read(), by=request.user, write=True)
-    if result.errors:
-        for message in [describe_row_error(e) for e in result.errors]:
-            messages.error(request, message)
-        messages.error(request, _("No se importó nada."))
-        return redirect("staff:sheet_import", milestone=found.pk, kind=kind)
-    messages.success(request, _("%(count)s filas importadas.") % {"count": len(result.rows)})
-    return redirect(found.get_dashboard_url())
-
-
-@login_required
-def sheet_template(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
-    """An XLSX to fill in: the right columns and one row per activity or budget line."""
-    import io
-
-    found = _sheet_milestone(request, milestone, kind)
-    headers = SHEET_IMPORTS[kind]["columns"].split(",")
-    if kind == "avance":
-        rows = [[a.code, None, None, "", None, None, a.title[:120]] for a in found.activities.all()]
-    else:
-        rows = [
-            [f"{line.number:02d}", None, None, line.description[:120], ""]
-            for line in found.budget_lines.all()
-        ]
-    data = write_xlsx(rows, headers, title=kind)
-    return attachment(
-        io.BytesIO(data), f"plantilla-{kind}-hito-{found.commitment.number}-{found.number}.xlsx"
     )

@@ -6,6 +6,7 @@ from django.urls import path
 from cocrea.budget import staff_views as budget
 from cocrea.core import views as core
 from cocrea.participation.staff import attendance, meetings, people
+from cocrea.plans import staff_sheets as sheets
 from cocrea.plans import staff_views as plans
 from cocrea.staff import views
 
@@ -40,11 +41,11 @@ urlpatterns = [
     path("personas/<int:person>/representaciones/", people.add_membership, name="add_membership"),
     path("representaciones/<int:membership>/", people.edit_membership, name="edit_membership"),
     path("representaciones/<int:membership>/terminar/", people.end_membership, name="end_membership"),
-    path("hitos/<int:milestone>/importar/<str:kind>/", plans.sheet_import, name="sheet_import"),
+    path("hitos/<int:milestone>/importar/<str:kind>/", sheets.sheet_import, name="sheet_import"),
     path(
         "hitos/<int:milestone>/importar/<str:kind>/<uuid:upload>/confirmar/",
-        plans.sheet_import_confirm,
+        sheets.sheet_import_confirm,
         name="sheet_import_confirm",
     ),
-    path("hitos/<int:milestone>/plantilla/<str:kind>.xlsx", plans.sheet_template, name="sheet_template"),
+    path("hitos/<int:milestone>/plantilla/<str:kind>.xlsx", sheets.sheet_template, name="sheet_template"),
 ]
