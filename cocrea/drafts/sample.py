@@ -6,13 +6,19 @@ organisations (plus three speaking for themselves), six replies in threads, one 
 by moderation, a reasoned response to each, the accepted ones linked to the paragraphs of the next
 draft that carry them. Drafts 1 and 2 end closed; draft 3 stays open for comments.
 
+The consultations follow the plan's own schedule (:func:`consultation_schedule`): each draft is
+opened after the activity that writes it is planned to end (the activity named "Borrador N" in
+the imported plan, else one spread over the plan's activities), whatever the plan. The people are
+the sample people of :mod:`cocrea.plans.sample`, who also attend the sample meetings.
+
 The expected figures are stated in :data:`EXPECTED` and checked by the tests.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,47 +27,13 @@ from django.utils import timezone
 
 from cocrea.audit.context import acting_as
 from cocrea.computations.drafttext import parse_markdown
+from cocrea.computations.months import Month
 from cocrea.drafts.models import Contribution, Decision, Document, DocumentVersion, Paragraph, Response
-from cocrea.plans.models import Milestone, Organization
+from cocrea.plans.models import Activity, Milestone, ProgressEntry
+from cocrea.plans.sample import sample_people
 
 DATA = Path(__file__).parent / "data"
 TITLE = "Estrategia Nacional de Innovación en la Gestión Pública"
-
-ORGANIZATIONS = [
-    # acronym, name, kind (created when the plan import did not)
-    ("INAP", "Instituto Nacional de Administración Pública", "government"),
-    ("ONSEC", "Oficina Nacional de Servicio Civil", "government"),
-    ("SENACYT", "Secretaría Nacional de Ciencia y Tecnología", "government"),
-    ("MINECO", "Ministerio de Economía", "government"),
-    ("Guatecívica", "Guatecívica", "civil_society"),
-    ("AC", "Acción Ciudadana", "civil_society"),
-    ("USAC", "Universidad de San Carlos de Guatemala", "academia"),
-    ("CIG", "Cámara de Industria de Guatemala", "private_sector"),
-    ("CEPAL", "Comisión Económica para América Latina y el Caribe", "international"),
-    ("BID", "Banco Interamericano de Desarrollo", "international"),
-]
-
-# name, display name ("" = none), organisation acronym ("" = speaks for themselves), consents
-PEOPLE = [
-    ("Ana Lucía Pérez", "Ana Lucía P.", "INAP", True),
-    ("Carlos Enrique Méndez", "", "INAP", False),
-    ("María José Rodríguez", "María José R.", "ONSEC", True),
-    ("Jorge Luis Castillo", "", "SENACYT", False),
-    ("Silvia Beatriz López", "Silvia L.", "MINECO", True),
-    ("Fernando Ajú", "Fernando Ajú", "Guatecívica", True),
-    ("Rosa María Xicará", "", "Guatecívica", False),
-    ("Pedro Antonio Morales", "Pedro M.", "AC", True),
-    ("Lucía Fernanda Chávez", "", "AC", False),
-    ("Héctor Rolando Estrada", "Héctor E.", "USAC", True),
-    ("Gabriela Sofía Recinos", "", "USAC", False),
-    ("Ricardo Javier Solís", "Ricardo S.", "CIG", True),
-    ("Elena Patricia Girón", "", "CEPAL", False),
-    ("Tomás Alberto Reyes", "Tomás R.", "BID", True),
-    ("Julia Marisol Coyoy", "", "INAP", False),
-    ("Marta Alicia Sandoval", "Marta S.", "", True),
-    ("Daniel Eduardo Pop", "", "", False),
-    ("Irene Catalina Batz", "Irene B.", "", True),
-]
 
 CATALOGUE = [
     # kind, name, issuer, number, year, the phrase of the paragraph where it is applied, first draft
@@ -155,35 +127,6 @@ class Sample:
     document: Document
     versions: list[DocumentVersion]
     people: list[Any]
-
-
-def _organizations() -> dict[str, Organization]:
-    found = {}
-    for acronym, name, kind in ORGANIZATIONS:
-        org = Organization.objects.filter(acronym__iexact=acronym).first()
-        if org is None:
-            org = Organization.objects.create(name=name, acronym=acronym, kind=kind)
-        found[acronym] = org
-    return found
-
-
-def _people(organizations: dict[str, Organization]) -> list[Any]:
-    from cocrea.participation.models import Consent, Membership
-    from cocrea.participation.services import register_person
-
-    people = []
-    for index, (name, display, acronym, consents) in enumerate(PEOPLE, 1):
-        person = register_person(
-            name=name,
-            email=f"participante{index}@ejemplo.org",
-            display_name=display,
-            consents=(Consent.Purpose.PUBLIC_NAME, Consent.Purpose.STATISTICS) if consents else (),
-            statistics={"gender": "female" if index % 2 else "male", "department": "Guatemala"},
-        )
-        if acronym:
-            Membership.objects.create(person=person, organization=organizations[acronym], role="Delegada/o")
-        people.append((person, organizations.get(acronym)))
-    return people
 
 
 def _apply_catalogue(version: DocumentVersion, by: Any) -> None:
@@ -286,8 +229,8 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
     if existing is not None:
         return Sample(existing, list(existing.versions.all()), [])
     with acting_as(by, "import"):
-        organizations = _organizations()
-        people = _people(organizations)
+        schedule = consultation_schedule(milestone)
+        people = sample_people()
         document = create_document(milestone, TITLE, kind=Document.Kind.STRATEGY)
         versions: list[DocumentVersion] = []
         previous: list[Contribution] = []
@@ -302,9 +245,10 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
             if previous:
                 _link(previous, version, by)
             now = timezone.now()
-            transition_version(version, "open", opens_at=now, closes_at=now + timedelta(days=30))
-            if number == 3:
+            if number == 3:  # stays open for comments, since its planned opening
+                transition_version(version, "open", opens_at=schedule[3], closes_at=now + timedelta(days=30))
                 break
+            transition_version(version, "open", opens_at=now, closes_at=now + timedelta(days=30))
             made = _contribute(version, people, first_index, ON_DRAFT[number])
             for reply_to in REPLIES_TO:
                 if first_index <= reply_to < first_index + len(made):
@@ -327,29 +271,83 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
                 contribution.refresh_from_db()
             previous = made
             first_index += len(made)
-        _date_the_past(versions[:2])
+        _date_the_past(document, versions, schedule)
     return Sample(document, versions, [person for person, _org in people])
 
 
-# Drafts 1 and 2 were consulted in 2019, as the seed's schedule plans (draft 3 stays open now).
-CONSULTED = {1: ((2019, 3, 4), (2019, 3, 29)), 2: ((2019, 8, 5), (2019, 8, 30))}
+CONSULTATION_DAYS = 18  # a closed draft's consultation
+ANSWERED_AFTER = timedelta(days=3)  # its responses, after it closed
+WRITTEN_BEFORE = timedelta(days=5)  # a version is created before it opens
+BETWEEN = timedelta(days=28)  # at least between two openings
+DRAFT_TITLE = re.compile(r"\b(?:borrador|draft)\s*(?:n[o.º°]*\s*)?(\d+)\b", re.IGNORECASE)
 
 
-def _date_the_past(versions: list[DocumentVersion]) -> None:
-    """Give the closed drafts, their contributions and responses the dates of their consultation
-    (sample data only: real contributions are dated when written), then refresh indicator E."""
-    from datetime import datetime
+def draft_writers(milestone: Milestone) -> dict[int, Activity]:
+    """The activity that writes each draft: the one whose title names it ("Redacción del
+    Borrador 2"), else one spread over the plan's dated activities (a quarter, half, three quarters)."""
+    dated = [a for a in milestone.activities.order_by("position") if a.planned_start and a.planned_end]
+    found: dict[int, Activity] = {}
+    for activity in dated:
+        match = DRAFT_TITLE.search(activity.title)
+        if match and int(match.group(1)) in (1, 2, 3):
+            found.setdefault(int(match.group(1)), activity)
+    for number in (1, 2, 3):
+        if number not in found and dated:
+            found[number] = dated[min(len(dated) - 1, max(0, len(dated) * number // 4 - 1))]
+    return found
 
+
+def consultation_schedule(milestone: Milestone, now: datetime | None = None) -> dict[int, datetime]:
+    """When each draft opens for consultation: the day after its writing activity ends (as
+    reported done, if a sample execution says so, else as planned), at least four weeks after the
+    previous draft opened. A plan whose schedule is not over yet (the drafts would open in the
+    future) is moved back as a whole, so that draft 3 is open now."""
+    now = now or timezone.now()
+    writers = draft_writers(milestone)
+    done = ProgressEntry.objects.filter(activity__in=writers.values(), status="done").order_by("day")
+    finished = {entry.activity_id: entry.actual_end or entry.day for entry in done}
+    opens: dict[int, datetime] = {}
+    for number in (1, 2, 3):
+        writer = writers.get(number)
+        if writer is not None and writer.planned_end is not None:
+            day = max(Month.from_date(writer.planned_end).last_day(), finished.get(writer.pk, date.min))
+            when = timezone.make_aware(datetime.combine(day + timedelta(days=1), time(9)))
+        else:  # a plan without dated activities: the last three months
+            when = now - BETWEEN * (4 - number)
+        if number > 1 and when < opens[number - 1] + BETWEEN:
+            when = opens[number - 1] + BETWEEN
+        opens[number] = when
+    latest = now - timedelta(hours=1)
+    if opens[3] > latest:
+        shift = opens[3] - latest
+        opens = {number: when - shift for number, when in opens.items()}
+    return opens
+
+
+def _date_the_past(document: Document, versions: list[DocumentVersion], opens: dict[int, datetime]) -> None:
+    """Give the drafts, their contributions and responses the dates of their consultations (sample
+    data only: real contributions are dated when written), then refresh indicator E."""
     from cocrea.participation.summary import rebuild
 
     for version in versions:
-        start, end = (timezone.make_aware(datetime(*day, 9)) for day in CONSULTED[version.number])
+        start = opens[version.number]
+        created = start - WRITTEN_BEFORE
+        if version.state == "open":
+            DocumentVersion.objects.filter(pk=version.pk).update(opens_at=start, created_at=created)
+            continue
+        end = start + timedelta(days=CONSULTATION_DAYS)
         DocumentVersion.objects.filter(pk=version.pk).update(
-            opens_at=start, closes_at=end, closed_at=end, created_at=start - timedelta(days=14)
+            opens_at=start, closes_at=end, closed_at=end, created_at=created
         )
-        span = (end - start).days
-        for n, contribution in enumerate(version.contributions.order_by("pk")):
-            written = start + timedelta(days=n % span, hours=n % 8)
-            Contribution.objects.filter(pk=contribution.pk).update(created_at=written)
-        Response.objects.filter(contribution__version=version).update(responded_at=end + timedelta(days=7))
-    rebuild(commitment_ids={versions[0].document.milestone.commitment_id})
+        written: dict[int, datetime] = {}
+        contributions = sorted(version.contributions.all(), key=lambda c: (c.parent_id is not None, c.pk))
+        for n, contribution in enumerate(contributions):
+            day = start + timedelta(days=n % CONSULTATION_DAYS, hours=n % 8)
+            if contribution.parent_id is not None:  # a reply comes after what it answers
+                day = min(max(day, written.get(contribution.parent_id, start) + timedelta(hours=5)), end)
+            written[contribution.pk] = day
+            Contribution.objects.filter(pk=contribution.pk).update(created_at=day)
+        Response.objects.filter(contribution__version=version).update(responded_at=end + ANSWERED_AFTER)
+    first = min(opens.values()) - WRITTEN_BEFORE - timedelta(days=1)
+    Document.objects.filter(pk=document.pk).update(created_at=first)
+    rebuild(commitment_ids={document.milestone.commitment_id})
