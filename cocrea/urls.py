@@ -3,11 +3,21 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from cocrea.core.views import favicon
+
 # The admin signs in through allauth, so that two-factor authentication and the lockout apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
+# The error pages are pages of the site (cocrea.core.views), as is the refused form (CSRF_FAILURE_VIEW).
+handler400 = "cocrea.core.views.bad_request"
+handler403 = "cocrea.core.views.permission_denied"
+handler404 = "cocrea.core.views.page_not_found"
+handler500 = "cocrea.core.views.server_error"
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico wherever the page says the icon is (base.html links it).
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("cuenta/", include("allauth.urls")),

@@ -307,6 +307,9 @@ APP_OF = {
 # Staff screens at all (each screen then asks its own rule of the object): any staff role.
 STAFF_SCREENS = "accounts.use_staff_screens"
 rules.add_perm(STAFF_SCREENS, rules.predicate(holds_staff_role, name="holds_staff_role"))
+# The Django admin: administrators write, auditors read (accounts.admin_site); others never enter.
+ADMIN_SITE = "accounts.use_admin"
+rules.add_perm(ADMIN_SITE, is_administrator | is_auditor)
 rules.add_perm("plans.import_plan", is_administrator | holds_coordinating_role)
 rules.add_perm("participation.take_part", can_take_part)  # sign up, follow, report (object: the thing)
 # Email and phone: the roles that contact people (coordinators, administrators), not every editor
