@@ -39,7 +39,7 @@ def test_a_stale_admin_save_is_refused_with_what_changed(client, staff, imported
     assert "Su versión del título" in html  # what the other person changed
     activity.refresh_from_db()
     assert activity.title == "Su versión del título"
-    assert activity.version == 2
+    assert activity.edit_version == 2
 
 
 @pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_save_edit_refuses_a_stale_version(imported_seed):
         save_edit(Activity, activity.pk, 1, {"title": "Segunda"}, basis={"title": activity.title})
     assert stale.value.changed[0][2] == "Primera"
     activity.refresh_from_db()
-    assert (activity.title, activity.version) == ("Primera", 2)
+    assert (activity.title, activity.edit_version) == ("Primera", 2)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_concurrent_saves_from_the_same_version_never_lose_an_update(seed_bytes)
 
     lost = 0
     for round_ in range(200):
-        version = Activity.objects.get(pk=activity.pk).version
+        version = Activity.objects.get(pk=activity.pk).edit_version
         outcomes: dict[str, str] = {}
         barrier = threading.Barrier(2)
         threads = [
@@ -88,6 +88,6 @@ def test_concurrent_saves_from_the_same_version_never_lose_an_update(seed_bytes)
             thread.join()
         winners = [n for n, o in outcomes.items() if o == "won"]
         current = Activity.objects.get(pk=activity.pk)
-        if len(winners) != 1 or current.title != f"{winners[0]}-{round_}" or current.version != version + 1:
+        if len(winners) != 1 or current.title != f"{winners[0]}-{round_}" or current.edit_version != version + 1:
             lost += 1
     assert lost == 0

@@ -58,7 +58,7 @@ def _parent(obj: Any) -> Any:
         "document",
     ):
         parent = getattr(obj, name, None)
-        if parent is not None and hasattr(parent, "_meta"):  # not ``version``, the edit counter
+        if parent is not None and hasattr(parent, "_meta"):
             return parent
     return None
 

@@ -28,7 +28,7 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["edit_version"].initial = self.instance.version
+            self.fields["edit_version"].initial = self.instance.edit_version
             self.fields["edit_version"].required = True
 
     def clean_name(self) -> str:

@@ -41,7 +41,7 @@ def edit_entry(
     candidate = Entry(pk=entry.pk, **{**{f: getattr(entry, f) for f in ENTRY_FIELDS}, **fields})
     candidate._state.adding = False  # the same row: its own id is not a duplicate of itself
     candidate.name = " ".join(candidate.name.split())
-    candidate.full_clean(exclude=["version"])
+    candidate.full_clean(exclude=["edit_version"])
     with operation("web"):
         return save_edit(  # type: ignore[return-value]
             Entry, entry.pk, expected_version, {f: getattr(candidate, f) for f in ENTRY_FIELDS}, basis=basis

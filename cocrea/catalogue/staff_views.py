@@ -120,7 +120,7 @@ def edit_entry(request: HttpRequest, entry: int) -> HttpResponse:
         except StaleEdit as stale:
             current = stale.current
             copy = request.POST.copy()
-            copy["edit_version"] = str(current.version)  # type: ignore[attr-defined]
+            copy["edit_version"] = str(current.edit_version)  # type: ignore[attr-defined]
             form = EntryForm(copy, instance=Entry.objects.get(pk=found.pk))
             form.is_valid()
             form.add_error(None, stale_message(stale.changed))

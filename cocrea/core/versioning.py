@@ -1,6 +1,6 @@
 """Optimistic locking: an edit based on a stale copy is refused, never silently lost.
 
-Every edited model carries a ``version``. A staff edit names the version it started from;
+Every edited model carries an ``edit_version``. A staff edit names the version it started from;
 :func:`save_edit` locks the row, compares, applies and bumps the version in one transaction, so
 two people saving from the same version cannot both win. The admin does the same check in its
 form (:class:`VersionedAdminMixin`).
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 
 class Versioned(models.Model):
-    version = models.PositiveIntegerField(default=1, editable=False)
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -60,11 +60,11 @@ def save_edit(
     ``basis`` holds the values the editor saw, to report what the other person changed.
     """
     current = model._default_manager.select_for_update().get(pk=pk)
-    if current.version != expected_version:  # type: ignore[attr-defined]
+    if current.edit_version != expected_version:  # type: ignore[attr-defined]
         raise StaleEdit(current, _differences(current, basis or {}))
     for name, value in changes.items():
         setattr(current, name, value)
-    current.version += 1  # type: ignore[attr-defined]
+    current.edit_version += 1  # type: ignore[attr-defined]
     current.save()
     return current
 
@@ -99,7 +99,7 @@ class VersionedAdminMixin:
             def __init__(self, *args: Any, **inner: Any) -> None:
                 super().__init__(*args, **inner)
                 if self.instance.pk:
-                    self.fields["edit_version"].initial = self.instance.version
+                    self.fields["edit_version"].initial = self.instance.edit_version
                     self.fields["edit_version"].required = True
 
             def clean(self) -> Any:
@@ -109,7 +109,7 @@ class VersionedAdminMixin:
                     current = (
                         type(self.instance)._default_manager.select_for_update().get(pk=self.instance.pk)
                     )
-                    if current.version != submitted:
+                    if current.edit_version != submitted:
                         raise ValidationError(stale_message(_differences(current, self.initial)))
                 return cleaned
 
@@ -117,5 +117,5 @@ class VersionedAdminMixin:
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         if change:
-            obj.version += 1
+            obj.edit_version += 1
         super().save_model(request, obj, form, change)  # type: ignore[misc]

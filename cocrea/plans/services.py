@@ -126,8 +126,8 @@ class _Importer:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
-            if hasattr(obj, "version"):
-                obj.version += 1
+            if hasattr(obj, "edit_version"):
+                obj.edit_version += 1
             obj.save()
             self.report.updated[label] += 1
         return obj

@@ -88,12 +88,12 @@ def fingerprint(version: DocumentVersion) -> str:
         hidden=Max("hidden_at"),
         hidden_n=Count("hidden_at"),
         answered=Count("response"),
-        edits=Sum("response__version"),
+        edits=Sum("response__edit_version"),
         answered_last=Max("response__responded_at"),
         links=Count("response__resulting_paragraphs"),
     )
     document = version.document
-    basis = f"{figures}|{version.version}|{version.state}|{document.version}|{get_language()}"
+    basis = f"{figures}|{version.edit_version}|{version.state}|{document.edit_version}|{get_language()}"
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 

@@ -142,7 +142,7 @@ def test_the_admin_is_for_administrators_not_for_scoped_roles(client, world):
         "title": "Cambiado",
         "weight": "1",
         "responsible": [o.pk for o in own.responsible.all()],
-        "edit_version": own.version,
+        "edit_version": own.edit_version,
     }
     for actor, allowed in (
         ("editor_inap", False),
@@ -152,7 +152,7 @@ def test_the_admin_is_for_administrators_not_for_scoped_roles(client, world):
         client.force_login(actors[actor])
         response = client.post(url, {**data, "title": f"Cambiado por {actor}"})
         own.refresh_from_db()
-        data["edit_version"] = own.version
+        data["edit_version"] = own.edit_version
         if allowed:
             assert response.status_code == 302, response.content.decode()[:3000]
             assert own.title == f"Cambiado por {actor}"

@@ -89,7 +89,7 @@ def test_bad_entries_are_refused_with_field_errors(staff_client, norm):
 def test_edit_an_entry_with_optimistic_locking(staff_client, staff, norm):
     url = reverse("catalogue_staff:edit_entry", args=[norm.pk])
     form = staff_client.get(url).context["form"]
-    assert form["edit_version"].value() == norm.version
+    assert form["edit_version"].value() == norm.edit_version
     fields = {
         "kind": "norm",
         "name": norm.name,
@@ -98,11 +98,11 @@ def test_edit_an_entry_with_optimistic_locking(staff_client, staff, norm):
         "number": norm.number,
         "issued_on": "2008-09-23",
         "link": "https://www.congreso.gob.gt/decreto-57-2008",
-        "edit_version": norm.version,
+        "edit_version": norm.edit_version,
     }
     assert staff_client.post(url, fields).status_code == 302
     norm.refresh_from_db()
-    assert norm.link.endswith("57-2008") and norm.version == 2
+    assert norm.link.endswith("57-2008") and norm.edit_version == 2
     assert audited_by(norm, staff, "update")
     stale = staff_client.post(url, {**fields, "description": "Otra", "edit_version": 1})
     assert stale.status_code == 409 and "Otra persona guardó" in stale.content.decode()

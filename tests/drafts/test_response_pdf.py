@@ -44,7 +44,7 @@ def test_made_once_then_kept_until_the_report_changes(client, sample, renders, s
     # A changed response makes a new one.
     answered = Contribution.objects.filter(version=v1, parent=None).first()
     respond_to_contribution(
-        answered, "out_of_scope", "Otra razón.", by=staff, expected_version=answered.response.version
+        answered, "out_of_scope", "Otra razón.", by=staff, expected_version=answered.response.edit_version
     )
     assert client.get(url).status_code == 200
     assert renders == [v1.pk, v1.pk]

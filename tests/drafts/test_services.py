@@ -107,7 +107,7 @@ def test_revise_draft_keeps_keys_and_refuses_after_opening(version):
         "El Estado aprende de sus propios servicios y de quienes los usan.\n\n"
         "La innovación pública genera valor público para la ciudadanía guatemalteca.",
     )
-    services.revise_draft(version, moved, expected_version=version.version)
+    services.revise_draft(version, moved, expected_version=version.edit_version)
     assert list(version.paragraphs.order_by("position").values_list("key", flat=True)) == [
         keys[1],
         keys[0],
@@ -240,7 +240,7 @@ def test_response_rules_links_and_email(version, person, staff):
             "Se incorpora.",
             by=staff,
             resulting_paragraphs=[carried],
-            expected_version=response.version,
+            expected_version=response.edit_version,
         )
     assert list(comment.response.resulting_paragraphs.all()) == [carried]
     assert len(mail.outbox) == 1  # an edited response does not email again

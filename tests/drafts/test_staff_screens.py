@@ -353,12 +353,12 @@ def test_an_empty_text_is_refused_by_the_editor(staff_client, draft):
 def test_revise_a_draft_with_optimistic_locking(staff_client, staff, draft):
     url = reverse("drafts_staff:edit_version", args=[draft.pk])
     page = staff_client.get(url)
-    assert page.context["form"]["edit_version"].value() == draft.version
-    started = draft.version
+    assert page.context["form"]["edit_version"].value() == draft.edit_version
+    started = draft.edit_version
     ok = staff_client.post(url, {"markdown": SECOND, "edit_version": started, "action": "save"})
     assert ok.status_code == 302
     draft.refresh_from_db()
-    assert draft.markdown == SECOND and draft.paragraphs.count() == 4 and draft.version == started + 1
+    assert draft.markdown == SECOND and draft.paragraphs.count() == 4 and draft.edit_version == started + 1
     assert audited_by(draft, staff, "update")
     # A second editor who started from the same version loses nothing but cannot overwrite silently.
     stale = staff_client.post(url, {"markdown": DRAFT, "edit_version": started, "action": "save"})
@@ -372,7 +372,7 @@ def test_revise_a_draft_with_optimistic_locking(staff_client, staff, draft):
 def test_only_a_draft_is_edited(staff_client, opened):
     url = reverse("drafts_staff:edit_version", args=[opened.pk])
     assert "ya no se edita" in staff_client.get(url).content.decode()
-    response = staff_client.post(url, {"markdown": SECOND, "edit_version": opened.version, "action": "save"})
+    response = staff_client.post(url, {"markdown": SECOND, "edit_version": opened.edit_version, "action": "save"})
     assert response.status_code == 400
     opened.refresh_from_db()
     assert opened.markdown != SECOND
@@ -491,13 +491,13 @@ def test_editing_a_response_uses_its_version(staff_client, staff, answered_setup
     answer = services.respond_to_contribution(contribution, "not_accepted", "No corresponde.", by=staff)
     url = reverse("drafts_staff:respond", args=[contribution.pk])
     form = staff_client.get(url).context["form"]
-    assert form["edit_version"].value() == answer.version and form["decision"].value() == "not_accepted"
+    assert form["edit_version"].value() == answer.edit_version and form["decision"].value() == "not_accepted"
     ok = staff_client.post(
-        url, {"decision": "partly", "reason": "Se recoge en parte.", "edit_version": answer.version}
+        url, {"decision": "partly", "reason": "Se recoge en parte.", "edit_version": answer.edit_version}
     )
     assert ok.status_code == 302
     answer.refresh_from_db()
-    assert (answer.decision, answer.version) == ("partly", 2)
+    assert (answer.decision, answer.edit_version) == ("partly", 2)
     stale = staff_client.post(url, {"decision": "out_of_scope", "reason": "Otro tema.", "edit_version": 1})
     assert stale.status_code == 409 and "Otra persona guardó" in stale.content.decode()
     answer.refresh_from_db()
@@ -652,6 +652,6 @@ def test_an_editor_of_another_milestone_cannot_touch_this_one(
     assert client.get(reverse("drafts_staff:version", args=[draft.pk])).status_code == 404
     response = client.post(
         reverse("drafts_staff:edit_version", args=[draft.pk]),
-        {"markdown": SECOND, "edit_version": draft.version, "action": "save"},
+        {"markdown": SECOND, "edit_version": draft.edit_version, "action": "save"},
     )
     assert response.status_code == 404

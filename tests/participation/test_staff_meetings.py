@@ -77,7 +77,7 @@ def test_the_agenda_is_built_edited_reordered_and_trimmed(staff_client, staff, m
     edit = reverse("staff:edit_agenda_item", args=[cierre.pk])
     assert staff_client.get(edit).status_code == 200
     cierre.refresh_from_db()
-    data = {"title": "Cierre y acuerdos", "edit_version": cierre.version}
+    data = {"title": "Cierre y acuerdos", "edit_version": cierre.edit_version}
     assert staff_client.post(edit, data).status_code == 302
 
     first = AgendaItem.objects.get(title="Bienvenida")
@@ -113,7 +113,7 @@ def test_bad_agenda_input_is_an_error_and_saves_nothing(staff_client, meeting):
     assert not AgendaItem.objects.exists()
     item = services.add_agenda_item(meeting, title="Bienvenida")
     response = staff_client.post(
-        reverse("staff:edit_agenda_item", args=[item.pk]), {"title": "", "edit_version": item.version}
+        reverse("staff:edit_agenda_item", args=[item.pk]), {"title": "", "edit_version": item.edit_version}
     )
     assert response.status_code == 400
     item.refresh_from_db()
@@ -128,10 +128,10 @@ def test_minutes_are_saved_audited_and_shown_escaped(staff_client, staff, meetin
     page = staff_client.get(url)
     assert page.status_code == 200 and 'name="edit_version"' in page.content.decode()
     text = "Se aprobó la agenda.\n\n<script>alert('x')</script> y <b>negrita</b>"
-    response = staff_client.post(url, {"minutes": text, "edit_version": meeting.version})
+    response = staff_client.post(url, {"minutes": text, "edit_version": meeting.edit_version})
     assert response.status_code == 302
     meeting.refresh_from_db()
-    assert meeting.minutes == text and meeting.version == 2
+    assert meeting.minutes == text and meeting.edit_version == 2
     entry = AuditEntry.objects.for_object(meeting).filter(actor=staff).get()
     assert "minutes" in entry.changes
     for html in (
@@ -144,7 +144,7 @@ def test_minutes_are_saved_audited_and_shown_escaped(staff_client, staff, meetin
 
 def test_minutes_from_a_stale_copy_are_refused_and_kept_in_the_form(staff_client, staff, meeting):
     url = reverse("staff:meeting_minutes", args=[meeting.pk])
-    opened_at = meeting.version
+    opened_at = meeting.edit_version
     services.record_minutes(meeting, text="Acta de otra persona", expected_version=opened_at)
     response = staff_client.post(url, {"minutes": "Mi versión del acta", "edit_version": opened_at})
     assert response.status_code == 409
@@ -154,7 +154,7 @@ def test_minutes_from_a_stale_copy_are_refused_and_kept_in_the_form(staff_client
     assert meeting.minutes == "Acta de otra persona"
     assert not AuditEntry.objects.for_object(meeting).filter(actor=staff).exists()
     # The form now carries the current version: saving again, knowingly, replaces the minutes.
-    again = staff_client.post(url, {"minutes": "Mi versión del acta", "edit_version": meeting.version})
+    again = staff_client.post(url, {"minutes": "Mi versión del acta", "edit_version": meeting.edit_version})
     assert again.status_code == 302
     meeting.refresh_from_db()
     assert meeting.minutes == "Mi versión del acta"
@@ -191,7 +191,7 @@ def test_agreements_are_added_flagged_completed_reopened_edited_and_deleted(staf
 
     done = staff_client.post(
         reverse("staff:complete_agreement", args=[sent.pk]),
-        {"done_at": date.today().isoformat(), "edit_version": sent.version},
+        {"done_at": date.today().isoformat(), "edit_version": sent.edit_version},
     )
     assert done.status_code == 302
     sent.refresh_from_db()
@@ -199,7 +199,7 @@ def test_agreements_are_added_flagged_completed_reopened_edited_and_deleted(staf
     assert audited_by(staff, sent, "update")
 
     reopened = staff_client.post(
-        reverse("staff:reopen_agreement", args=[sent.pk]), {"edit_version": sent.version}
+        reverse("staff:reopen_agreement", args=[sent.pk]), {"edit_version": sent.edit_version}
     )
     assert reopened.status_code == 302
     sent.refresh_from_db()
@@ -214,12 +214,12 @@ def test_agreements_are_added_flagged_completed_reopened_edited_and_deleted(staf
             "owner_organization": inap.pk,
             "owner_text": "",
             "due_date": later,
-            "edit_version": convene.version,
+            "edit_version": convene.edit_version,
         },
     )
     assert changed.status_code == 302
     convene.refresh_from_db()
-    assert convene.owner_organization == inap and convene.owner_text == "" and convene.version == 2
+    assert convene.owner_organization == inap and convene.owner_text == "" and convene.edit_version == 2
 
     not_confirmed = staff_client.post(reverse("staff:delete_agreement", args=[convene.pk]))
     assert not_confirmed.status_code == 302 and Agreement.objects.filter(pk=convene.pk).exists()
@@ -264,7 +264,7 @@ def test_completion_needs_a_past_date_and_a_pending_agreement(staff_client, meet
 
 def test_an_agreement_edited_from_a_stale_copy_is_refused(staff_client, staff, meeting):
     agreement = services.add_agreement(meeting, text="Original", owner_text="INAP")
-    opened_at = agreement.version
+    opened_at = agreement.edit_version
     services.edit_agreement(agreement, expected_version=opened_at, text="Cambio ajeno", owner_text="GPAT")
     response = staff_client.post(
         reverse("staff:edit_agreement", args=[agreement.pk]),
@@ -274,7 +274,7 @@ def test_an_agreement_edited_from_a_stale_copy_is_refused(staff_client, staff, m
     html = response.content.decode()
     assert "Otra persona guardó" in html and "Mi cambio" in html and "Cambio ajeno" in html
     agreement.refresh_from_db()
-    assert (agreement.text, agreement.owner_text, agreement.version) == ("Cambio ajeno", "GPAT", 2)
+    assert (agreement.text, agreement.owner_text, agreement.edit_version) == ("Cambio ajeno", "GPAT", 2)
     assert not AuditEntry.objects.for_object(agreement).filter(actor=staff).exists()
     stale_done = staff_client.post(
         reverse("staff:complete_agreement", args=[agreement.pk]),

@@ -118,7 +118,7 @@ def edits(milestone, staff):  # type: ignore[no-untyped-def]
             "text",
             lambda: participation.edit_agreement(
                 agreement,
-                expected_version=agreement.version,
+                expected_version=agreement.edit_version,
                 text="Cambiado por otra persona",
                 owner_text="GPAT",
                 by=staff,
@@ -137,7 +137,7 @@ def edits(milestone, staff):  # type: ignore[no-untyped-def]
             reverse("staff:meeting_minutes", args=[meeting.pk]),
             "minutes",
             lambda: participation.record_minutes(
-                meeting, text="Cambiado por otra persona", expected_version=meeting.version, by=staff
+                meeting, text="Cambiado por otra persona", expected_version=meeting.edit_version, by=staff
             ),
             lambda: Meeting.objects.get(pk=meeting.pk).minutes,
         ),
@@ -145,7 +145,7 @@ def edits(milestone, staff):  # type: ignore[no-untyped-def]
             reverse("catalogue_staff:edit_entry", args=[entry.pk]),
             "name",
             lambda: __import__("cocrea.catalogue.services", fromlist=["edit_entry"]).edit_entry(
-                entry, expected_version=entry.version, name="Cambiado por otra persona"
+                entry, expected_version=entry.edit_version, name="Cambiado por otra persona"
             ),
             lambda: type(entry).objects.get(pk=entry.pk).name,
         ),

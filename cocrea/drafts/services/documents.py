@@ -279,7 +279,7 @@ def create_version(
 def revise_draft(version: DocumentVersion, markdown: str, *, expected_version: int | None = None) -> None:
     """Rewrite a version that is still being drafted, from the editor's Markdown."""
     current = DocumentVersion.objects.select_for_update().get(pk=version.pk)
-    if expected_version is not None and current.version != expected_version:
+    if expected_version is not None and current.edit_version != expected_version:
         raise StaleEdit(current, [])
     if current.state != VersionState.DRAFT:
         raise ValidationError(_("Solo se edita el texto de una versión en redacción."))
@@ -289,7 +289,7 @@ def revise_draft(version: DocumentVersion, markdown: str, *, expected_version: i
         raise _translated(error) from error
     with operation("web"):
         current.markdown = markdown
-        current.version += 1
+        current.edit_version += 1
         current.save()
         _write_content(current, parsed)
     version.refresh_from_db()

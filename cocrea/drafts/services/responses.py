@@ -52,10 +52,10 @@ def respond_to_contribution(
         first = response is None
         if response is None:
             response = Response(contribution=contribution)
-        elif expected_version is not None and response.version != expected_version:
+        elif expected_version is not None and response.edit_version != expected_version:
             raise StaleEdit(response, [])
         else:
-            response.version += 1
+            response.edit_version += 1
         response.decision, response.reason = decision, reason
         response.responded_by = by if getattr(by, "is_authenticated", False) else None
         response.save()

@@ -30,7 +30,7 @@ def transition_version(
     With ``expected_version``, a step decided on a stale page is refused (:class:`StaleEdit`)."""
     now = now or timezone.now()
     current = DocumentVersion.objects.select_for_update().get(pk=version.pk)
-    if expected_version is not None and current.version != expected_version:
+    if expected_version is not None and current.edit_version != expected_version:
         raise StaleEdit(current, [])
     other_open = current.document.versions.filter(state=VersionState.OPEN).exclude(pk=current.pk).exists()
     try:
@@ -52,7 +52,7 @@ def transition_version(
                 current.closes_at = now
         elif to == VersionState.APPROVED:
             current.approved_at = now
-        current.version += 1
+        current.edit_version += 1
         current.save()
     if to == VersionState.OPEN and previous == VersionState.DRAFT:
         transaction.on_commit(lambda: notify_followers_opened(current))

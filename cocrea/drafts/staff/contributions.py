@@ -59,7 +59,7 @@ def _response_form(
             "decision": response.decision,
             "reason": response.reason,
             "resulting_paragraphs": [str(p.pk) for p in response.resulting_paragraphs.all()],
-            "edit_version": response.version,
+            "edit_version": response.edit_version,
         }
     return forms.ResponseForm(
         data, initial=initial, paragraphs=paragraphs, auto_id=f"aporte-{contribution.pk}-%s"
@@ -161,7 +161,7 @@ def respond(request: HttpRequest, contribution: int) -> HttpResponse:
         except StaleEdit as error:
             found = contribution_for(request, contribution)
             copy = request.POST.copy()
-            copy["edit_version"] = str(found.response.version)
+            copy["edit_version"] = str(found.response.edit_version)
             form = _response_form(found, paragraphs, copy)
             form.is_valid()
             form.add_error(None, stale_message(error.changed))

@@ -123,7 +123,7 @@ def edit_version(request: HttpRequest, version: int) -> HttpResponse:
         raise PermissionDenied
     editable = found.state == VersionState.DRAFT
     form = forms.ReviseDraftForm(
-        request.POST or None, initial={"markdown": found.markdown, "edit_version": found.version}
+        request.POST or None, initial={"markdown": found.markdown, "edit_version": found.edit_version}
     )
     preview: list[dict[str, Any]] = []
     status = 200
@@ -143,7 +143,7 @@ def edit_version(request: HttpRequest, version: int) -> HttpResponse:
                 except StaleEdit as error:
                     found.refresh_from_db()
                     copy = request.POST.copy()
-                    copy["edit_version"] = str(found.version)
+                    copy["edit_version"] = str(found.edit_version)
                     form = forms.ReviseDraftForm(copy)
                     form.is_valid()
                     form.add_error(None, stale_message(error.changed))

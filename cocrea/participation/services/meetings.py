@@ -51,7 +51,7 @@ def record_meeting_outcome(
         meeting.actual_date = day
         meeting.place = place.strip()[:300]
         meeting.status_reason = reason.strip()
-        meeting.version += 1
+        meeting.edit_version += 1
         meeting.sequence += 1  # calendar subscribers get the change
         meeting.save()
     return meeting
@@ -99,7 +99,7 @@ def edit_agenda_item(
     editor opened it (``expected_version``)."""
     _require(by, "change", "agendaitem", item)
     title = _one_line(title, 300, _("Escriba el punto de la agenda."))
-    expected = item.version if expected_version is None else expected_version
+    expected = item.edit_version if expected_version is None else expected_version
     with operation("web"):
         return cast(
             AgendaItem,
@@ -252,7 +252,7 @@ def complete_agreement(
         raise ValidationError(_("La fecha de cumplimiento no puede ser futura."))
     if agreement.done_at is not None:
         raise ValidationError(_("El acuerdo ya estaba cumplido."))
-    version = agreement.version if expected_version is None else expected_version
+    version = agreement.edit_version if expected_version is None else expected_version
     with operation("web"):
         return cast(Agreement, save_edit(Agreement, agreement.pk, version, {"done_at": day}))
 
@@ -265,7 +265,7 @@ def reopen_agreement(
     _require(by, "change", "agreement", agreement)
     if agreement.done_at is None:
         raise ValidationError(_("El acuerdo ya está pendiente."))
-    version = agreement.version if expected_version is None else expected_version
+    version = agreement.edit_version if expected_version is None else expected_version
     with operation("web"):
         return cast(Agreement, save_edit(Agreement, agreement.pk, version, {"done_at": None}))
 

@@ -96,10 +96,10 @@ def merge_people(keep: Person, duplicate: Person, *, by: Actor | None, confirmed
             if not getattr(keep, field_name) and getattr(duplicate, field_name):
                 setattr(keep, field_name, getattr(duplicate, field_name))
                 copied[field_name] = getattr(duplicate, field_name)
-        keep.version += 1
+        keep.edit_version += 1
         keep.save()
         duplicate.merged_into = keep
-        duplicate.version += 1
+        duplicate.edit_version += 1
         duplicate.save()
         PersonMerge.objects.create(
             keep=keep,
@@ -148,10 +148,10 @@ def unmerge_people(duplicate: Person, *, by: Actor | None) -> Person:
         for field_name, value in merge.copied.items():
             if getattr(keep, field_name) == value:
                 setattr(keep, field_name, "")
-        keep.version += 1
+        keep.edit_version += 1
         keep.save()
         duplicate.merged_into = None
-        duplicate.version += 1
+        duplicate.edit_version += 1
         duplicate.save()
         merge.undone_at = timezone.now()
         merge.undone_by = by if getattr(by, "is_authenticated", False) else None

@@ -48,7 +48,7 @@ def anonymise_person(person: Person) -> Person:
         person.anonymised_at = timezone.now()
         user = person.user
         person.user = None
-        person.version += 1
+        person.edit_version += 1
         person.save()
     _erase_from_history(person, names, user)  # this very change included
     if user is not None:

@@ -178,7 +178,7 @@ def edit_membership(
     _writable_person(membership.person)
     values = _membership_values(role, since, until)
     _unique_membership(membership.person_id, membership.organization_id, values["role"], membership.pk)
-    expected = membership.version if expected_version is None else expected_version
+    expected = membership.edit_version if expected_version is None else expected_version
     with operation("web"):
         return cast(Membership, save_edit(Membership, membership.pk, expected, values, basis=basis))
 

@@ -107,7 +107,7 @@ def edit_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
 
     found = _agenda_item_for(request, item, "change")
     form = AgendaItemEditForm(
-        request.POST or None, initial={"title": found.title, "edit_version": found.version}
+        request.POST or None, initial={"title": found.title, "edit_version": found.edit_version}
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def edit_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             found = stale.current
-            form = restarted_form(AgendaItemEditForm, request.POST, found.version)
+            form = restarted_form(AgendaItemEditForm, request.POST, found.edit_version)
             form.add_error(None, stale_message(stale.changed))
             status = 409
         except ValidationError as error:
@@ -170,7 +170,7 @@ def meeting_minutes(request: HttpRequest, meeting: int) -> HttpResponse:
 
     found = _meeting_for(request, meeting)
     form = MinutesForm(
-        request.POST or None, initial={"minutes": found.minutes, "edit_version": found.version}
+        request.POST or None, initial={"minutes": found.minutes, "edit_version": found.edit_version}
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -183,7 +183,7 @@ def meeting_minutes(request: HttpRequest, meeting: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             found = stale.current
-            form = restarted_form(MinutesForm, request.POST, found.version)
+            form = restarted_form(MinutesForm, request.POST, found.edit_version)
             form.add_error(None, stale_message(stale.changed))
             status = 409
         except ValidationError as error:
@@ -289,7 +289,7 @@ def edit_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
             "owner_organization": found.owner_organization_id,
             "owner_text": found.owner_text,
             "due_date": found.due_date,
-            "edit_version": found.version,
+            "edit_version": found.edit_version,
         },
     )
     status = 200
@@ -300,7 +300,7 @@ def edit_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
             participation.edit_agreement(found, expected_version=version, **data, by=request.user)
         except StaleEdit as stale:
             found = stale.current
-            form = restarted_form(AgreementEditForm, request.POST, found.version)
+            form = restarted_form(AgreementEditForm, request.POST, found.edit_version)
             form.add_error(None, stale_message(stale.changed))
             status = 409
         except ValidationError as error:

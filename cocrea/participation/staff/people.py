@@ -261,7 +261,7 @@ def edit_membership(request: HttpRequest, membership: int) -> HttpResponse:
 
     found = _membership_for(request, membership)
     initial = {"role": found.role, "since": found.since, "until": found.until}
-    form = MembershipPeriodForm(request.POST or None, initial={**initial, "edit_version": found.version})
+    form = MembershipPeriodForm(request.POST or None, initial={**initial, "edit_version": found.edit_version})
     status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -272,7 +272,7 @@ def edit_membership(request: HttpRequest, membership: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             found.refresh_from_db()
-            form = restarted_form(MembershipPeriodForm, request.POST, found.version)
+            form = restarted_form(MembershipPeriodForm, request.POST, found.edit_version)
             form.add_error(None, stale_message(stale.changed))
             status = 409
         except ValidationError as error:
