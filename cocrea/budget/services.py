@@ -8,11 +8,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import operation
 from cocrea.budget.models import BudgetLine, Expenditure
+from cocrea.computations.sheets import describe_keys, read_expenditures
+from cocrea.core.sheet_import import refuse_what_they_may_not_change, rehearse_all, write_all_or_nothing
+from cocrea.plans import sheet_templates
+
+# What an imported expenditure without a description is recorded as.
+IMPORTED_DESCRIPTION = gettext_lazy("Gasto importado")
 
 
 @transaction.atomic
@@ -49,24 +57,49 @@ def budget_line_keys(milestone: Any) -> dict[str, BudgetLine]:
 
 
 def import_expenditures(milestone: Any, data: bytes, *, by: Any, write: bool = True) -> Any:
-    """Read an expenditure spreadsheet and, if every row is valid, record it all in one transaction."""
-    from cocrea.computations.sheets import describe_keys, read_expenditures
-    from cocrea.core.sheet_import import write_all_or_nothing
+    """Read an expenditure spreadsheet and, if every row is valid, record it all in one transaction.
 
+    ``write=False`` is a preview: every row is written and the whole of it rolled back (see
+    :func:`cocrea.plans.execution.import_progress`)."""
     keys = budget_line_keys(milestone)
-    result = read_expenditures(data, keys, describe_keys(keys))
-    if result.errors or not write:
+    result = refuse_what_they_may_not_change(
+        read_expenditures(data, keys, describe_keys(keys)),
+        by,
+        permission("budgetline", "change"),
+        lambda row: row.budget_line,
+        "budget_line",
+        lambda line: (
+            _("Usted no puede registrar gastos en la línea %(number)s.") % {"number": f"{line.number:02d}"}
+        ),
+    )
+    if result.errors:
         return result
 
-    def write(row: Any) -> None:
+    def write_row(row: Any) -> None:
         record_expenditure(
             row.budget_line,
             day=row.day,
             amount=row.amount,
-            description=row.description or _("Gasto importado"),
+            description=row.description or str(IMPORTED_DESCRIPTION),
             reference=row.reference,
             by=by,
             check_permission=by is not None,
         )
 
-    return write_all_or_nothing(result, write, (ValidationError, PermissionDenied), "amount")
+    run = write_all_or_nothing if write else rehearse_all
+    return run(result, write_row, (ValidationError, PermissionDenied), "amount")
+
+
+def expenditure_template(milestone: Any, *, by: Any = None) -> bytes:
+    """The expenditure spreadsheet to fill in, in the interface language, with the budget lines
+    ``by`` may charge (all of them when ``by`` is None) in its drop-down."""
+    lines = [
+        line
+        for line in milestone.budget_lines.all()
+        if by is None or by.has_perm(permission("budgetline", "change"), line)
+    ]
+    return sheet_templates.expenditure_template(
+        [sheet_templates.choice(f"{line.number:02d}", line.description) for line in lines],
+        milestone=sheet_templates.milestone_name(milestone),
+        today=timezone.localdate(),
+    )

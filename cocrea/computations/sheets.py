@@ -102,6 +102,10 @@ EXPENDITURE_HEADERS: dict[str, tuple[str, ...]] = {
     "budget_line": (
         "budget line",
         "budget line no",
+        "line",
+        "linea",
+        "linea de presupuesto",
+        "linea del presupuesto",
         "linea presupuestaria",
         "recurso",
         "no recurso",
@@ -271,6 +275,7 @@ class SheetResult(Generic[R]):
     encoding: str = ""  # CSV only: "utf-8", "utf-8-sig", "utf-16", "cp1252"
     delimiter: str = ""  # CSV only
     header_row: int = 1
+    headings: Mapping[str, str] = field(default_factory=dict)  # column → its header as written
 
     @property
     def ok(self) -> bool:
@@ -428,11 +433,11 @@ def write_xlsx(rows: list[list[object]], headers: list[str], *, title: str = "Sh
     widths = [len(str(h)) for h in headers]
     bold = Font(bold=True)
     for column, heading in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=column, value=_writable(heading))
+        cell = sheet.cell(row=1, column=column, value=cell_value(heading))
         cell.font = bold
     for row_number, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=_writable(value))
+            cell = sheet.cell(row=row_number, column=column, value=cell_value(value))
             if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
                 cell.number_format = "#,##0.00"
             elif isinstance(value, datetime):
@@ -450,7 +455,8 @@ def write_xlsx(rows: list[list[object]], headers: list[str], *, title: str = "Sh
     return out.getvalue()
 
 
-def _writable(value: object) -> object:
+def cell_value(value: object) -> object:
+    """A value as :func:`write_xlsx` writes it: numbers and dates as they are, text made safe."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | time):
         return value
     text = value if isinstance(value, str) else str(value)
@@ -476,9 +482,14 @@ class _KeyIndex(Generic[T]):
         self.described = describe if describe is not None else describe_keys(known)
 
     def find(self, value: object, column: str) -> tuple[str, _Found[T]]:
-        key = normalise_key(_as_text(value))
+        text = _as_text(value)
+        key = normalise_key(text)
         if key in self.by_key:
             return key, _Found(self.by_key[key])
+        if match := _LEADING_KEY.match(text):  # a template's choice: "01 — Elaborar el plan"
+            key = normalise_key(match.group(1))
+            if key in self.by_key:
+                return key, _Found(self.by_key[key])
         noun = "activity" if column == "activity" else "budget line"
         raise _Invalid(
             f"unknown_{column}",
@@ -486,6 +497,12 @@ class _KeyIndex(Generic[T]):
             key=key,
             known=self.described,
         )
+
+
+# A key in front of a title, as a template's drop-down writes it ("01 — Título") or a person types it
+# ("01 - Título", "A: Título", "01. Título"): the key, then a dash, a colon or a full stop and a
+# space. "1-2" or "2.1" are keys, not a key and a title.
+_LEADING_KEY = re.compile(r"\s*([0-9A-Za-z]+(?:\.[0-9]+)*)\s*(?:[—–]|\s-\s|:\s|\.\s)")
 
 
 def normalise_key(text: str) -> str:
@@ -735,6 +752,7 @@ class _Table:
             encoding=self.encoding,
             delimiter=self.delimiter,
             header_row=header.row if header else 1,
+            headings={name: header.texts[p] for name, p in header.columns.items()} if header else {},
         )
 
 
@@ -826,7 +844,7 @@ def _open_table(
     aliases = {
         header_key(spelling): name for name, spellings in headers.items() for spelling in (name, *spellings)
     }
-    table, records = _read_records(data, aliases, max_rows)
+    table, records = _read_records(data, aliases, max_rows, required)
     found = _find_header(records, aliases)
     if found is None:
         raise SheetError(
@@ -971,21 +989,23 @@ def _cell_too_long(row: int | None = None) -> SheetError:
     )
 
 
-def _read_records(data: bytes, aliases: Mapping[str, str], max_rows: int) -> tuple[_Table, list[Record]]:
+def _read_records(
+    data: bytes, aliases: Mapping[str, str], max_rows: int, required: Sequence[str] = ()
+) -> tuple[_Table, list[Record]]:
     if not data or not data.strip():
         raise SheetError("empty_file", "the file is empty")
     if data.startswith(_XLSX_MAGIC):
-        records, titles = _xlsx_records(data, max_rows)
+        records, read, others = _xlsx_records(data, max_rows, aliases, required)
         table = _Table("xlsx")
-        if len(titles) > 1:
+        if others:
             table.warnings.append(
                 RowWarning(
                     1,
                     "",
                     "",
-                    f"only the first sheet ({titles[0]}) was read; ignored: {', '.join(titles[1:])}",
+                    f"only the first sheet ({read}) was read; ignored: {', '.join(others)}",
                     "other_sheets_ignored",
-                    {"read": titles[0], "ignored": titles[1:]},
+                    {"read": read, "ignored": others},
                 )
             )
         return table, records
@@ -1095,7 +1115,11 @@ def _trim_wide(cells: list[str], row: int, *, strict: bool) -> list[str]:
     return cells[:MAX_COLUMNS]
 
 
-def _xlsx_records(data: bytes, max_rows: int) -> tuple[list[Record], list[str]]:
+def _xlsx_records(
+    data: bytes, max_rows: int, aliases: Mapping[str, str], required: Sequence[str]
+) -> tuple[list[Record], str, list[str]]:
+    """The first sheet's records, its title, and the titles of the other sheets that look like a
+    report too (see :func:`_looks_like_a_report`), which are not read."""
     parts = _scan_xlsx(data, max_rows)
     try:
         with warnings.catch_warnings():
@@ -1133,13 +1157,37 @@ def _xlsx_records(data: bytes, max_rows: int) -> tuple[list[Record], list[str]]:
                     content += 1
                     if content > max_rows + 1:  # the header is not counted
                         raise _too_many_rows(max_rows)
-        return records, [str(s.title) for s in sheets]
+        others = [str(s.title) for s in sheets[1:] if _looks_like_a_report(s, aliases, required)]
+        return records, str(sheet.title), others
     except SheetError:
         raise
     except Exception as exc:
         raise SheetError("xlsx_unreadable", "the workbook is damaged and cannot be read") from exc
     finally:
         workbook.close()
+
+
+def _looks_like_a_report(sheet: Any, aliases: Mapping[str, str], required: Sequence[str]) -> bool:
+    """A visible sheet with a header row naming the required columns in its first rows: rows a
+    person may have meant to import. A template's instructions (a column named on each row), its
+    hidden lists and the empty sheets Excel adds are not."""
+    if getattr(sheet, "sheet_state", "visible") != "visible":
+        return False
+    wanted = set(required) or set(aliases.values())
+    seen = 0
+    sheet.reset_dimensions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS * 10, max_col=MAX_COLUMNS, values_only=True):
+            if all(_is_blank(v) for v in values):
+                continue
+            named = {aliases[k] for v in values if isinstance(v, str) and (k := header_key(v)) in aliases}
+            if wanted <= named:
+                return True
+            seen += 1
+            if seen >= HEADER_SEARCH_ROWS:
+                break
+    return False
 
 
 def _xlsx_value(cell: Any) -> object:

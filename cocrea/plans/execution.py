@@ -1,4 +1,5 @@
-"""Writes that record execution: progress reports and baselines."""
+"""Writes that record execution: progress reports (one by one or from a spreadsheet, whose template
+is here too) and baselines."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from django.utils.translation import gettext as _
 
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import operation
-from cocrea.plans.models import Activity, Baseline, Evidence, Milestone, ProgressEntry
+from cocrea.computations.sheets import describe_keys, read_progress
+from cocrea.core.sheet_import import refuse_what_they_may_not_change, rehearse_all, write_all_or_nothing
+from cocrea.plans import sheet_templates
+from cocrea.plans.models import Activity, ActivityStatus, Baseline, Evidence, Milestone, ProgressEntry
 from cocrea.plans.workflow import WorkflowError, check_transition, derive_status
 
 
@@ -132,17 +136,25 @@ def import_progress(milestone: Milestone, data: bytes, *, by: Any, write: bool =
     """Read a progress spreadsheet and, if every row is valid, record all of it in one transaction.
 
     Returns the reader's result; its ``errors`` include workflow errors found while writing, in
-    which case nothing was written. ``write=False`` only reads and validates (a preview).
+    which case nothing was written. ``write=False`` is a preview: every row is written and the
+    whole of it rolled back, so that the preview finds what the writing would (a status the
+    workflow refuses, an activity ``by`` may not report on) and writes nothing.
     """
-    from cocrea.computations.sheets import describe_keys, read_progress
-    from cocrea.core.sheet_import import write_all_or_nothing
-
     keys = activity_keys(milestone)
-    result = read_progress(data, keys, describe_keys(keys))
-    if result.errors or not write:
+    result = refuse_what_they_may_not_change(
+        read_progress(data, keys, describe_keys(keys)),
+        by,
+        permission("activity", "change"),
+        lambda row: row.activity,
+        "activity",
+        lambda activity: (
+            _("Usted no puede registrar el avance de la actividad %(code)s.") % {"code": activity.code}
+        ),
+    )
+    if result.errors:
         return result
 
-    def write(row: Any) -> None:
+    def write_row(row: Any) -> None:
         record_progress(
             row.activity,
             day=row.day,
@@ -156,4 +168,21 @@ def import_progress(milestone: Milestone, data: bytes, *, by: Any, write: bool =
             check_permission=by is not None,
         )
 
-    return write_all_or_nothing(result, write, (WorkflowError, PermissionDenied), "status")
+    run = write_all_or_nothing if write else rehearse_all
+    return run(result, write_row, (WorkflowError, PermissionDenied), "status")
+
+
+def progress_template(milestone: Milestone, *, by: Any = None) -> bytes:
+    """The progress spreadsheet to fill in, in the interface language, with the activities ``by``
+    may report on (all of them when ``by`` is None) and the statuses in its drop-downs."""
+    activities = [
+        activity
+        for activity in milestone.activities.all()
+        if by is None or by.has_perm(permission("activity", "change"), activity)
+    ]
+    return sheet_templates.progress_template(
+        [sheet_templates.choice(a.code, a.title) for a in activities],
+        [str(label) for _value, label in ActivityStatus.choices],
+        milestone=sheet_templates.milestone_name(milestone),
+        today=timezone.localdate(),
+    )

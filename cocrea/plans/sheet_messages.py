@@ -194,16 +194,25 @@ def describe_row_error(error: RowError) -> str:
     return _("Fila %(row)s: %(problem)s.") % {"row": error.row, "problem": problem}
 
 
-def describe_row_warning(warning: RowWarning) -> str:
-    """``Aviso, fila 1: se ignoraron las columnas «responsable», que no se importan.``"""
+def _warning_problem(warning: RowWarning) -> str:
     code = warning.code
     if code == "duplicate_row" and warning.column == "budget_line":
         code = "duplicate_expenditure"
     elif code == "duplicate_person":
         code = "duplicate_person_email" if warning.params.get("by") == "email" else "duplicate_person_name"
     params = _params(warning.code, warning.value, warning.params)
-    problem = _sentence(WARNINGS.get(code, UNKNOWN_WARNING), params)
-    return _("Aviso, fila %(row)s: %(problem)s.") % {"row": warning.row, "problem": problem}
+    return _sentence(WARNINGS.get(code, UNKNOWN_WARNING), params)
+
+
+def describe_row_warning(warning: RowWarning) -> str:
+    """``Aviso, fila 1: se ignoraron las columnas «responsable», que no se importan.``"""
+    return _("Aviso, fila %(row)s: %(problem)s.") % {"row": warning.row, "problem": _warning_problem(warning)}
+
+
+def describe_warning_beside_its_row(warning: RowWarning) -> str:
+    """``La fila repite la actividad y la fecha de la fila 3.``: shown beside the row it is about."""
+    problem = _warning_problem(warning)
+    return f"{problem[:1].upper()}{problem[1:]}."
 
 
 # Why a file cannot be read at all, by code (and variant: the code, a dot, what the params tell).

@@ -1,10 +1,13 @@
 """Staff screens of spreadsheet imports (under /gestion/, behind two-step verification): progress of
-activities and expenditures against budget lines, each with a template to download, a preview of
-what will be written, and a confirmation."""
+activities and expenditures against budget lines, each with a template to download, a preview that
+shows every row as it will be written, and a confirmation."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,66 +15,92 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.audit.context import acting_as
-from cocrea.budget.services import import_expenditures
-from cocrea.computations.sheets import SheetError, write_xlsx
+from cocrea.budget.services import IMPORTED_DESCRIPTION, expenditure_template, import_expenditures
+from cocrea.computations.sheet_templates import TemplateColumn
+from cocrea.computations.sheets import SheetError, SheetResult
 from cocrea.core.http import attachment
 from cocrea.core.models import Upload
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload, store_upload
-from cocrea.plans.execution import import_progress
-from cocrea.plans.models import Milestone
-from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
+from cocrea.plans.execution import import_progress, progress_template
+from cocrea.plans.models import ActivityStatus, Milestone
+from cocrea.plans.sheet_messages import (
+    describe_row_error,
+    describe_row_warning,
+    describe_sheet_error,
+    describe_warning_beside_its_row,
+)
+from cocrea.plans.sheet_templates import expenditure_columns, progress_columns
 
 SHEET_UPLOADS_PER_HOUR = 60
 
 
+@dataclass(frozen=True)
+class SheetKind:
+    title: Promise
+    model: str  # the rows' model in the rules: the person must be allowed to change one
+    reader: Callable[..., Any]  # (milestone, data, *, by, write) → the reader's result
+    template: Callable[..., bytes]  # (milestone, *, by) → XLSX
+    columns: Callable[[], list[TemplateColumn]]  # the template's columns, for the upload page
+    filename: Promise
+
+
 SHEET_IMPORTS = {
-    "avance": {
-        "title": gettext_lazy("Importar avances"),
-        "columns": "activity,date,percent_complete,status,actual_start,actual_end,note",
-        "permission": ("activity", "change"),
-    },
-    "gastos": {
-        "title": gettext_lazy("Importar gastos"),
-        "columns": "budget_line,date,amount,description,reference",
-        "permission": ("budgetline", "change"),
-    },
+    "avance": SheetKind(
+        gettext_lazy("Importar avances"),
+        "activity",
+        import_progress,
+        progress_template,
+        lambda: progress_columns([], [], timezone.localdate()),
+        gettext_lazy("plantilla-avances"),
+    ),
+    "gastos": SheetKind(
+        gettext_lazy("Importar gastos"),
+        "budgetline",
+        import_expenditures,
+        expenditure_template,
+        lambda: expenditure_columns([], timezone.localdate()),
+        gettext_lazy("plantilla-gastos"),
+    ),
 }
 
 
-def _sheet_import_runner(kind: str) -> Any:
-    if kind == "avance":
-        return import_progress
-
-    return import_expenditures
-
-
-def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> Any:
-
-    if kind not in SHEET_IMPORTS:
+def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> tuple[Milestone, SheetKind]:
+    sheet = SHEET_IMPORTS.get(kind)
+    if sheet is None:
         raise Http404
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
-    model, action = SHEET_IMPORTS[kind]["permission"]
-    rows = found.activities.all() if model == "activity" else found.budget_lines.all()
+    rows = found.activities.all() if sheet.model == "activity" else found.budget_lines.all()
     if not request.user.has_perm(STAFF_SCREENS) or not any(
-        request.user.has_perm(permission(model, action), r) for r in rows
+        request.user.has_perm(permission(sheet.model, "change"), r) for r in rows
     ):
         raise PermissionDenied
-    return found
+    return found, sheet
+
+
+def _page(milestone: Milestone, kind: str, sheet: SheetKind) -> dict[str, Any]:
+    return {
+        "milestone": milestone,
+        "kind": kind,
+        "title": sheet.title,
+        "headings": [column.heading for column in sheet.columns()],
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
-
-    found = _sheet_milestone(request, milestone, kind)
-    context: dict[str, Any] = {"milestone": found, "kind": kind, **SHEET_IMPORTS[kind]}
+    found, sheet = _sheet_milestone(request, milestone, kind)
+    context = _page(found, kind, sheet)
     if request.method == "POST":
         if not allow(f"sheet-upload:{request.user.pk}", SHEET_UPLOADS_PER_HOUR, 3600):
             context["error"] = _("Demasiadas importaciones en una hora. Inténtelo más tarde.")
@@ -79,16 +108,14 @@ def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpRespons
         uploaded = request.FILES.get("file")
         try:
             data = read_upload(uploaded, allowed={"text", "zip"})
-            result = _sheet_import_runner(kind)(found, data, by=request.user, write=False)
+            result = sheet.reader(found, data, by=request.user, write=False)
         except UploadRejected as rejected:
             context["error"] = rejected.message
         except SheetError as error:
             context["error"] = describe_sheet_error(error)
         else:
-            context["result"] = result
-            context["errors"] = [describe_row_error(e) for e in result.errors]
-            context["warnings"] = [describe_row_warning(w) for w in result.warnings]
-            if not result.errors:
+            context.update(_preview(kind, result))
+            if not result.errors and result.rows:
                 context["upload"] = store_upload(
                     data, original_name=uploaded.name, owner=request.user, purpose=f"sheet-{kind}"
                 )
@@ -97,37 +124,75 @@ def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpRespons
     return render(request, "plans/staff/sheet_import.html", context)
 
 
+def _preview(kind: str, result: SheetResult[Any]) -> dict[str, Any]:
+    """What the page shows of a file read: its errors, or each row as it will be written with the
+    warnings about it beside it (and those about the whole file above)."""
+    rows = {row.row for row in result.rows}
+    beside: dict[int, list[str]] = {}
+    above: list[str] = []
+    for warning in result.warnings:
+        if warning.row in rows:
+            beside.setdefault(warning.row, []).append(describe_warning_beside_its_row(warning))
+        else:
+            above.append(describe_row_warning(warning))
+    shown = [
+        {"row": row, "values": _values(kind, row), "warnings": beside.get(row.row, [])} for row in result.rows
+    ]
+    return {
+        "result": result,
+        "errors": [describe_row_error(e) for e in result.errors],
+        "warnings": above,
+        "rows": shown,
+        "flagged": sum(1 for row in shown if row["warnings"]),
+    }
+
+
+def _values(kind: str, row: Any) -> dict[str, Any]:
+    """One row as it will be written: what the person typed, and what Cocrea fills in."""
+    if kind == "avance":
+        return {
+            "target": row.activity,
+            "percent": number_format(_plain(row.percent)),
+            "status": ActivityStatus(row.status).label,
+            "derived": row.status_derived,
+        }
+    return {
+        "target": row.budget_line,
+        "description": row.description or IMPORTED_DESCRIPTION,
+        "described": bool(row.description),
+    }
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``45.50`` → ``45.5``, ``100.00`` → ``100``."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 @login_required
 @require_POST
 @limit_posts("sheet-confirm", 60)
 def sheet_import_confirm(request: HttpRequest, milestone: int, kind: str, upload: str) -> HttpResponse:
-
-    found = _sheet_milestone(request, milestone, kind)
+    found, sheet = _sheet_milestone(request, milestone, kind)
     stored = get_object_or_404(Upload, pk=upload, purpose=f"sheet-{kind}", owner=request.user)
     with acting_as(request.user, "web"):
-        result = _sheet_import_runner(kind)(found, stored.file.read(), by=request.user, write=True)
+        result = sheet.reader(found, stored.file.read(), by=request.user, write=True)
     if result.errors:
         for message in [describe_row_error(e) for e in result.errors]:
             messages.error(request, message)
         messages.error(request, _("No se importó nada."))
         return redirect("staff:sheet_import", milestone=found.pk, kind=kind)
-    messages.success(request, _("%(count)s filas importadas.") % {"count": len(result.rows)})
+    count = len(result.rows)
+    messages.success(
+        request,
+        ngettext("%(count)s fila importada.", "%(count)s filas importadas.", count) % {"count": count},
+    )
     return redirect(found.get_dashboard_url())
 
 
 @login_required
+@require_GET
 def sheet_template(request: HttpRequest, milestone: int, kind: str) -> HttpResponse:
-    """An XLSX to fill in: the right columns and one row per activity or budget line."""
-    found = _sheet_milestone(request, milestone, kind)
-    headers = SHEET_IMPORTS[kind]["columns"].split(",")
-    if kind == "avance":
-        rows = [[a.code, None, None, "", None, None, a.title[:120]] for a in found.activities.all()]
-    else:
-        rows = [
-            [f"{line.number:02d}", None, None, line.description[:120], ""]
-            for line in found.budget_lines.all()
-        ]
-    data = write_xlsx(rows, headers, title=kind)
-    return attachment(
-        io.BytesIO(data), f"plantilla-{kind}-hito-{found.commitment.number}-{found.number}.xlsx"
-    )
+    """The XLSX to fill in, in the interface language (see :mod:`cocrea.plans.sheet_templates`)."""
+    found, sheet = _sheet_milestone(request, milestone, kind)
+    data = sheet.template(found, by=request.user)
+    return attachment(io.BytesIO(data), f"{sheet.filename}-{found.commitment.number}-{found.number}.xlsx")

@@ -285,7 +285,14 @@ def test_the_web_import_words_each_problem_in_a_whole_sentence(staff_client, mil
     ]
 
 
-def test_a_row_the_workflow_refuses_on_confirmation_says_why(staff_client, milestone, settings, tmp_path):
+def test_a_row_the_workflow_refuses_is_explained_by_the_preview_and_on_confirmation(
+    staff_client, staff, milestone, settings, tmp_path
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from cocrea.plans.execution import record_progress
+
     settings.MEDIA_ROOT = tmp_path
     preview = _post_sheet(
         staff_client,
@@ -293,13 +300,27 @@ def test_a_row_the_workflow_refuses_on_confirmation_says_why(staff_client, miles
         "avance",
         b"activity,date,percent_complete,status\n01,2019-04-30,50,retrasada\n",
     )
+    assert preview.status_code == 400 and "upload" not in preview.context
+    assert preview.context["errors"] == [
+        "Fila 2, columna «status»: indique el motivo: es obligatorio para «Retrasada»."
+    ]
+    assert not ProgressEntry.objects.exists(), "the preview rehearses the writing and keeps nothing"
+    # A row the preview accepted and the workflow refuses by the time it is confirmed says why too.
+    preview = _post_sheet(
+        staff_client,
+        milestone,
+        "avance",
+        b"activity,date,percent_complete,status\n01,2019-05-31,50,en curso\n",
+    )
     assert preview.status_code == 200
-    upload = preview.context["upload"]
+    activity = milestone.activities.get(number=1)
+    record_progress(activity, day=date(2019, 4, 30), percent=Decimal(100), by=staff)
     confirm = staff_client.post(
-        reverse("staff:sheet_import_confirm", args=[milestone.pk, "avance", upload.pk]), follow=True
+        reverse("staff:sheet_import_confirm", args=[milestone.pk, "avance", preview.context["upload"].pk]),
+        follow=True,
     )
     assert [str(m) for m in confirm.context["messages"]] == [
-        "Fila 2, columna «status»: indique el motivo: es obligatorio para «Retrasada».",
+        "Fila 2, columna «status»: una actividad «Completada» no puede pasar a «En curso».",
         "No se importó nada.",
     ]
-    assert not ProgressEntry.objects.exists()
+    assert ProgressEntry.objects.count() == 1
