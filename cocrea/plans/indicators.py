@@ -4,8 +4,14 @@ Indicator A (earned value) comes from :mod:`cocrea.computations.earned_value` fe
 milestone's plan (the baseline in force at the date, else the current plan), progress reports,
 expenditures and budget lines. Budget lines are spread over their own periods where the plan
 states them (N months from the milestone's start; one share per scheduled meeting for lines paid
-per occasion), evenly over the milestone otherwise. Other indicators read "no data yet" until
-their sources exist (co-creation and participation).
+per occasion), evenly over the milestone otherwise. Indicators B–D count the catalogue entries
+applied in the strategy's version in force at the date, E the people and organisations that had
+taken part by then; an indicator reads "no data yet" until its source exists.
+
+Every public page that shows these figures gets them from :func:`indicator_values` at a
+:class:`StatusDate` (:func:`status_date`): the work plan's page and the dashboard agree by
+construction. A milestone that has ended is shown as it stood at its end (or at its last report,
+if later).
 """
 
 from __future__ import annotations
@@ -18,6 +24,12 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cocrea.budget.models import BudgetLine, Expenditure
 from cocrea.computations.earned_value import (
@@ -241,14 +253,32 @@ CATALOGUE_METHODS = (
 )
 
 
+def indicator_values(
+    milestone: Milestone, day: date, history: bool = False
+) -> tuple[MilestoneFigures, list[dict[str, Any]]]:
+    """Indicator A's figures and every indicator's row at ``day``: what every page shows.
+
+    ``history`` adds what charts need (every report and expense, indicator A's monthly snapshots);
+    the values are the same with or without it."""
+    item = figures([milestone], day, history=history)[0]
+    rows = indicator_rows(milestone, item.earned_value, item.calculator if history else None, day=day)
+    return item, rows
+
+
 def indicator_rows(
-    milestone: Milestone, earned_value: EarnedValue | None, calculator: Calculator | None = None
+    milestone: Milestone,
+    earned_value: EarnedValue | None,
+    calculator: Calculator | None = None,
+    day: date | None = None,
 ) -> list[dict[str, Any]]:
     """Every indicator of the milestone with its value, or ``no_data`` until its source exists.
 
-    With a ``calculator`` built with history, indicator A also gets its monthly snapshots
-    (planned and executed percent at the end of each month up to the status date).
+    The values are those at ``day`` (by default indicator A's status date). With a ``calculator``
+    built with history, indicator A also gets its monthly snapshots (planned and executed percent
+    at the end of each month up to the status date).
     """
+    if day is None and earned_value is not None:
+        day = earned_value.status_date
     rows = []
     catalogue: dict[str, Any] | None = None
     for indicator in milestone.indicators.all():
@@ -283,7 +313,7 @@ def indicator_rows(
         elif indicator.method == Indicator.Method.PARTICIPANTS:
             from cocrea.participation.figures import indicator_e
 
-            figures_e = indicator_e(milestone.commitment, earned_value.status_date if earned_value else None)
+            figures_e = indicator_e(milestone.commitment, day)
             if figures_e["natural_persons"] or figures_e["legal_persons"]:
                 row.update(figures_e)
                 row["value"] = figures_e["natural_persons"] + figures_e["legal_persons"]
@@ -295,10 +325,10 @@ def indicator_rows(
             else:
                 row["history"] = []
         elif indicator.method in CATALOGUE_METHODS:
-            from cocrea.catalogue.figures import KIND_OF_METHOD, catalogue_indicators
+            from cocrea.catalogue.figures import KIND_OF_METHOD
 
             if catalogue is None:
-                catalogue = catalogue_indicators(milestone.commitment)
+                catalogue = catalogue_at(milestone.commitment, day)
             figures = catalogue[KIND_OF_METHOD[indicator.method]]
             row["history"] = figures["history"]
             if figures["value"] is not None:
@@ -312,6 +342,49 @@ def indicator_rows(
             row["history"] = []
         rows.append(row)
     return rows
+
+
+def _local_day(moment: Any) -> date | None:
+    return timezone.localtime(moment).date() if moment is not None else None
+
+
+def catalogue_at(commitment: Any, day: date | None) -> dict[str, dict[str, Any]]:
+    """Indicators B–D as of ``day``: the entries applied in the strategy's version in force then
+    (the latest approved by that day, else the latest made public by then); without a day, now."""
+    from cocrea.catalogue.figures import applied_counts, catalogue_indicators, strategy_versions
+    from cocrea.catalogue.models import Entry
+    from cocrea.drafts.models import VersionState
+
+    if day is None:
+        return catalogue_indicators(commitment)
+    versions = []
+    for version in strategy_versions(commitment):
+        days = [d for d in map(_local_day, (version.opens_at, version.closed_at, version.approved_at)) if d]
+        if not days or min(days) <= day:
+            versions.append(version)
+    approved = [
+        v for v in versions if v.state == VersionState.APPROVED and (_local_day(v.approved_at) or day) <= day
+    ]
+    current = approved[-1] if approved else (versions[-1] if versions else None)
+    counts = applied_counts([v.pk for v in versions])
+    return {
+        kind: {
+            "value": counts.get((current.pk, kind), 0) if current else None,
+            "version": current.label if current else None,
+            "version_state": current.state if current else None,
+            "history": [
+                {
+                    "document": v.document.title,
+                    "version": v.label,
+                    "number": v.number,
+                    "state": v.state,
+                    "count": counts.get((v.pk, kind), 0),
+                }
+                for v in versions
+            ],
+        }
+        for kind in Entry.Kind.values
+    }
 
 
 def line_planned_to_date(months: tuple[Month, ...], amount: Decimal, day: date) -> Decimal:
@@ -329,6 +402,12 @@ def line_planned_to_date(months: tuple[Month, ...], amount: Decimal, day: date) 
     return total.quantize(Decimal("0.01"))
 
 
+def _percent(value: Decimal) -> str:
+    """``30``, ``55,5``: a percentage without trailing zeros, in the active locale."""
+    places = 0 if value == value.to_integral_value() else 2
+    return number_format(value, decimal_pos=places)
+
+
 @dataclass
 class Alert:
     kind: str
@@ -338,9 +417,6 @@ class Alert:
 
 def alerts(milestone: Milestone, day: date) -> list[Alert]:
     """What needs attention at ``day``: late work, order problems, overspending, missing records."""
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
-
     from cocrea.plans.display import money
     from cocrea.plans.display import month as month_label
 
@@ -355,7 +431,7 @@ def alerts(milestone: Milestone, day: date) -> list[Alert]:
         status = state.status if state else "planned"
         if (
             activity.planned_end
-            and Month.from_date(activity.planned_end).last_day() < day
+            and Month.from_date(activity.planned_end).last_day() <= day
             and status
             not in (
                 "done",
@@ -369,7 +445,7 @@ def alerts(milestone: Milestone, day: date) -> list[Alert]:
                     % {
                         "code": activity.code,
                         "month": month_label(Month.from_date(activity.planned_end)),
-                        "percent": state.percent_complete if state else 0,
+                        "percent": _percent(state.percent_complete if state else Decimal(0)),
                     },
                 )
             )
@@ -406,7 +482,7 @@ def alerts(milestone: Milestone, day: date) -> list[Alert]:
         if (
             meeting.planned_month
             and meeting.status == "scheduled"
-            and Month.from_date(meeting.planned_month).last_day() < day
+            and Month.from_date(meeting.planned_month).last_day() <= day
         ):
             found.append(
                 Alert(
@@ -448,3 +524,208 @@ def budget_rows(milestone: Milestone, calculator: Calculator | None, day: date) 
             }
         )
     return rows
+
+
+# --- The status date: the day the public pages show ---------------------------------------------
+
+
+def _short(day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+@dataclass(frozen=True)
+class StatusDate:
+    """The day the figures are computed at, the milestone's period, and the days one may choose."""
+
+    day: date
+    today: date
+    start: date | None  # the milestone's first day
+    end: date | None  # its last day
+    last_report: date | None
+    earliest: date
+    latest: date
+    default: date
+    typed: str = ""  # what was asked for, when it could not be shown as asked
+    problem: str = ""  # "invalid", "too_early" or "too_late"
+
+    @property
+    def ended(self) -> bool:
+        return self.end is not None and self.end < self.today
+
+    @property
+    def is_default(self) -> bool:
+        return self.day == self.default
+
+    def sentence(self) -> str:
+        """Where the day stands in the milestone, in a whole sentence (never a negative count)."""
+        values: dict[str, Any] = {"day": _short(self.day)}
+        if self.end is not None:
+            values["end"] = _short(self.end)
+        if self.start is not None:
+            values["start"] = _short(self.start)
+        if self.end is None:
+            return _("Situación al %(day)s.") % values
+        if self.day == self.end:
+            return _("Situación al %(day)s, fin del hito.") % values
+        if self.day > self.end and self.day == self.last_report and self.day != self.today:
+            return (
+                _("Situación al %(day)s, fecha del último informe de avance; el hito terminó el %(end)s.")
+                % values
+            )
+        if self.start is not None and self.day < self.start:
+            if self.day == self.today:
+                return _("Situación al %(day)s (hoy): el hito empieza el %(start)s.") % values
+            return _("Situación al %(day)s, antes del inicio del hito (%(start)s).") % values
+        if self.day < self.end:
+            values["count"] = number_format((self.end - self.day).days, force_grouping=True)
+            if self.day == self.today:
+                return (
+                    ngettext(
+                        "Situación al %(day)s (hoy): falta %(count)s día para el fin del hito, el %(end)s.",
+                        "Situación al %(day)s (hoy): faltan %(count)s días para el fin del hito, el %(end)s.",
+                        (self.end - self.day).days,
+                    )
+                    % values
+                )
+            return (
+                ngettext(
+                    "Situación al %(day)s, a %(count)s día del fin del hito (%(end)s).",
+                    "Situación al %(day)s, a %(count)s días del fin del hito (%(end)s).",
+                    (self.end - self.day).days,
+                )
+                % values
+            )
+        values["count"] = number_format((self.day - self.end).days, force_grouping=True)
+        if self.day == self.today:
+            return (
+                ngettext(
+                    "Situación al %(day)s (hoy): el hito terminó hace %(count)s día, el %(end)s.",
+                    "Situación al %(day)s (hoy): el hito terminó hace %(count)s días, el %(end)s.",
+                    (self.day - self.end).days,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Situación al %(day)s, %(count)s día después del fin del hito (%(end)s).",
+                "Situación al %(day)s, %(count)s días después del fin del hito (%(end)s).",
+                (self.day - self.end).days,
+            )
+            % values
+        )
+
+    def problem_message(self) -> str:
+        """Why the day shown is not the one asked for ("" when it is)."""
+        values = {"value": self.typed, "day": _short(self.day)}
+        if self.problem == "invalid":
+            return _("«%(value)s» no es una fecha (AAAA-MM-DD): se muestra la situación al %(day)s.") % values
+        if self.problem == "too_early":
+            return (
+                _(
+                    "El %(value)s es anterior al período del hito: se muestra la situación al %(day)s, "
+                    "el primer día que se puede consultar."
+                )
+                % values
+            )
+        if self.problem == "too_late":
+            return (
+                _(
+                    "El %(value)s es posterior al último día que se puede consultar: se muestra la "
+                    "situación al %(day)s."
+                )
+                % values
+            )
+        return ""
+
+
+def milestone_period(milestone: Milestone) -> tuple[date | None, date | None]:
+    """The milestone's first and last day: its stated period, else its activities' planned months."""
+    span = milestone.span
+    if span is not None:
+        return span.start.first_day(), span.end.last_day()
+    found = Activity.objects.filter(milestone=milestone).aggregate(
+        start=Min("planned_start"), end=Max("planned_end")
+    )
+    start = Month.from_date(found["start"]).first_day() if found["start"] else None
+    end = Month.from_date(found["end"]).last_day() if found["end"] else None
+    return start, end
+
+
+def status_date(milestone: Milestone, value: str = "", today: date | None = None) -> StatusDate:
+    """The day to show: ``value`` (``YYYY-MM-DD``, as typed in the date picker) kept within the days
+    one may consult, else the default: today, or for a milestone that has ended its last day (or
+    its last progress report, when later). A value that is no date, or out of range, gives the
+    default or the nearest day one may consult, and says so (:meth:`StatusDate.problem_message`)."""
+    today = today or timezone.localdate()
+    start, end = milestone_period(milestone)
+    reports = ProgressEntry.objects.filter(activity__milestone=milestone)
+    last_report = reports.aggregate(last=Max("day"))["last"]
+    default = today
+    if end is not None and end < today:
+        default = end
+        if last_report is not None and end < last_report <= today:
+            default = last_report
+    starts = [start] + [r.start.first_day() for r in (milestone.schedule_range,) if r is not None]
+    known = [d for d in starts if d is not None]
+    latest = max(today, default, end or today)
+    earliest = min(known) if known else date(latest.year - 10, 1, 1)
+    earliest = min(earliest, default)
+    period = {"today": today, "start": start, "end": end, "last_report": last_report}
+    bounds = {"earliest": earliest, "latest": latest, "default": default}
+    value = (value or "").strip()
+    if not value:
+        return StatusDate(day=default, **period, **bounds)
+    try:
+        chosen = date.fromisoformat(value)
+    except ValueError:
+        return StatusDate(day=default, typed=value[:40], problem="invalid", **period, **bounds)
+    if chosen < earliest:
+        return StatusDate(day=earliest, typed=_short(chosen), problem="too_early", **period, **bounds)
+    if chosen > latest:
+        return StatusDate(day=latest, typed=_short(chosen), problem="too_late", **period, **bounds)
+    return StatusDate(day=chosen, **period, **bounds)
+
+
+def time_variance_text(days: int) -> str:
+    """Indicator A's difference in time as words: "N días de atraso", never a negative number."""
+    count = number_format(abs(days), force_grouping=True)
+    if days < 0:
+        return ngettext("%(count)s día de atraso", "%(count)s días de atraso", -days) % {"count": count}
+    if days > 0:
+        return ngettext("%(count)s día de adelanto", "%(count)s días de adelanto", days) % {"count": count}
+    return _("Al día")
+
+
+# --- Alerts, grouped by kind ----------------------------------------------------------------------
+
+ALERT_GROUPS = {
+    # kind: (heading, shown collapsed); in the order shown, real delays first
+    "overdue": (gettext_lazy("Atrasos"), False),
+    "over_budget": (gettext_lazy("Sobregastos"), False),
+    "meeting": (gettext_lazy("Reuniones sin resultado registrado"), False),
+    "order": (gettext_lazy("Notas de secuencia"), True),
+}
+
+
+@dataclass
+class AlertGroup:
+    kind: str
+    heading: str
+    alerts: list[Alert]
+    collapsed: bool
+
+    @property
+    def count(self) -> int:
+        return len(self.alerts)
+
+
+def alert_groups(found: list[Alert]) -> list[AlertGroup]:
+    """Alerts grouped by kind: delays first, the notes on the order of activities last (collapsed)."""
+    groups = []
+    order = list(ALERT_GROUPS) + sorted({a.kind for a in found} - set(ALERT_GROUPS))
+    for kind in order:
+        members = [a for a in found if a.kind == kind]
+        if members:
+            heading, collapsed = ALERT_GROUPS.get(kind, (kind, False))
+            groups.append(AlertGroup(kind, str(heading), members, collapsed))
+    return groups

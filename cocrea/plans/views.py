@@ -75,16 +75,19 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
     activities = list(queries.activities(found))
     for activity in activities:
         activity.flagged = activity.code in flagged
+    status = indicators.status_date(found, request.GET.get("fecha", ""))
+    _figures, indicator_rows = indicators.indicator_values(found, status.day)
     return render(
         request,
         "plans/milestone.html",
         {
             "milestone": found,
+            "status": status,
+            "indicator_rows": indicator_rows,
             "commitment": found.commitment,
             "action_plan": found.commitment.action_plan,
             "general_objectives": [o for o in objectives if o.kind == "general"],
             "specific_objectives": [o for o in objectives if o.kind == "specific"],
-            "indicators": found.indicators.all(),
             "activities": activities,
             "strategies": queries.strategies(found),
             "budget_lines": budget_lines,
@@ -215,33 +218,30 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
     )
 
 
-def _status_date(request: HttpRequest) -> tuple[date, str]:
-    """``?fecha=YYYY-MM-DD`` or today; a date that does not parse gives today and a message."""
-    value = request.GET.get("fecha", "").strip()
-    if not value:
-        return timezone.localdate(), ""
-    try:
-        return date.fromisoformat(value), ""
-    except ValueError:
-        return timezone.localdate(), value
-
-
 def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
-    """Indicator A at a date, the S-curve, the budget by line and the alerts."""
+    """The indicators at a date (``?fecha=``; by default today, or the end of a milestone that has
+    ended), the S-curve, the budget by line and the alerts grouped by kind."""
 
     found = queries.get_milestone(request.user, plan, number, milestone)
-    day, bad_date = _status_date(request)
-    item = indicators.figures([found], day, history=True)[0]
+    status = indicators.status_date(found, request.GET.get("fecha", ""))
+    day = status.day
+    item, indicator_rows = indicators.indicator_values(found, day, history=True)
     context: dict = {
         "milestone": found,
         "commitment": found.commitment,
         "action_plan": found.commitment.action_plan,
         "day": day,
-        "bad_date": bad_date,
+        "status": status,
         "figures": item,
         "ev": item.earned_value,
-        "indicators": indicators.indicator_rows(found, item.earned_value, item.calculator),
-        "alerts": indicators.alerts(found, day),
+        "time_variance": (
+            indicators.time_variance_text(item.earned_value.time_variance_days) if item.earned_value else ""
+        ),
+        "original_time_variance": (
+            indicators.time_variance_text(item.original.time_variance_days) if item.original else ""
+        ),
+        "indicators": indicator_rows,
+        "alert_groups": indicators.alert_groups(indicators.alerts(found, day)),
         "budget": indicators.budget_rows(found, item.calculator, day),
     }
     if item.calculator is not None and item.span is not None:

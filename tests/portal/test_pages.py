@@ -11,6 +11,9 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
+# The work plan's page also computes its indicators at the status date, as the dashboard does
+# (indicator A's six reads, B–E's four, the status date's one): still the same whatever the size.
+WORK_PLAN_MAX_QUERIES = 22
 
 
 def get(client, url, language=None):
@@ -54,7 +57,7 @@ def test_commitment_page(client, milestone, django_assert_max_num_queries):
 
 
 def test_milestone_work_plan_has_every_section(client, milestone, django_assert_max_num_queries):
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(WORK_PLAN_MAX_QUERIES):
         html = get(client, milestone.get_absolute_url())
     assert "Formulación de la Estrategia Nacional de Innovación" in html  # general objective
     assert "Determinar el marco jurídico" in html  # specific objective C
@@ -162,6 +165,9 @@ def test_queries_do_not_grow_with_the_plan(client, db, seed_text, django_assert_
     )
     report = services.import_plan("\n".join(big).encode(), filename="big.txt", publish=True)
     assert report.milestone.activities.count() == 26
-    for url in (report.milestone.get_absolute_url(), report.milestone.get_schedule_url()):
-        with django_assert_max_num_queries(MAX_QUERIES):
+    for url, most in (
+        (report.milestone.get_absolute_url(), WORK_PLAN_MAX_QUERIES),
+        (report.milestone.get_schedule_url(), MAX_QUERIES),
+    ):
+        with django_assert_max_num_queries(most):
             get(client, url)
