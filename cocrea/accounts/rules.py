@@ -319,6 +319,8 @@ rules.add_perm("participation.view_contact", (is_administrator | holds_coordinat
 rules.add_perm("participation.merge_person", (is_administrator | holds_coordinating_role) & verified)
 rules.add_perm("drafts.moderate", can_moderate)  # hide a contribution, dismiss its reports
 rules.add_perm("drafts.respond", can_edit_rows)  # answer a contribution (object: the contribution)
+# The whole change history of a milestone (every field, who made each change): staff in its scope.
+rules.add_perm("audit.view_full_history", can_see_unpublished)
 
 for _model, _actions in RULES.items():
     for _action, _predicate in _actions.items():

@@ -7,33 +7,25 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from cocrea.accounts.rules import permission
-from cocrea.audit.models import entries_for_objects
-from cocrea.budget.models import BudgetLine
 from cocrea.computations.charts import line_chart
 from cocrea.computations.gantt import GanttActivity, GanttMeeting, gantt_chart
 from cocrea.computations.months import Month, MonthRange
 from cocrea.computations.schedule import build_grid
 from cocrea.core.http import attachment
 from cocrea.core.uploads import may_read_upload
-from cocrea.participation.models import Meeting
 from cocrea.plans import indicators, queries
 from cocrea.plans.execution import baseline_at
 from cocrea.plans.findings import describe
+from cocrea.plans.history import history_context
 from cocrea.plans.models import (
-    Activity,
     CommitmentEntity,
     Evidence,
-    Indicator,
-    Milestone,
-    Objective,
     ProgressEntry,
-    Strategy,
 )
 
 
@@ -288,35 +280,11 @@ def evidence(request: HttpRequest, evidence: int) -> FileResponse:
     return attachment(item.upload.file.open("rb"), item.upload.original_name)
 
 
-def _labelled(entry):  # type: ignore[no-untyped-def]
-    """Each changed field with its human name in the active language."""
-    model = entry.content_type.model_class()
-    labelled = []
-    for name, change in entry.changes.items():
-        try:
-            label = model._meta.get_field(name).verbose_name if model else name
-        except Exception:  # a field that no longer exists keeps its stored name
-            label = name
-        labelled.append((label, change))
-    return labelled
-
-
 def history(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
-    """The public change history of a milestone's work plan (Historial de cambios)."""
+    """The public change history of a milestone's work plan (Historial de cambios): readable
+    labels and values, filters by kind and date, 50 changes a page; staff see every field."""
 
     found = queries.get_milestone(request.user, plan, number, milestone)
-    rows = {
-        Milestone: [found.pk],
-        Activity: list(found.activities.values_list("pk", flat=True)),
-        BudgetLine: list(found.budget_lines.values_list("pk", flat=True)),
-        Meeting: list(found.meetings.values_list("pk", flat=True)),
-        Objective: list(found.objectives.values_list("pk", flat=True)),
-        Indicator: list(found.indicators.values_list("pk", flat=True)),
-        Strategy: list(found.strategies.values_list("pk", flat=True)),
-    }
-    page = Paginator(entries_for_objects(rows), 50).get_page(request.GET.get("pagina"))
-    for entry in page.object_list:
-        entry.labelled_changes = _labelled(entry)
     return render(
         request,
         "plans/history.html",
@@ -324,6 +292,6 @@ def history(request: HttpRequest, plan: str, number: str, milestone: str) -> Htt
             "milestone": found,
             "commitment": found.commitment,
             "action_plan": found.commitment.action_plan,
-            "page": page,
+            **history_context(request.user, request.GET, found),
         },
     )

@@ -130,7 +130,7 @@ def test_published_milestones_show_their_public_change_history(
         response = client.get(milestone.get_history_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert "9500.00" in html and "9000.00" in html
+    assert "Q 9,500.00" in html and "Q 9,000.00" in html  # written for the reader
     assert "Papel e impresos." in html
     assert "ana@" not in html  # who is recorded for auditors; the public page names no one
 
