@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cocrea.audit.context import operation
 from cocrea.catalogue.models import Application, Entry
+from cocrea.core.actors import acting_user
 from cocrea.drafts.models import Paragraph
 
 ENTRY_FIELDS = ("kind", "name", "description", "issuer", "number", "issued_on", "link")
@@ -59,7 +60,7 @@ def apply_entry(entry: Entry, paragraph: Paragraph, *, by: Any) -> Application:
         application, _created = Application.objects.get_or_create(
             entry=entry,
             paragraph=paragraph,
-            defaults={"created_by": by if getattr(by, "is_authenticated", False) else None},
+            defaults={"created_by": acting_user(by)},
         )
     return application
 

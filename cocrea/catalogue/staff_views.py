@@ -198,7 +198,7 @@ def apply(request: HttpRequest, paragraph: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("«%(entry)s» aplicada en §%(number)s.") % {"entry": entry, "number": found.number},
+            _("Entrada «%(entry)s» aplicada en §%(number)s.") % {"entry": entry, "number": found.number},
         )
     return _back_to(request, found)
 

@@ -85,6 +85,7 @@ def read_upload(uploaded: Any, allowed: set[str], max_bytes: int | None = None) 
         raise UploadRejected(_("El archivo es demasiado grande."))
     if not data.strip():
         raise UploadRejected(_("El archivo está vacío."))
+    data = bytes(data)
     kind = sniff(data)
     if kind not in allowed:
         raise UploadRejected(

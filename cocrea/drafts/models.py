@@ -256,7 +256,7 @@ class Contribution(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        if self.paragraph_id:
+        if self.paragraph is not None:
             return f"{self.paragraph.get_absolute_url()}#aporte-{self.pk}"
         return f"{self.version.get_absolute_url()}#aporte-{self.pk}"
 
@@ -270,7 +270,7 @@ class Contribution(models.Model):
 
     @property
     def target_label(self) -> Any:
-        if self.paragraph_id:
+        if self.paragraph is not None:
             return _("Párrafo %(number)s") % {"number": self.paragraph.number}
         if self.section_id:
             return self.section

@@ -91,8 +91,8 @@ def indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, An
         organizations = organizations.filter(first_day__lte=day)
     return _figures(
         (
-            (None if first_day == ParticipantCount.UNDATED else first_day, *rest)
-            for first_day, *rest in people.values_list(
+            (None if first_day == ParticipantCount.UNDATED else first_day, gender, sector, department, n)
+            for first_day, gender, sector, department, n in people.values_list(
                 "first_day", "gender", "sector", "department", "people"
             )
         ),

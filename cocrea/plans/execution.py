@@ -1,21 +1,29 @@
 """Writes that record execution: progress reports (one by one or from a spreadsheet, whose template
-is here too) and baselines."""
+is here too; corrected or withdrawn where the workflow allows it) and baselines."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import operation
+from cocrea.audit.models import AuditEntry
 from cocrea.computations.sheets import describe_keys, read_progress
+from cocrea.core.actors import acting_user
 from cocrea.core.sheet_import import refuse_what_they_may_not_change, rehearse_all, write_all_or_nothing
+from cocrea.core.versioning import StaleEdit, save_edit_with_reason
 from cocrea.plans import sheet_templates
 from cocrea.plans.models import Activity, ActivityStatus, Baseline, Evidence, Milestone, ProgressEntry
 from cocrea.plans.workflow import WorkflowError, check_transition, derive_status
@@ -60,7 +68,7 @@ def record_progress(
             actual_end=actual_end,
             note=note,
             reason=reason,
-            recorded_by=by if getattr(by, "is_authenticated", False) else None,
+            recorded_by=acting_user(by),
         )
         for title, url in evidence or ():
             Evidence.objects.create(entry=entry, title=title[:300], url=url)
@@ -105,7 +113,7 @@ def approve_baseline(
             number=(previous.number + 1) if previous else 1,
             approved_at=timezone.now(),
             effective_from=effective_from or timezone.localdate(),
-            approved_by=by if getattr(by, "is_authenticated", False) else None,
+            approved_by=acting_user(by),
             reason=reason,
             snapshot=snapshot(milestone),
         )
@@ -186,3 +194,202 @@ def progress_template(milestone: Milestone, *, by: Any = None) -> bytes:
         milestone=sheet_templates.milestone_name(milestone),
         today=timezone.localdate(),
     )
+
+
+# --- Corrections: the latest report of an activity may be corrected or withdrawn -----------------
+
+CORRECTION_RULE = gettext_lazy(
+    "Solo se puede corregir o retirar el último reporte de una actividad, y solo si no se aprobó "
+    "una línea base después de registrarlo: el reporte siguiente parte del estado de este, y una "
+    "línea base se aprueba con los reportes de entonces a la vista. Para cambiar el avance de un "
+    "reporte anterior, registre un nuevo reporte."
+)
+
+
+def _day(day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def correction_refusal(entry: ProgressEntry) -> str | None:
+    """Why the workflow keeps ``entry`` as it is, or ``None`` when it may be corrected or withdrawn.
+
+    A report is the activity's state from its date on, and the next report's transition starts
+    from it: only the latest report (by date, then by order of recording) may change. A baseline
+    approved after the report was recorded was decided with it in view: the report stays as it is.
+    """
+    later = (
+        ProgressEntry.objects.filter(activity_id=entry.activity_id)
+        .filter(Q(day__gt=entry.day) | Q(day=entry.day, pk__gt=entry.pk))
+        .order_by("day", "pk")
+        .first()
+    )
+    if later is not None:
+        return _(
+            "Este reporte ya no se puede corregir ni retirar: el reporte del %(day)s parte de él. "
+            "Registre un nuevo reporte para cambiar el avance."
+        ) % {"day": _day(later.day)}
+    baseline = (
+        Baseline.objects.filter(milestone_id=entry.activity.milestone_id, approved_at__gt=entry.recorded_at)
+        .order_by("number")
+        .first()
+    )
+    if baseline is not None:
+        return _(
+            "Este reporte ya no se puede corregir ni retirar: la línea base %(number)s se aprobó "
+            "después de registrarlo, con este reporte a la vista. Registre un nuevo reporte para "
+            "cambiar el avance."
+        ) % {"number": baseline.number}
+    return None
+
+
+def _locked_neighbours(entry: ProgressEntry) -> tuple[ProgressEntry, ProgressEntry | None]:
+    """``entry`` as stored, and the report before it, with the activity's reports locked."""
+    entries = list(
+        ProgressEntry.objects.select_for_update().filter(activity_id=entry.activity_id).order_by("day", "pk")
+    )
+    index = next((i for i, e in enumerate(entries) if e.pk == entry.pk), None)
+    if index is None:
+        raise WorkflowError(_("Este reporte ya fue retirado."))
+    return entries[index], (entries[index - 1] if index else None)
+
+
+def _refuse_unless_correctable(current: ProgressEntry, expected_version: int) -> None:
+    if current.edit_version != expected_version:
+        raise StaleEdit(current, [])
+    refusal = correction_refusal(current)
+    if refusal:
+        raise WorkflowError(refusal)
+
+
+def _correction_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())[:1000]
+    if not reason:
+        raise ValidationError({"correction_reason": _("Indique el motivo de la corrección.")})
+    return reason
+
+
+@transaction.atomic
+def correct_progress(
+    entry: ProgressEntry,
+    *,
+    expected_version: int,
+    day: date,
+    percent: Decimal,
+    by: Any,
+    correction_reason: str,
+    status: str | None = None,
+    actual_start: date | None = None,
+    actual_end: date | None = None,
+    note: str = "",
+    reason: str = "",
+    basis: dict[str, Any] | None = None,
+) -> ProgressEntry:
+    """Correct the latest report of an activity, saying why (``correction_reason``).
+
+    The corrected values obey the workflow as a new report would, against the report before it,
+    and its date stays after that report's. Refused with :class:`WorkflowError` where
+    :func:`correction_refusal` says so; :class:`~cocrea.core.versioning.StaleEdit` if the report
+    changed since the form was opened. Its evidence stays with it."""
+    if not by.has_perm(permission("progressentry", "change"), entry):
+        raise PermissionDenied
+    correction_reason = _correction_reason(correction_reason)
+    current, previous = _locked_neighbours(entry)
+    _refuse_unless_correctable(current, expected_version)
+    percent = Decimal(percent).quantize(Decimal("0.01"))
+    status = status or derive_status(percent)
+    if previous is not None and (day, current.pk) < (previous.day, previous.pk):
+        raise WorkflowError(
+            _("La fecha no puede ser anterior a la del reporte que lo precede (%(day)s).")
+            % {"day": _day(previous.day)}
+        )
+    check_transition(previous.status if previous else None, status, percent, reason)
+    if actual_start and actual_end and actual_end < actual_start:
+        raise WorkflowError(_("El fin real no puede ser anterior al inicio real."))
+    changes = {
+        "day": day,
+        "percent_complete": percent,
+        "status": status,
+        "actual_start": actual_start,
+        "actual_end": actual_end,
+        "note": note,
+        "reason": reason,
+    }
+    with operation("web"):
+        saved = save_edit_with_reason(
+            ProgressEntry,
+            current.pk,
+            expected_version,
+            changes,
+            reason_field="correction_reason",
+            reason=correction_reason,
+            basis=basis,
+        )
+    return cast(ProgressEntry, saved)
+
+
+@transaction.atomic
+def withdraw_progress(entry: ProgressEntry, *, expected_version: int, reason: str, by: Any) -> None:
+    """Withdraw the latest report of an activity, saying why: the activity's state is again the
+    report before it (or none). The reason is saved on the report, then the report and its
+    evidence are deleted; both steps stay in the change history, which keeps every value."""
+    if not by.has_perm(permission("progressentry", "delete"), entry):
+        raise PermissionDenied
+    reason = _correction_reason(reason)
+    current, _previous = _locked_neighbours(entry)
+    _refuse_unless_correctable(current, expected_version)
+    with operation("web"):
+        saved = save_edit_with_reason(
+            ProgressEntry, current.pk, expected_version, {}, reason_field="correction_reason", reason=reason
+        )
+        saved.delete()
+
+
+@dataclass(frozen=True)
+class WithdrawnReport:
+    """A withdrawn report as the change history keeps it."""
+
+    day: date | None
+    percent: str
+    status: str
+    reason: str
+    withdrawn_at: Any
+    withdrawn_by: str
+
+
+def withdrawn_reports(activity: Activity) -> list[WithdrawnReport]:
+    """The activity's withdrawn reports, newest first, read from the change history (one query)."""
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ProgressEntry),
+        action=AuditEntry.Action.DELETE,
+        changes__activity__0=activity.pk,
+    ).order_by("-timestamp", "-pk")
+    labels = dict(ActivityStatus.choices)
+    found = []
+    for audit in entries:
+        values = {name: change[0] for name, change in audit.changes.items() if isinstance(change, list)}
+        day = values.get("day")
+        found.append(
+            WithdrawnReport(
+                day=date.fromisoformat(day) if isinstance(day, str) else None,
+                percent=str(values.get("percent_complete") or "0"),
+                status=str(labels.get(values.get("status"), values.get("status") or "")),
+                reason=str(values.get("correction_reason") or ""),
+                withdrawn_at=audit.timestamp,
+                withdrawn_by=audit.actor_label,
+            )
+        )
+    return found
+
+
+def correction_state(activity: Activity, entries: list[ProgressEntry]) -> dict[str, Any]:
+    """What the activity's progress screen shows about corrections: the report that may be
+    corrected or withdrawn (if any, with why not otherwise), the rule, and the withdrawn reports.
+    ``entries`` are the activity's reports, newest first."""
+    latest = entries[0] if entries else None
+    refusal = correction_refusal(latest) if latest is not None else None
+    return {
+        "correctable": latest if latest is not None and refusal is None else None,
+        "correction_refusal": refusal,
+        "correction_rule": CORRECTION_RULE,
+        "withdrawn": withdrawn_reports(activity),
+    }

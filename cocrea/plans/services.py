@@ -117,7 +117,10 @@ class _Importer:
         label = model._meta.model_name or model.__name__
         obj = model._default_manager.filter(**lookup).first()
         if model in (ActionPlan, Commitment, Milestone) and (obj is None or self.publish):
-            values = {**values, "is_published": self.publish or bool(obj and obj.is_published)}
+            values = {
+                **values,
+                "is_published": self.publish or bool(obj and getattr(obj, "is_published", False)),
+            }
         if obj is None:
             obj = model._default_manager.create(**lookup, **values, **(create_only or {}))
             self.report.created[label] += 1
@@ -211,7 +214,7 @@ class _Importer:
         self._entities(commitment)
         span = plan.milestone_span
         grid = MonthRange(plan.schedule_grid[0], plan.schedule_grid[-1]) if plan.schedule_grid else None
-        milestone = self._save(
+        milestone: Milestone = self._save(
             Milestone,
             {"commitment": commitment, "number": plan.milestone_number},
             {

@@ -49,7 +49,7 @@ def check_transition(previous: str | None, status: str, percent: Decimal, reason
         raise WorkflowError(
             str(
                 _("Una actividad «%(previous)s» no puede pasar a «%(status)s».")
-                % {"previous": labels[previous], "status": labels[status]}
+                % {"previous": labels.get(previous or "", previous), "status": labels[status]}
             )
         )
     if status in REASON_REQUIRED and not reason.strip():

@@ -28,6 +28,7 @@ from cocrea.computations.drafttext import (
     render_markdown,
     to_markdown,
 )
+from cocrea.core.actors import acting_user
 from cocrea.core.versioning import StaleEdit
 from cocrea.drafts.models import Document, DocumentVersion, Paragraph, Section, VersionState
 from cocrea.drafts.services.reading import _translated, draft_error_message
@@ -164,7 +165,7 @@ def _write_content(version: DocumentVersion, parsed: ParsedDraft) -> None:
         for local, old_index in found.items():
             keys[rest[local]] = candidates[old_index].key
             origin[rest[local]] = candidates[old_index]
-    keys = [k or uuid.uuid4() for k in keys]
+    final_keys = [k or uuid.uuid4() for k in keys]
 
     # Sections: by title among this version's, then the previous one's; else by majority of origin.
     own_sections = list(version.sections.all())
@@ -209,7 +210,7 @@ def _write_content(version: DocumentVersion, parsed: ParsedDraft) -> None:
     existing = {p.key: p for p in own}
     numbers: Counter[int] = Counter()
     paragraphs: list[Paragraph] = []
-    for position, (block, key) in enumerate(zip(blocks, keys, strict=True), 1):
+    for position, (block, key) in enumerate(zip(blocks, final_keys, strict=True), 1):
         section = by_key[section_keys[block.section]]
         numbers[block.section] += 1
         paragraph = existing.get(key) or Paragraph(version=version, key=key)
@@ -221,14 +222,14 @@ def _write_content(version: DocumentVersion, parsed: ParsedDraft) -> None:
         [p for p in paragraphs if p.pk], ["section", "position", "number", "text", "html"], batch_size=500
     )
     Paragraph.objects.bulk_create([p for p in paragraphs if not p.pk], batch_size=500)
-    version.paragraphs.exclude(key__in=keys).delete()
+    version.paragraphs.exclude(key__in=final_keys).delete()
     version.sections.exclude(key__in=section_keys).delete()
 
     carried = {}
     new_ids = dict(version.paragraphs.values_list("key", "pk"))
     for index, source in origin.items():
         if source.version_id != version.pk:
-            carried[source.pk] = new_ids[keys[index]]
+            carried[source.pk] = new_ids[final_keys[index]]
     if carried:
         paragraphs_carried.send(sender=Paragraph, carried=carried)
 
@@ -269,7 +270,7 @@ def create_version(
             markdown=markdown,
             notes=notes,
             source=source[:120],
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=acting_user(by),
         )
         _write_content(version, parsed)
     return version

@@ -86,7 +86,7 @@ def notify_followers_opened(version: DocumentVersion) -> int:
 def notify_answered(response: Response) -> int:
     contribution = response.contribution
     person = contribution.person
-    email = person.email or (person.user.email if person.user_id else "")
+    email = person.email or (person.user.email if person.user is not None else "")
     if person.anonymised_at or not email:
         return 0
     return _send(

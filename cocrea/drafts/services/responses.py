@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cocrea.audit.context import operation
+from cocrea.core.actors import acting_user
 from cocrea.core.versioning import StaleEdit
 from cocrea.drafts.models import CARRIED, Contribution, Decision, Paragraph, Response
 from cocrea.drafts.services.notifications import notify_answered
@@ -57,7 +58,7 @@ def respond_to_contribution(
         else:
             response.edit_version += 1
         response.decision, response.reason = decision, reason
-        response.responded_by = by if getattr(by, "is_authenticated", False) else None
+        response.responded_by = acting_user(by)
         response.save()
         response.resulting_paragraphs.set(paragraphs)
     if first:

@@ -94,7 +94,9 @@ def new_version(request: HttpRequest, document: int) -> HttpResponse:
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, _("%(label)s creada, en redacción.") % {"label": version.label})
+                messages.success(
+                    request, _("Versión «%(label)s» creada, en redacción.") % {"label": version.label}
+                )
                 return redirect("drafts_staff:version", version=version.pk)
     if form.errors:
         status = 400

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cocrea.audit.context import operation
 from cocrea.computations.matching import propose_merges
+from cocrea.core.actors import acting_user
 from cocrea.participation.models import Attendance, Consent, Membership, Person, PersonMerge, Registration
 from cocrea.participation.summary import batch
 
@@ -104,7 +105,7 @@ def merge_people(keep: Person, duplicate: Person, *, by: Actor | None, confirmed
         PersonMerge.objects.create(
             keep=keep,
             duplicate=duplicate,
-            merged_by=by if getattr(by, "is_authenticated", False) else None,
+            merged_by=acting_user(by),
             proposed=proposed,
             moved=moved,
             copied=copied,
@@ -154,6 +155,6 @@ def unmerge_people(duplicate: Person, *, by: Actor | None) -> Person:
         duplicate.edit_version += 1
         duplicate.save()
         merge.undone_at = timezone.now()
-        merge.undone_by = by if getattr(by, "is_authenticated", False) else None
+        merge.undone_by = acting_user(by)
         merge.save()
     return duplicate

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cocrea.participation.services import send_reminders
 
@@ -42,13 +43,37 @@ class Command(BaseCommand):
         from cocrea.drafts.services import close_due_consultations, send_closing_reminders
 
         sent = send_reminders(day)
-        self.stdout.write(_("%(count)s recordatorios enviados.") % {"count": sent})
+        self.stdout.write(
+            ngettext("%(count)s recordatorio enviado.", "%(count)s recordatorios enviados.", sent)
+            % {"count": sent}
+        )
         with acting_as(None, "system"):
             closed = close_due_consultations()
-        self.stdout.write(_("%(count)s consultas cerradas por su fecha.") % {"count": closed})
+        self.stdout.write(
+            ngettext(
+                "%(count)s consulta cerrada por su fecha.",
+                "%(count)s consultas cerradas por su fecha.",
+                closed,
+            )
+            % {"count": closed}
+        )
         warned = send_closing_reminders()
-        self.stdout.write(_("%(count)s avisos de cierre de consulta enviados.") % {"count": warned})
+        self.stdout.write(
+            ngettext(
+                "%(count)s aviso de cierre de consulta enviado.",
+                "%(count)s avisos de cierre de consulta enviados.",
+                warned,
+            )
+            % {"count": warned}
+        )
         from cocrea.reports.responses import prepare_large_reports
 
         made = prepare_large_reports()
-        self.stdout.write(_("%(count)s informes de respuestas grandes preparados en PDF.") % {"count": made})
+        self.stdout.write(
+            ngettext(
+                "%(count)s informe de respuestas grandes preparado en PDF.",
+                "%(count)s informes de respuestas grandes preparados en PDF.",
+                made,
+            )
+            % {"count": made}
+        )
