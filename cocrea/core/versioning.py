@@ -69,6 +69,34 @@ def save_edit(
     return current
 
 
+@transaction.atomic
+def save_edit_with_reason(
+    model: type[models.Model],
+    pk: Any,
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    reason_field: str,
+    reason: str,
+    basis: dict[str, Any] | None = None,
+) -> models.Model:
+    """:func:`save_edit` for a correction that states why: ``reason`` is stored in ``reason_field``
+    and the audit entry of this edit always carries it.
+
+    The trail records the fields a save changed; a reason given twice in a row would not change
+    the field and would be missing from the second entry. When the stored reason is the same, it is
+    first emptied, in the same transaction and audit operation, so that the edit's one entry reads
+    ``[reason, reason]`` (entries of one operation are folded together): call it inside
+    :func:`cocrea.audit.context.operation`, as services do."""
+    current = model._default_manager.select_for_update().get(pk=pk)
+    if current.edit_version != expected_version:  # type: ignore[attr-defined]
+        raise StaleEdit(current, _differences(current, basis or {}))
+    if getattr(current, reason_field) == reason:
+        setattr(current, reason_field, "")
+        current.save(update_fields=[reason_field])
+    return save_edit(model, pk, expected_version, {**changes, reason_field: reason}, basis)
+
+
 def stale_message(changed: list[tuple[str, Any, Any]]) -> str:
     if not changed:
         return _(
