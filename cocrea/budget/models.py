@@ -10,17 +10,18 @@ from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.core.provenance import Archivable, ArchivableManager, ArchivableQuerySet, FromDocument
 from cocrea.core.versioning import Versioned
 from cocrea.plans.models import Milestone
 
 
-class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
+class BudgetLineQuerySet(ArchivableQuerySet):
     def total(self) -> Decimal:
         total = self.aggregate(total=Sum("stated_cost"))["total"] or Decimal(0)
         return Decimal(total).quantize(Decimal("0.01"))
 
 
-class BudgetLine(Versioned):
+class BudgetLine(Versioned, FromDocument, Archivable):
     class PeriodKind(models.TextChoices):
         NONE = "", _("—")
         MONTHS = "months", _("meses")
@@ -48,7 +49,7 @@ class BudgetLine(Versioned):
     position = models.PositiveSmallIntegerField(default=0)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
-    objects = BudgetLineQuerySet.as_manager()
+    objects = ArchivableManager.from_queryset(BudgetLineQuerySet)()
 
     class Meta:
         ordering = ["milestone_id", "position"]

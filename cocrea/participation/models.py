@@ -9,16 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.computations.months import Month
+from cocrea.core.provenance import Archivable, ArchivableManager, ArchivableQuerySet, FromDocument
 from cocrea.core.versioning import Versioned
 from cocrea.plans.models import Milestone, Organization
 
 
-class MeetingQuerySet(models.QuerySet["Meeting"]):
+class MeetingQuerySet(ArchivableQuerySet):
     def in_month(self, month: Month) -> MeetingQuerySet:
         return self.filter(planned_month=month.first_day())
 
 
-class Meeting(Versioned):
+class Meeting(Versioned, FromDocument, Archivable):
     """A scheduled meeting or event (reunión inicial, de trabajo, final)."""
 
     class Kind(models.TextChoices):
@@ -57,7 +58,7 @@ class Meeting(Versioned):
     minutes = models.TextField(_("acta"), blank=True)
     sequence = models.PositiveIntegerField(_("revisión del calendario"), default=0, editable=False)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = ArchivableManager.from_queryset(MeetingQuerySet)()
 
     class Meta:
         ordering = ["milestone_id", "position"]

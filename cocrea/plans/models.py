@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.computations.months import Month, MonthRange
+from cocrea.core.provenance import Archivable, ArchivableManager, ArchivableQuerySet, FromDocument
 from cocrea.core.versioning import Versioned
 
 
@@ -155,7 +156,7 @@ class Commitment(TimeStamped, Publishable, Versioned):
         return self.is_published and self.action_plan.is_published
 
 
-class CommitmentEntity(models.Model):
+class CommitmentEntity(FromDocument):
     """An organisation's role in a commitment, with the milestones it answers for."""
 
     class Role(models.TextChoices):
@@ -272,7 +273,7 @@ class Milestone(TimeStamped, Publishable, Versioned):
         return _month_range(self.schedule_start, self.schedule_end) or self.commitment.period
 
 
-class Objective(Versioned):
+class Objective(Versioned, FromDocument, Archivable):
     class Kind(models.TextChoices):
         GENERAL = "general", _("General")
         SPECIFIC = "specific", _("Específico")
@@ -296,7 +297,7 @@ class Objective(Versioned):
         return f"{self.key}. {self.text[:80]}"
 
 
-class Indicator(Versioned):
+class Indicator(Versioned, FromDocument, Archivable):
     class Method(models.TextChoices):
         EARNED_VALUE = "earned_value", _("Avance planificado y ejecutado (valor ganado)")
         PARTICIPANTS = "participants", _("Personas individuales y jurídicas que participan")
@@ -326,7 +327,7 @@ class Indicator(Versioned):
         return f"{self.key}. {self.definition[:80]}"
 
 
-class ActivityQuerySet(models.QuerySet["Activity"]):
+class ActivityQuerySet(ArchivableQuerySet):
     def in_month(self, month: Month) -> ActivityQuerySet:
         """Activities planned to be under way during ``month``."""
         return self.filter(planned_start__lte=month.first_day(), planned_end__gte=month.first_day())
@@ -336,7 +337,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return self.filter(planned_end__lte=day)
 
 
-class Activity(TimeStamped, Versioned):
+class Activity(TimeStamped, Versioned, FromDocument, Archivable):
     """One activity of a work plan (sections IV and VI of the seed, merged)."""
 
     milestone = models.ForeignKey(
@@ -356,7 +357,7 @@ class Activity(TimeStamped, Versioned):
     weight = models.DecimalField(_("peso"), max_digits=6, decimal_places=2, default=1)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
-    objects = ActivityQuerySet.as_manager()
+    objects = ArchivableManager.from_queryset(ActivityQuerySet)()
 
     class Meta:
         ordering = ["milestone_id", "position"]
@@ -380,7 +381,7 @@ class Activity(TimeStamped, Versioned):
         return _month_range(self.planned_start, self.planned_end)
 
 
-class Strategy(Versioned):
+class Strategy(Versioned, FromDocument, Archivable):
     milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="strategies")
     key = models.CharField(_("letra"), max_length=5)
     text = models.TextField(_("texto"))

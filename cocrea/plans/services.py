@@ -122,6 +122,8 @@ class _Importer:
                 "is_published": self.publish or bool(obj and getattr(obj, "is_published", False)),
             }
         if obj is None:
+            if any(f.name == "origin" for f in model._meta.concrete_fields):
+                values = {**values, "origin": "document"}
             obj = model._default_manager.create(**lookup, **values, **(create_only or {}))
             self.report.created[label] += 1
             return obj
