@@ -11,6 +11,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 STAFF_PREFIXES = ("/admin/", "/gestion/")
+# Where a staff member was going when asked to set up two-step verification: "Continuar" on the
+# recovery codes page (accounts.views.continue_after_setup) goes there.
+AFTER_TWO_STEP = "cocrea_after_two_step"
 
 
 def has_mfa(user: object) -> bool:
@@ -31,6 +34,8 @@ class StaffSecurityMiddleware:
             # A staff session ends after STAFF_IDLE_SECONDS without a request (sliding window).
             request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
             if request.path.startswith(STAFF_PREFIXES) and not has_mfa(user):
+                if request.method == "GET":
+                    request.session[AFTER_TWO_STEP] = request.get_full_path()
                 messages.warning(
                     request,
                     _("El personal debe activar la verificación en dos pasos antes de continuar."),

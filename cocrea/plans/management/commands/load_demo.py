@@ -1,7 +1,14 @@
-"""``cocrea load-demo``: import the bundled demo plan when the database holds no plan yet."""
+"""``cocrea load-demo``: import the bundled demo plan when the database holds no plan yet.
+
+Sample data emails nobody: while it loads, mail goes to a backend that sends nothing (the sample
+co-creation answers 60 contributions, and each answer would otherwise email its contributor:
+about 1,100 console lines in ``make run``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +37,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with mail_withheld():
+            self._load(options)
+
+    def _load(self, options: dict[str, Any]) -> None:
         if Milestone.objects.exists() and not options["force"]:
             self.stdout.write(_("La base de datos ya tiene planes: no se importó el de demostración."))
             return
@@ -54,3 +65,17 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Plan de demostración importado: %(milestone)s") % {"milestone": report.milestone}
         )
+
+
+SILENT_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+
+@contextmanager
+def mail_withheld() -> Iterator[None]:
+    """No email leaves while the block runs (emails sent after a commit inside it included)."""
+    backend = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = SILENT_BACKEND
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = backend
