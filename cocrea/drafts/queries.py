@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.rules import permission
 from cocrea.computations.draftdiff import Block, Change, diff_versions, summarize
+from cocrea.core.attention import CONTRIBUTIONS, Attention
 from cocrea.drafts.models import (
     Contribution,
     Decision,
@@ -212,3 +214,29 @@ def compare(old: DocumentVersion, new: DocumentVersion) -> tuple[list[DiffRow], 
         after = new_rows[change.new_index] if change.new_index is not None else None
         rows.append(DiffRow(change, before, after, led.get(after.pk, []) if after else []))
     return rows, summarize(changes)
+
+
+# --- what needs doing --------------------------------------------------------------------------
+
+
+def needs_attention(milestones: Any) -> list[Attention]:
+    """Contributions without a reasoned response, counted by version (hidden ones included: each
+    still gets an answer), in the given milestones; two queries whatever their number."""
+    counts = dict(
+        Contribution.objects.unanswered()
+        .filter(version__document__milestone__in=milestones)
+        .values_list("version")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    versions = DocumentVersion.objects.filter(pk__in=counts).select_related("document")
+    return [
+        Attention(
+            CONTRIBUTIONS,
+            version.document.milestone_id,
+            version,
+            reverse("drafts_staff:contributions", args=[version.pk]) + "?estado=unanswered",
+            count=counts[version.pk],
+        )
+        for version in versions.order_by("document__title", "number")
+    ]

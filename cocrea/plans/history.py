@@ -196,7 +196,7 @@ def _namers(currency: str) -> dict[type[models.Model], tuple[tuple[str, ...], Na
             ("activity",),
             lambda p: (
                 _("%(activity)s: reporte del %(day)s")
-                % {"activity": f"{p.activity.code}. {p.activity.title}", "day": _day(p.day)}
+                % {"activity": f"{p.activity.code}. {p.activity.title.rstrip('. ')}", "day": _day(p.day)}
             ),
         ),
         Meeting: ((), lambda m: m.title),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 
 from cocrea.computations.plancheck import Finding, check_plan
 from cocrea.computations.planparse import PlanParseError, parse_plan
+from cocrea.core.attention import PROGRESS, Attention
 from cocrea.plans.models import (
     ActionPlan,
     Activity,
@@ -17,6 +20,7 @@ from cocrea.plans.models import (
     Milestone,
     Organization,
     PlanDocument,
+    ProgressEntry,
     Strategy,
 )
 
@@ -132,3 +136,89 @@ def findings_for(document: PlanDocument | None) -> list[Finding]:
             findings = []
         cache.set(key, findings, 60 * 60 * 24)
     return findings
+
+
+# --- what needs doing --------------------------------------------------------------------------
+
+
+def staff_milestones(user: Any) -> list[Milestone]:
+    """The milestones in the person's scope: where they may record the work (the rule
+    ``can_edit_rows`` on the milestone: administrators everywhere, coordinators and editors where
+    their commitment, milestone or organisation answers). A fixed number of queries."""
+    from cocrea.accounts.rules import assignments, is_administrator
+
+    milestones = Milestone.objects.select_related("commitment__action_plan").order_by(
+        "commitment__action_plan__name", "commitment__sort_key", "sort_key", "pk"
+    )
+    if is_administrator(user):
+        return list(milestones)
+    held = [a for a in assignments(user) if a.role in ("editor", "coordinator")]
+    commitments = {a.commitment_id for a in held if a.commitment_id}
+    own = {a.milestone_id for a in held if a.milestone_id}
+    organizations = {a.organization_id for a in held if a.organization_id}
+    if not held:
+        return []
+    condition = Q(commitment_id__in=commitments) | Q(pk__in=own)
+    if organizations:
+        condition |= Q(activities__responsible__in=organizations) | Q(
+            commitment__entities__organization__in=organizations, commitment__entities__role="responsible"
+        )
+    candidates = list(milestones.filter(condition).distinct().prefetch_related("commitment__entities"))
+    doers = set(
+        Activity.responsible.through.objects.filter(
+            activity__milestone__in=[m.pk for m in candidates], organization_id__in=organizations
+        ).values_list("activity__milestone_id", "organization_id")
+    )
+    found = []
+    for milestone in candidates:
+        number = int(milestone.number) if milestone.number.isdigit() else None
+        responsible = {
+            e.organization_id
+            for e in milestone.commitment.entities.all()
+            if e.role == "responsible" and (number is None or number in (e.milestone_numbers or []))
+        }
+        if (
+            milestone.commitment_id in commitments
+            or milestone.pk in own
+            or organizations & responsible
+            or any((milestone.pk, org) in doers for org in organizations)
+        ):
+            found.append(milestone)
+    return found
+
+
+UNDER_WAY = ("in_progress", "delayed")
+
+
+def activities_without_report(milestones: Any, today: datetime.date) -> QuerySet[Activity]:
+    """Activities under way (their latest report says in progress or delayed; or, with no report
+    yet, the plan puts them in this month) with no progress report this month: one query, and one
+    for the organisations responsible (what the rule asks of an activity)."""
+    this_month = today.replace(day=1)
+    latest = ProgressEntry.objects.filter(activity=OuterRef("pk"), day__lte=today).order_by("-day", "-pk")
+    reported = ProgressEntry.objects.filter(activity=OuterRef("pk"), day__gte=this_month, day__lte=today)
+    planned_now = Q(planned_start__lte=today, planned_end__gte=this_month)
+    not_started = Q(latest_status=None) | Q(latest_status="planned")
+    return (
+        Activity.objects.filter(milestone__in=milestones)
+        .annotate(latest_status=Subquery(latest.values("status")[:1]), reported=Exists(reported))
+        .filter(reported=False)
+        .filter(Q(latest_status__in=UNDER_WAY) | not_started & planned_now)
+        .select_related("milestone__commitment")
+        .prefetch_related("responsible")
+        .order_by("milestone_id", "position")
+    )
+
+
+def needs_attention(milestones: Any, today: datetime.date) -> list[Attention]:
+    """Activities under way without a progress report this month, in the given milestones."""
+    return [
+        Attention(
+            PROGRESS,
+            activity.milestone_id,
+            activity,
+            reverse("staff:record_progress", args=[activity.pk]),
+            day=today.replace(day=1),
+        )
+        for activity in activities_without_report(milestones, today)
+    ]

@@ -13,6 +13,7 @@ from cocrea.staff import views
 app_name = "staff"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("importar-plan/", plans.import_plan, name="import_plan"),
     path("importar-plan/<uuid:upload>/confirmar/", plans.import_plan_confirm, name="import_plan_confirm"),
     path("archivos/<uuid:upload>/", core.download_upload, name="download_upload"),

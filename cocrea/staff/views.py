@@ -1,4 +1,5 @@
-"""The staff shell's own screen: a milestone's hub, linking to every domain's staff screens."""
+"""The staff shell's own screens: the home (what needs doing in the person's milestones) and a
+milestone's hub, linking to every domain's staff screens."""
 
 from __future__ import annotations
 
@@ -9,13 +10,37 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.core.http import (
     timezone_today,
 )
 from cocrea.participation.models import Agreement
+from cocrea.plans import queries as plans
 from cocrea.plans.models import Milestone
+from cocrea.staff import todo
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The staff area's home: for each milestone in the person's scope, what needs doing, each
+    item linking to the screen where it is dealt with."""
+
+    if not request.user.has_perm(STAFF_SCREENS):
+        raise PermissionDenied
+    milestones = plans.staff_milestones(request.user)
+    lists = todo.gather(request.user, milestones, timezone_today())
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "todo": [item for item in lists if item.groups],
+            "clear": [item.milestone for item in lists if not item.groups],
+            "milestones": milestones,
+        },
+    )
 
 
 @login_required
@@ -47,6 +72,9 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
                 [m for m in found.meetings.all() if user.has_perm(permission("meeting", "change"), m)]
             ),
             "can_baseline": user.has_perm(permission("milestone", "change"), found),
+            "todo": todo.gather(user, [found], timezone_today(), limit=None)[0]
+            if user.has_perm(permission("activity", "add"), found)
+            else None,
         },
     )
 

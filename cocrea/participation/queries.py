@@ -1,0 +1,79 @@
+"""Read side of participation: what needs doing about meetings and their agreements."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cocrea.core.attention import AGREEMENTS, ATTENDANCE, Attention
+from cocrea.participation.models import Agreement, Attendance, Meeting
+
+UNDER_WAY = ("scheduled", "held")  # a cancelled or postponed meeting needs no attendance
+
+
+def meeting_day(meeting: Meeting) -> datetime.date | None:
+    """The day a meeting took (or takes) place, as precisely as it is known."""
+    if meeting.actual_date:
+        return meeting.actual_date
+    if meeting.starts_at:
+        return timezone.localdate(meeting.starts_at)
+    return meeting.planned_end_month or meeting.planned_month
+
+
+def _past(today: datetime.date) -> Q:
+    """Held, or scheduled for a day (or a month) that is over."""
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    this_month = today.replace(day=1)
+    return Q(status="held") | Q(status="scheduled") & (
+        Q(actual_date__lt=today)
+        | Q(actual_date=None, starts_at__lt=start_of_today)
+        | Q(actual_date=None, starts_at=None, planned_end_month__lt=this_month)
+        | Q(actual_date=None, starts_at=None, planned_end_month=None, planned_month__lt=this_month)
+    )
+
+
+def meetings_without_attendance(milestones: Any, today: datetime.date) -> list[Meeting]:
+    """Meetings held, or whose day is past, with no attendance recorded (one query)."""
+    attended = Exists(Attendance.objects.filter(meeting=OuterRef("pk")))
+    return list(
+        Meeting.objects.filter(milestone__in=milestones, status__in=UNDER_WAY)
+        .filter(_past(today))
+        .filter(~attended)
+        .order_by("milestone_id", "position")
+    )
+
+
+def needs_attention(milestones: Any, today: datetime.date) -> list[Attention]:
+    """Agreements past their due date and not done, and meetings held or past without attendance,
+    in the given milestones: two queries whatever their number."""
+    overdue = (
+        Agreement.objects.overdue(today)
+        .filter(meeting__milestone__in=milestones)
+        .select_related("meeting")
+        .order_by("due_date", "pk")
+    )
+    items = [
+        Attention(
+            AGREEMENTS,
+            agreement.meeting.milestone_id,
+            agreement,
+            reverse("staff:meeting_agreements", args=[agreement.meeting_id]),
+            day=agreement.due_date,
+        )
+        for agreement in overdue
+    ]
+    items += [
+        Attention(
+            ATTENDANCE,
+            meeting.milestone_id,
+            meeting,
+            reverse("staff:take_attendance", args=[meeting.pk]),
+            day=meeting_day(meeting),
+        )
+        for meeting in meetings_without_attendance(milestones, today)
+    ]
+    return items
