@@ -7,6 +7,15 @@ return a :class:`SheetResult`: the valid rows, **every** problem found (:class:`
 things worth a second look (:class:`RowWarning`). Bad content never raises; only a file that is not
 a spreadsheet at all, has no header row or exceeds a limit below raises :class:`SheetError`.
 
+Headers are matched in any case, with or without accents, in English or in Spanish (the spellings
+in :data:`PROGRESS_HEADERS` and :data:`EXPENDITURE_HEADERS`; a hint in brackets, ``Fecha
+(dd/mm/aaaa)``, is ignored); :attr:`SheetResult.headings` keeps each as written. An activity or a
+budget line is named by its key (``01``, ``1``, ``A``) or by a key in front of a title, as the
+drop-downs of :mod:`.sheet_templates` write it (``01 — Elaborar el plan``). Blank rows are skipped,
+so a template row nobody touched is nothing. Only the first sheet of a workbook is read; the other
+sheets that look like a report too (a visible sheet with a header row naming the required columns)
+are named in a warning.
+
 Row numbers are the ones a person sees in the spreadsheet: the first row of the file is row 1.
 Columns are reported by their canonical name (``activity``, ``date``, ...); the header as written
 and the cell reference (``C5``) are in ``params``. Every error and warning has a stable ``code``

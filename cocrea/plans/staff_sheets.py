@@ -5,6 +5,7 @@ shows every row as it will be written, and a confirmation."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,7 @@ from cocrea.plans.sheet_messages import (
 from cocrea.plans.sheet_templates import expenditure_columns, progress_columns
 
 SHEET_UPLOADS_PER_HOUR = 60
+_HINT = re.compile(r"\s*\([^)]*\)")  # "Fecha (dd/mm/aaaa)" is listed as "Fecha"
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _page(milestone: Milestone, kind: str, sheet: SheetKind) -> dict[str, Any]:
         "milestone": milestone,
         "kind": kind,
         "title": sheet.title,
-        "headings": [column.heading for column in sheet.columns()],
+        "headings": [_HINT.sub("", column.heading) for column in sheet.columns()],
     }
 
 
