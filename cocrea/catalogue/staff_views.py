@@ -19,12 +19,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocrea.accounts.rules import STAFF_SCREENS
 from cocrea.catalogue import services
 from cocrea.catalogue.forms import ApplyEntryForm, EntryFilterForm, EntryForm
 from cocrea.catalogue.models import Application, Entry
+from cocrea.core.confirm import Confirmation, ask, confirmed
 from cocrea.core.ratelimit import limit_posts
 from cocrea.core.versioning import StaleEdit, stale_message
 from cocrea.drafts.models import Paragraph
@@ -165,14 +167,18 @@ def _paragraph_for(request: HttpRequest, paragraph: int) -> Paragraph:
     return found
 
 
-def _back_to(request: HttpRequest, paragraph: Paragraph) -> HttpResponse:
-    default = f"{reverse('drafts_staff:version', args=[paragraph.version_id])}#parrafo-{paragraph.pk}"
-    wanted = request.POST.get("next", "")
+def _back_url(request: HttpRequest, paragraph: Paragraph) -> str:
+    """The page the person came from (``next``, on this site), at the paragraph."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
     if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(f"{wanted.split('#')[0]}#parrafo-{paragraph.pk}")
-    return redirect(default)
+        return f"{wanted.split('#')[0]}#parrafo-{paragraph.pk}"
+    return f"{reverse('drafts_staff:version', args=[paragraph.version_id])}#parrafo-{paragraph.pk}"
+
+
+def _back_to(request: HttpRequest, paragraph: Paragraph) -> HttpResponse:
+    return redirect(_back_url(request, paragraph))
 
 
 @login_required
@@ -203,24 +209,70 @@ def apply(request: HttpRequest, paragraph: int) -> HttpResponse:
     return _back_to(request, found)
 
 
+def _removal(request: HttpRequest, application: Application, paragraph: Paragraph, error: str = "") -> Any:
+    """What removing the entry from the paragraph changes (see cocrea/core/confirm.py)."""
+    version = paragraph.version
+    names = {
+        "entry": application.entry,
+        "number": paragraph.number,
+        "document": version.document.title,
+        "label": version.label,
+    }
+    elsewhere = Application.objects.filter(entry=application.entry_id).exclude(pk=application.pk).count()
+    lines = [
+        _(
+            "«%(entry)s» dejará de constar en §%(number)s de «%(document)s» (%(label)s), en la "
+            "página de la versión y en la del catálogo."
+        )
+        % names,
+        ngettext(
+            "La entrada sigue en el catálogo, aplicada en %(count)s párrafo más.",
+            "La entrada sigue en el catálogo, aplicada en %(count)s párrafos más.",
+            elsewhere,
+        )
+        % {"count": elsewhere}
+        if elsewhere
+        else _("La entrada sigue en el catálogo, pero ya no quedará aplicada en ningún párrafo."),
+        _("El cambio queda en el historial, con su nombre."),
+    ]
+    approved = version.state == "approved"
+    back = _back_url(request, paragraph)
+    return ask(
+        request,
+        Confirmation(
+            title=_("¿Quitar «%(entry)s» de §%(number)s?") % names,
+            consequences=lines,
+            warning=_("Podrá volver a aplicarla, pero se pierde quién la aplicó y cuándo."),
+            error=error or (_("Una versión aprobada ya no cambia.") if approved else ""),
+            can_confirm=not approved,
+            button=_("Quitar del párrafo"),
+            cancel_url=back,
+            back_label=_("Volver a %(label)s") % names,
+            hidden={"next": back.split("#")[0]},
+        ),
+        status=400 if error else 200,
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @limit_posts("catalogue-apply", WRITES_PER_HOUR)
 def remove(request: HttpRequest, application: int) -> HttpResponse:
-    """Remove an entry from a paragraph."""
+    """Remove an entry from a paragraph: GET asks (what will change), a POST with ``confirm=1``
+    removes it."""
     found = get_object_or_404(Application.objects.select_related("entry"), pk=application)
     paragraph = _paragraph_for(request, found.paragraph_id)
     if not request.user.has_perm("catalogue.delete_application", paragraph):
         raise PermissionDenied
     found.paragraph = paragraph
+    if not confirmed(request):
+        return _removal(request, found, paragraph)
     try:
         services.remove_application(found)
     except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("«%(entry)s» ya no consta en §%(number)s.")
-            % {"entry": found.entry, "number": paragraph.number},
-        )
+        return _removal(request, found, paragraph, "; ".join(error.messages))
+    messages.success(
+        request,
+        _("«%(entry)s» ya no consta en §%(number)s.") % {"entry": found.entry, "number": paragraph.number},
+    )
     return _back_to(request, paragraph)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cocrea.drafts.staff import contributions, documents, moderation, versions
+from cocrea.drafts.staff import confirmations, contributions, documents, moderation, versions
 
 app_name = "drafts_staff"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("version/<int:version>/", versions.version_detail, name="version"),
     path("version/<int:version>/editar/", versions.edit_version, name="edit_version"),
     path("version/<int:version>/estado/", versions.transition, name="transition"),
+    path("version/<int:version>/aprobar/", confirmations.approve_version, name="approve"),
+    path("version/<int:version>/cerrar/", confirmations.close_consultation, name="close"),
     path("version/<int:version>/aportes/", contributions.contributions, name="contributions"),
     path("aporte/<int:contribution>/responder/", contributions.respond, name="respond"),
     path("aporte/<int:contribution>/ocultar/", moderation.hide, name="hide"),

@@ -140,3 +140,60 @@ def test_contribution_form_is_accessible_and_works(page, live_server, seeded_mil
     page.wait_for_load_state("load")
     assert "Su aporte se publicó" in page.content()
     assert Contribution.objects.filter(person__user=user, paragraph=paragraph).count() == 1
+
+
+# --- the pages that ask before an irreversible step (#12, item 4), signed in as staff --------------
+
+
+def _confirmation_pages(milestone) -> dict[str, str]:
+    """The four confirmation pages and the version page that leads to two of them."""
+    from django.urls import reverse
+
+    from cocrea.catalogue.models import Application
+    from cocrea.drafts.sample import load_sample_cocreation
+    from cocrea.participation.services import register_person
+
+    sample = load_sample_cocreation(milestone)
+    closed, opened = sample.versions[1], sample.versions[2]
+    application = Application.objects.filter(paragraph__version=opened).first()
+    keep = register_person(name="Juan Carlos Gómez", email="juan@example.org")
+    duplicate = register_person(name="Juan Gómez", phone="+502 5555 0101")
+    return {
+        "version": reverse("drafts_staff:version", args=[closed.pk]),
+        "approve": reverse("drafts_staff:approve", args=[closed.pk]),
+        "close": reverse("drafts_staff:close", args=[opened.pk]),
+        "remove_application": reverse("catalogue_staff:remove_application", args=[application.pk]),
+        "merge": f"{reverse('staff:duplicates')}?keep={keep.pk}&duplicate={duplicate.pk}",
+    }
+
+
+def test_confirmation_pages_have_no_wcag_violations(
+    page, live_server, seeded_milestone, axe_script, client, artifacts
+):
+    """Staff (with two-step verification) on each confirmation page, in Spanish and English; the
+    danger button is reachable with the keyboard and the pages are kept as screenshots."""
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import make_staff
+
+    pages = _confirmation_pages(seeded_milestone)
+    client.force_login(make_staff(get_user_model(), email="confirma@inap.gob.gt"))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == "es"
+        violations = axe_violations(page, axe_script)
+        assert not violations, f"{name} [es]:\n{describe(violations)}"
+        if name != "version":
+            assert page.get_by_role("heading", level=2, name="Qué va a pasar").is_visible()
+            assert page.locator("button.button-danger").count() == 1
+            assert page.get_by_role("link", name="Cancelar").is_visible()
+        page.screenshot(path=str(artifacts / f"confirm-{name}-es.png"), full_page=True)
+    switch_language(page, "en")
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == "en"
+        violations = axe_violations(page, axe_script)
+        assert not violations, f"{name} [en]:\n{describe(violations)}"

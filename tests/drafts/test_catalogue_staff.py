@@ -128,7 +128,9 @@ def test_apply_and_remove_an_entry_on_a_paragraph(staff_client, staff, version, 
     # Applying twice keeps one link.
     staff_client.post(reverse("catalogue_staff:apply", args=[paragraph.pk]), {"entry": norm.pk})
     assert Application.objects.count() == 1
-    removed = staff_client.post(reverse("catalogue_staff:remove_application", args=[application.pk]))
+    removed = staff_client.post(
+        reverse("catalogue_staff:remove_application", args=[application.pk]), {"confirm": "1"}
+    )
     assert removed.status_code == 302
     assert not Application.objects.exists()
     assert AuditEntry.objects.for_object(application).filter(actor=staff, action="delete").exists()

@@ -372,7 +372,9 @@ def test_revise_a_draft_with_optimistic_locking(staff_client, staff, draft):
 def test_only_a_draft_is_edited(staff_client, opened):
     url = reverse("drafts_staff:edit_version", args=[opened.pk])
     assert "ya no se edita" in staff_client.get(url).content.decode()
-    response = staff_client.post(url, {"markdown": SECOND, "edit_version": opened.edit_version, "action": "save"})
+    response = staff_client.post(
+        url, {"markdown": SECOND, "edit_version": opened.edit_version, "action": "save"}
+    )
     assert response.status_code == 400
     opened.refresh_from_db()
     assert opened.markdown != SECOND
@@ -410,8 +412,11 @@ def test_open_close_reopen_and_approve(staff_client, staff, draft):
     draft.refresh_from_db()
     assert draft.state == "open" and draft.closes_at > now + timedelta(days=14)
     assert audited_by(draft, staff, "update")
-    assert staff_client.post(url, {"to": "approved"}).status_code == 400  # not from open
-    assert staff_client.post(url, {"to": "closed"}).status_code == 302
+    # Closing and approving are confirmed on their own pages (tests/drafts/test_confirmations.py).
+    close = reverse("drafts_staff:close", args=[draft.pk])
+    approve = reverse("drafts_staff:approve", args=[draft.pk])
+    assert staff_client.post(approve, {"confirm": "1"}).status_code == 400  # not from open
+    assert staff_client.post(close, {"confirm": "1"}).status_code == 302
     draft.refresh_from_db()
     assert draft.state == "closed"
     page = staff_client.get(reverse("drafts_staff:version", args=[draft.pk])).content.decode()
@@ -424,8 +429,8 @@ def test_open_close_reopen_and_approve(staff_client, staff, draft):
     )
     draft.refresh_from_db()
     assert draft.state == "open"
-    staff_client.post(url, {"to": "closed"})
-    assert staff_client.post(url, {"to": "approved"}).status_code == 302
+    staff_client.post(close, {"confirm": "1"})
+    assert staff_client.post(approve, {"confirm": "1"}).status_code == 302
     draft.refresh_from_db()
     assert draft.state == "approved" and draft.approved_at is not None
     assert AuditEntry.objects.for_object(draft).filter(actor=staff, action="update").count() >= 5

@@ -99,7 +99,9 @@ def test_the_duplicates_screen_proposes_and_merges(staff_client, milestone):
     register_person(name="María López")
     html = staff_client.get(reverse("staff:duplicates")).content.decode()
     assert "Juan Gómez" in html and "María López" not in html
-    staff_client.post(reverse("staff:duplicates"), {"keep": keep.pk, "duplicate": duplicate.pk})
+    staff_client.post(
+        reverse("staff:duplicates"), {"keep": keep.pk, "duplicate": duplicate.pk, "confirm": "1"}
+    )
     duplicate.refresh_from_db()
     assert duplicate.merged_into == keep
     assert Person.objects.active().count() == 2

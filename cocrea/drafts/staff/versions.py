@@ -35,6 +35,7 @@ from cocrea.drafts.staff.common import (
     version_for,
     version_rights,
 )
+from cocrea.drafts.staff.confirmations import CONFIRMED_STEPS, confirmation_url
 
 
 def _preview(markdown: str) -> tuple[list[dict[str, Any]], str]:
@@ -176,7 +177,8 @@ def edit_version(request: HttpRequest, version: int) -> HttpResponse:
 
 
 def _transition_forms(version: DocumentVersion, bound: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """One form per transition allowed from the version's state, in a fixed order."""
+    """One step per transition allowed from the version's state, in a fixed order: opening and
+    reopening are forms; closing and approving lead to their confirmation page (``confirm_url``)."""
     bound = bound or {}
     steps = []
     for to in (VersionState.OPEN, VersionState.CLOSED, VersionState.APPROVED):
@@ -193,7 +195,8 @@ def _transition_forms(version: DocumentVersion, bound: dict[str, Any] | None = N
             label = _("Cerrar la consulta")
         else:
             label = _("Aprobar esta versión")
-        steps.append({"to": str(to), "form": form, "label": label})
+        confirm = confirmation_url(version, to) if to in CONFIRMED_STEPS else ""
+        steps.append({"to": str(to), "form": form, "label": label, "confirm_url": confirm})
     return steps
 
 
@@ -216,11 +219,15 @@ def _version_page(
         hidden=Count("pk", filter=Q(hidden_at__isnull=False)),
     )
     others = list(version.document.versions.exclude(pk=version.pk).order_by("number"))
-    can_apply = rights["can_apply"] and version.state != VersionState.APPROVED
+    approved = version.state == VersionState.APPROVED
+    # An approved version no longer changes: nothing is applied or removed there. (The rights
+    # spread last used to put can_apply back to True, and the page said the catalogue was empty.)
+    can_apply = rights["can_apply"] and not approved
     return render(
         request,
         "drafts/staff/version.html",
         {
+            **rights,
             "version": version,
             "document": version.document,
             "milestone": version.document.milestone,
@@ -229,10 +236,10 @@ def _version_page(
             "counts": counts,
             "steps": _transition_forms(version, bound) if rights["can_publish"] else [],
             "error": error,
+            "approved": approved,
             "apply_form": ApplyEntryForm() if can_apply else None,
             "entry_choices": entry_choices() if can_apply else [],
             "can_apply": can_apply,
-            **rights,
         },
         status=status,
     )
@@ -249,12 +256,18 @@ def version_detail(request: HttpRequest, version: int) -> HttpResponse:
 @require_POST
 @limit_posts("drafts-staff", WRITES_PER_HOUR)
 def transition(request: HttpRequest, version: int) -> HttpResponse:
-    """Open (with dates), close, reopen (with a new closing date) or approve the version."""
+    """Open (with dates) or reopen (with a new closing date) the version. Closing and approving
+    are asked first (:mod:`cocrea.drafts.staff.confirmations`): they redirect there."""
 
     found = version_for(request, version)
     if not allowed(request, "drafts.publish_documentversion", found):
         raise PermissionDenied
     to = request.POST.get("to", "")
+    if to in CONFIRMED_STEPS:
+        # Closing and approving are asked first, on their own page: never from this form.
+        see_other = redirect(confirmation_url(found, to))
+        see_other.status_code = 303
+        return see_other
     if to not in workflow.allowed(found.state):
         labels = dict(VersionState.choices)
         return _version_page(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cocrea.accounts.rules import may, permission
 from cocrea.computations.matching import name_words, propose_merges
+from cocrea.core.confirm import confirmed
 from cocrea.core.http import (
     error_text,
     int_or_none,
@@ -29,29 +30,44 @@ from cocrea.participation import services as participation
 from cocrea.participation.forms import ConsentForm, EndMembershipForm, MembershipForm, MembershipPeriodForm
 from cocrea.participation.models import Consent, Membership, Person
 from cocrea.participation.services import CONSENT_TEXT_VERSION, merge_people, unmerge_people
+from cocrea.participation.staff.merging import ask_to_merge
+
+
+def _pair(request: HttpRequest) -> tuple[Person, Person]:
+    data = request.POST if request.method == "POST" else request.GET
+    keep = get_object_or_404(Person, pk=int_or_none(data.get("keep")))
+    duplicate = get_object_or_404(Person, pk=int_or_none(data.get("duplicate")))
+    if not request.user.has_perm("participation.merge_person", keep) or not request.user.has_perm(
+        "participation.merge_person", duplicate
+    ):
+        raise PermissionDenied
+    return keep, duplicate
 
 
 @login_required
 @limit_posts("merge", 200)
 @require_http_methods(["GET", "POST"])
 def duplicates(request: HttpRequest) -> HttpResponse:
-    """Pairs of people likely to be the same person, proposed for a merge; never merged silently."""
+    """Pairs of people likely to be the same person, proposed for a merge; never merged silently.
+
+    A pair (``keep``, ``duplicate``) opens the confirmation page, the two side by side with what
+    the merge moves; only a POST with ``confirm=1`` merges."""
 
     if not request.user.has_perm("participation.merge_person"):
         raise PermissionDenied
-    if request.method == "POST":
-        keep = get_object_or_404(Person, pk=int_or_none(request.POST.get("keep")))
-        duplicate = get_object_or_404(Person, pk=int_or_none(request.POST.get("duplicate")))
+    if request.method == "POST" or "keep" in request.GET or "duplicate" in request.GET:
+        keep, duplicate = _pair(request)
+        if not confirmed(request):
+            return ask_to_merge(request, keep, duplicate)
         try:
             merge_people(keep, duplicate, by=request.user)
         except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("Se fusionaron «%(duplicate)s» en «%(keep)s». Puede deshacerlo desde su ficha.")
-                % {"duplicate": duplicate.name, "keep": keep.name},
-            )
+            return ask_to_merge(request, keep, duplicate, error=error_text(error), status=400)
+        messages.success(
+            request,
+            _("Se fusionaron «%(duplicate)s» en «%(keep)s». Puede deshacerlo desde su ficha.")
+            % {"duplicate": duplicate.name, "keep": keep.name},
+        )
         return redirect("staff:duplicates")
     people = list(Person.objects.active().values_list("pk", "name", "email", "user_id"))
     by_id = {pk: (name, user_id) for pk, name, _email, user_id in people}
