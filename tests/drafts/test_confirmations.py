@@ -239,6 +239,30 @@ def test_the_approved_version_page_shows_its_catalogue_and_state(staff_client, s
     assert not response.context["can_apply"]
 
 
+def test_the_approved_version_public_page_says_it_is_approved(client, staff_client, opened):
+    services.transition_version(opened, "closed")
+    opened.refresh_from_db()
+    staff_client.post(
+        reverse("drafts_staff:approve", args=[opened.pk]),
+        {"confirm": "1", "edit_version": opened.edit_version},
+    )
+    client.logout()
+    public = client.get(opened.get_absolute_url())
+    assert public.status_code == 200
+    text = _text(public)
+    assert "Versión aprobada el" in text and "Aprobada" in text
+    assert "El catálogo está vacío" not in text
+    assert opened.get_contribute_url() not in public.content.decode()
+
+
+def test_the_confirmation_pages_cost_a_bounded_number_of_queries(
+    staff_client, opened, django_assert_max_num_queries
+):
+    for name in ("drafts_staff:close", "drafts_staff:approve"):
+        with django_assert_max_num_queries(12):
+            assert staff_client.get(reverse(name, args=[opened.pk])).status_code == 200
+
+
 def test_a_version_in_draft_with_an_empty_catalogue_says_so(staff_client, draft):
     text = _text(staff_client.get(reverse("drafts_staff:version", args=[draft.pk])))
     assert "El catálogo está vacío." in text

@@ -77,6 +77,13 @@ def test_the_confirmation_shows_both_people_and_what_moves(staff_client, pair):
     assert f'href="{reverse("staff:duplicates")}" class="button button-secondary">Cancelar' in html
 
 
+def test_the_confirmation_costs_a_bounded_number_of_queries(
+    staff_client, pair, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(18):
+        assert staff_client.get(_url(pair["keep"], pair["duplicate"])).status_code == 200
+
+
 def test_a_post_without_the_confirmation_does_not_merge(staff_client, pair):
     response = staff_client.post(
         reverse("staff:duplicates"), {"keep": pair["keep"].pk, "duplicate": pair["duplicate"].pk}
