@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import time
+from functools import wraps
 
+from allauth.account.adapter import get_adapter
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 
 def allow(key: str, limit: int, window_seconds: int) -> bool:
@@ -22,8 +27,6 @@ def allow(key: str, limit: int, window_seconds: int) -> bool:
 def client_address(request: object) -> str:
     """The client's address as allauth's rate limits and the lockout see it: the connection's,
     or, behind ``TRUSTED_PROXY_COUNT`` proxies, the one the outermost trusted proxy saw."""
-    from allauth.account.adapter import get_adapter
-    from django.core.exceptions import PermissionDenied
 
     try:
         return str(get_adapter(request).get_client_ip(request))
@@ -33,10 +36,6 @@ def client_address(request: object) -> str:
 
 def limit_posts(scope: str, limit: int, window_seconds: int = 3600):  # type: ignore[no-untyped-def]
     """Refuse (HTTP 429) a person's POSTs to a view past ``limit`` per window; GETs are free."""
-    from functools import wraps
-
-    from django.http import HttpResponse
-    from django.utils.translation import gettext as _
 
     def decorator(view):  # type: ignore[no-untyped-def]
         @wraps(view)

@@ -10,12 +10,13 @@ from typing import Any
 
 from django.db.models import Q
 
+from cocrea.drafts.models import Contribution
+from cocrea.participation.figures import local_day
+
 
 def contribution_rows(
     person_ids: set[int] | None, commitment_ids: set[int] | None
 ) -> Iterable[tuple[int, int, int | None, date | None]]:
-    from cocrea.drafts.models import Contribution
-    from cocrea.participation.figures import local_day
 
     rows = Contribution.objects.all()
     if person_ids is not None:
@@ -30,7 +31,6 @@ def contribution_rows(
 
 def person_contributions(person: Any) -> list[dict[str, Any]]:
     """For "Mis datos": what the person wrote (and the records merged into them), with the answers."""
-    from cocrea.drafts.models import Contribution
 
     rows = (
         Contribution.objects.filter(Q(person=person) | Q(person__merged_into=person))

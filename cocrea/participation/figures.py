@@ -26,14 +26,24 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
-from cocrea.participation.models import Participant, ParticipantCount, ParticipantOrganization
+from cocrea.participation.models import (
+    Consent,
+    Participant,
+    ParticipantCount,
+    ParticipantOrganization,
+    Person,
+)
 from cocrea.participation.summary import (
     BUILT_IN,
     TAKING_PART,
     batch,
+    bump_participation_version,
     local_day,
+    participation_version,
     rebuild,
     refresh_people,
     register_source,
@@ -57,28 +67,6 @@ __all__ = [
     "register_source",
     "unregister_source",
 ]
-
-VERSION_KEY = "participation:version"
-
-
-def participation_version() -> int:
-    """Bumped by every write to participation data (see apps.ready and the summary's refresh)."""
-    from django.core.cache import cache
-
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return int(version)
-
-
-def bump_participation_version(**kwargs: Any) -> None:
-    from django.core.cache import cache
-
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
 
 
 def indicator_e(commitment: Commitment, day: date | None = None) -> dict[str, Any]:
@@ -163,8 +151,6 @@ def _figures(
 def _from_scratch_sql() -> tuple[str, str, list[Any]]:
     """Each canonical person's first day of taking part in a commitment (with their statistics,
     only with consent), and each organisation's: from attendance and registrations, in SQL."""
-    from django.db import connection
-    from django.utils import timezone
 
     signup_day, signup_params = connection.ops.datetime_cast_date_sql(
         "r.created_at", (), timezone.get_default_timezone_name()
@@ -237,9 +223,6 @@ def compute_from_scratch(commitment: Commitment, day: date | None = None) -> dic
     """Indicator E without the summary: attendance and registrations in one SQL CTE, the other
     registered sources' rows added in Python. Slow at scale; the reference the summary is
     checked against."""
-    from django.db import connection
-
-    from cocrea.participation.models import Consent, Person
 
     people_sql, organizations_sql, signup_params = _from_scratch_sql()
     people: dict[int, list[Any]] = {}  # canonical person → [first day, gender, sector, department]

@@ -58,11 +58,26 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
+
+from cocrea.participation.models import (
+    Attendance,
+    Consent,
+    Meeting,
+    Participant,
+    ParticipantAffiliation,
+    ParticipantCount,
+    ParticipantOrganization,
+    Person,
+    Registration,
+)
+from cocrea.plans.models import Commitment, Milestone, Organization
 
 Row = tuple[int | None, int | None, int | None, date | None]
 Source = Callable[[set[int] | None, set[int] | None], Iterable[Row]]
@@ -75,6 +90,25 @@ _state = threading.local()
 
 
 # --- Sources -----------------------------------------------------------------------------------
+
+
+VERSION_KEY = "participation:version"
+
+
+def participation_version() -> int:
+    """Bumped by every write to participation data (see apps.ready and the summary's refresh)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return int(version)
+
+
+def bump_participation_version(**kwargs: Any) -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
 
 
 def register_source(fn: Source, *, model: Any = None, person_field: str = "person") -> Source:
@@ -115,7 +149,6 @@ def local_day(moment: datetime | None) -> date | None:
 
 def attendance_rows(person_ids: set[int] | None, commitment_ids: set[int] | None) -> Iterable[Row]:
     """Attendance: the meeting's actual date, else its planned month."""
-    from cocrea.participation.models import Attendance
 
     rows = Attendance.objects.all()
     if person_ids is not None:
@@ -132,7 +165,6 @@ def attendance_rows(person_ids: set[int] | None, commitment_ids: set[int] | None
 
 def registration_rows(person_ids: set[int] | None, commitment_ids: set[int] | None) -> Iterable[Row]:
     """Registrations confirmed or on the waiting list: the local date of the sign-up."""
-    from cocrea.participation.models import Registration
 
     rows = Registration.objects.filter(status__in=TAKING_PART)
     if person_ids is not None:
@@ -241,7 +273,6 @@ def _details_of(
     """What a canonical person's Participant rows copy: gender, sector and department (only with
     consent for statistics) and the public name (only with consent, if neither merged nor
     anonymised). People without either consent are left out (all blank)."""
-    from cocrea.participation.models import Consent, Person
 
     details: dict[int, tuple[str, str, str, str]] = {}
     for chunk in _chunks(canonical, 5000):
@@ -277,14 +308,12 @@ PARTICIPANT_FIELDS = ["first_day", "gender", "sector", "department", "public_nam
 
 
 def _count_key(commitment: int, values: tuple[Any, ...]) -> tuple[int, date, str, str, str]:
-    from cocrea.participation.models import ParticipantCount
 
     day, gender, sector, department = values[:4]
     return commitment, day if day is not None else ParticipantCount.UNDATED, gender, sector, department
 
 
 def _participant(key: tuple[int, int], values: tuple[Any, ...]) -> Any:
-    from cocrea.participation.models import Participant
 
     return Participant(
         commitment_id=key[0], person_id=key[1], **dict(zip(PARTICIPANT_FIELDS, values, strict=True))
@@ -292,9 +321,6 @@ def _participant(key: tuple[int, int], values: tuple[Any, ...]) -> Any:
 
 
 def _refresh(ids: set[int]) -> bool:
-    from django.db import connection
-
-    from cocrea.participation.models import Participant, ParticipantAffiliation, Person
 
     canonical = ids | set(
         Person.objects.filter(pk__in=ids).exclude(merged_into=None).values_list("merged_into_id", flat=True)
@@ -392,9 +418,6 @@ def _apply(
 def _add_counts(counts: Counter[tuple[int, date, str, str, str]]) -> None:
     """Add to the participant counts in one statement (an upsert: concurrent refreshes add up),
     then drop the counts that fell to zero."""
-    from django.db import connection
-
-    from cocrea.participation.models import ParticipantCount
 
     rows = [key for key, people in counts.items() if people]
     if not rows:
@@ -428,8 +451,6 @@ def _add_counts(counts: Counter[tuple[int, date, str, str, str]]) -> None:
 
 def _refresh_organizations(pairs: set[tuple[int, int]]) -> None:
     """Recompute (commitment, organisation) rows from their affiliations."""
-    from cocrea.participation.models import ParticipantAffiliation, ParticipantOrganization
-    from cocrea.plans.models import Organization
 
     commitments = {commitment for commitment, _ in pairs}
     for chunk in _chunks({organization for _, organization in pairs}):
@@ -471,7 +492,6 @@ ORGANIZATION_FIELDS = ["first_day", "kind", "name"]
 
 
 def _bump() -> None:
-    from cocrea.participation.figures import bump_participation_version
 
     bump_participation_version()
 
@@ -483,7 +503,6 @@ SUMMARY_MODELS = ("Participant", "ParticipantCount", "ParticipantAffiliation", "
 
 def _insert(model: Any, fields: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """Insert many rows at once (``executemany``: far quicker than ``bulk_create`` for a rebuild)."""
-    from django.db import connection
 
     columns = [model._meta.get_field(name) for name in fields]
     adapt = connection.ops.adapt_datefield_value
@@ -509,16 +528,6 @@ def _insert(model: Any, fields: list[str], rows: Iterable[tuple[Any, ...]]) -> N
 
 def rebuild(commitment_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Recompute the summary of these commitments (all of them by default) from all sources."""
-    from django.apps import apps
-
-    from cocrea.participation.models import (
-        Participant,
-        ParticipantAffiliation,
-        ParticipantCount,
-        ParticipantOrganization,
-        Person,
-    )
-    from cocrea.plans.models import Organization
 
     commitments = None if commitment_ids is None else set(commitment_ids)
     with transaction.atomic():
@@ -579,7 +588,6 @@ def rebuild(commitment_ids: Iterable[int] | None = None) -> dict[str, int]:
 
 
 def _forget(field: str, pk: int, names: tuple[str, ...] = SUMMARY_MODELS) -> None:
-    from django.apps import apps
 
     for name in names:
         query = apps.get_model("participation", name).objects.filter(**{field: pk})
@@ -656,7 +664,6 @@ def _meeting_before_save(sender: Any, instance: Any, raw: bool = False, **kwargs
 
 
 def _meeting_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    from cocrea.participation.models import Attendance, Registration
 
     previous = getattr(instance, "_summary_previous_day", None)
     if raw or created or previous is None:
@@ -687,7 +694,6 @@ def _commitment_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def _organization_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    from cocrea.participation.models import ParticipantOrganization
 
     if not created:  # the copies of its kind and name
         ParticipantOrganization.objects.filter(organization=instance.pk).exclude(
@@ -702,8 +708,6 @@ def _organization_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     """Connect the signals that keep the summary up to date (from ParticipationConfig.ready)."""
-    from cocrea.participation.models import Attendance, Consent, Meeting, Person, Registration
-    from cocrea.plans.models import Commitment, Milestone, Organization
 
     for model in (Attendance, Registration, Consent):
         watch(model)

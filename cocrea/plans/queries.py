@@ -10,6 +10,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.http import Http404
 from django.urls import reverse
 
+from cocrea.accounts.rules import (
+    assignments,
+    has_second_factor,
+    is_administrator,
+    permission,
+    sees_everything,
+)
 from cocrea.computations.plancheck import Finding, check_plan
 from cocrea.computations.planparse import PlanParseError, parse_plan
 from cocrea.core.attention import PROGRESS, Attention
@@ -27,7 +34,6 @@ from cocrea.plans.models import (
 
 def _scope_filter(user: Any, prefix: str = "") -> Q | None:
     """``None`` when the user sees everything; else the Q of what they may see unpublished."""
-    from cocrea.accounts.rules import assignments, has_second_factor, sees_everything
 
     if sees_everything(user):
         return None
@@ -62,7 +68,6 @@ def visible_commitments(user: Any) -> QuerySet[Commitment]:
 
 
 def visible_milestones(user: Any, commitment: Commitment) -> list[Milestone]:
-    from cocrea.accounts.rules import permission
 
     return [m for m in commitment.milestones.all() if user.has_perm(permission("milestone", "view"), m)]
 
@@ -78,7 +83,6 @@ def action_plans(user: Any) -> QuerySet[ActionPlan]:
 
 
 def _visible_or_404(user: Any, obj: Any, model: str) -> Any:
-    from cocrea.accounts.rules import permission
 
     if obj is None or not user.has_perm(permission(model, "view"), obj):
         raise Http404
@@ -145,7 +149,6 @@ def staff_milestones(user: Any) -> list[Milestone]:
     """The milestones in the person's scope: where they may record the work (the rule
     ``can_edit_rows`` on the milestone: administrators everywhere, coordinators and editors where
     their commitment, milestone or organisation answers). A fixed number of queries."""
-    from cocrea.accounts.rules import assignments, is_administrator
 
     milestones = Milestone.objects.select_related("commitment__action_plan").order_by(
         "commitment__action_plan__name", "commitment__sort_key", "sort_key", "pk"

@@ -4,15 +4,21 @@ of organisation. The same numbers as the web page (:func:`cocrea.drafts.queries.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max, Sum
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from cocrea.drafts import queries
 from cocrea.drafts.models import Contribution, DocumentVersion
+from cocrea.drafts.models import DocumentVersion as Version
 from cocrea.reports.printing import render_page, write_pdf
 
 CHUNK = 500
@@ -78,9 +84,6 @@ MADE_ON_REQUEST = 1500
 
 def fingerprint(version: DocumentVersion) -> str:
     """Changes whenever anything the report shows changes (one aggregate query)."""
-    import hashlib
-
-    from django.db.models import Count, Max, Sum
 
     figures = Contribution.objects.filter(version=version).aggregate(
         n=Count("pk"),
@@ -107,8 +110,6 @@ def _name(version: DocumentVersion, stamp: str) -> str:
 
 def stored_pdf(version: DocumentVersion, *, make: bool) -> bytes | None:
     """The report's PDF for the current content: the stored one, else made now when ``make``."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     name = _name(version, fingerprint(version))
     if default_storage.exists(name):
@@ -131,10 +132,6 @@ def needs_waiting(version: DocumentVersion) -> bool:
 
 def prepare_large_reports() -> int:
     """Make the PDFs too large to make on request, for every public version whose report changed."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from cocrea.drafts.models import DocumentVersion as Version
 
     made = 0
     for version in Version.objects.public().select_related("document__milestone__commitment"):

@@ -9,6 +9,13 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
 
 from cocrea.plans.display import money, month, month_range
 from cocrea.reports.printing import PAGE, PAGES, page_of_pages, xml_text
@@ -17,13 +24,6 @@ from cocrea.reports.progress.wording import facts, format_value, title
 
 
 def render(report: ProgressReport) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
 
     def clean(value: Any) -> str:
         return xml_text(str(value))

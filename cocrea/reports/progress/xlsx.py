@@ -12,6 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from cocrea.core.safety import safe_cell
 from cocrea.reports.printing import xml_text
@@ -31,9 +34,6 @@ def _text(value: Any) -> Any:
 
 
 def render(report: ProgressReport) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
