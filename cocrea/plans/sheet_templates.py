@@ -33,6 +33,20 @@ def _date_forms() -> str:
     return _("Una fecha: 15/03/2026 (día/mes/año) o 2026-03-15.")
 
 
+def _day(meaning: str, today: date) -> TemplateColumn:
+    """The required date column of both templates."""
+    return TemplateColumn(
+        "date",
+        _("Fecha (dd/mm/aaaa)"),
+        "date",
+        required=True,
+        meaning=meaning,
+        accepted=_date_forms(),
+        example=today,
+        prompt=_("Día/mes/año, por ejemplo 15/03/2026."),
+    )
+
+
 def progress_columns(activities: Sequence[str], statuses: Sequence[str], today: date) -> list[TemplateColumn]:
     """The progress template's columns; ``activities`` and ``statuses`` are the drop-down choices."""
     return [
@@ -50,16 +64,7 @@ def progress_columns(activities: Sequence[str], statuses: Sequence[str], today: 
             prompt=_("Elija la actividad de la lista."),
             error=_("Elija una actividad de la lista o escriba su número, como 01."),
         ),
-        TemplateColumn(
-            "date",
-            _("Fecha (dd/mm/aaaa)"),
-            "date",
-            required=True,
-            meaning=_("El día al que corresponde el avance: la fecha de corte del informe."),
-            accepted=_date_forms(),
-            example=today,
-            prompt=_("Día/mes/año, por ejemplo 15/03/2026."),
-        ),
+        _day(_("El día al que corresponde el avance: la fecha de corte del informe."), today),
         TemplateColumn(
             "percent_complete",
             _("Avance (%)"),
@@ -128,16 +133,7 @@ def expenditure_columns(lines: Sequence[str], today: date) -> list[TemplateColum
             prompt=_("Elija la línea de presupuesto de la lista."),
             error=_("Elija una línea de la lista o escriba su número, como 01."),
         ),
-        TemplateColumn(
-            "date",
-            _("Fecha (dd/mm/aaaa)"),
-            "date",
-            required=True,
-            meaning=_("El día del gasto."),
-            accepted=_date_forms(),
-            example=today,
-            prompt=_("Día/mes/año, por ejemplo 15/03/2026."),
-        ),
+        _day(_("El día del gasto."), today),
         TemplateColumn(
             "amount",
             _("Monto (Q)"),
@@ -169,42 +165,32 @@ def expenditure_columns(lines: Sequence[str], today: date) -> list[TemplateColum
 
 
 def progress_words(milestone_name: str) -> TemplateWords:
-    return TemplateWords(
-        sheet=_("Avances"),
-        instructions=_("Instrucciones"),
-        lists=_("Listas"),
-        title=_("Plantilla de avances: %(milestone)s") % {"milestone": milestone_name},
-        paragraphs=(
-            _("Llene una fila por cada informe de avance en la hoja «%(sheet)s».") % {"sheet": _("Avances")},
-            _(
-                "Elija la actividad y el estado de las listas de sus celdas; escriba las fechas como "
-                "día/mes/año."
-            ),
-            _("Deje vacías las filas que no use: no se importan."),
-            _("No cambie los encabezados de la primera fila: Cocrea lee las columnas por su nombre."),
-            _(
-                "Suba el archivo en Cocrea: verá lo que se va a registrar antes de confirmar. Si una fila "
-                "tiene un error, no se importa nada."
-            ),
-        ),
-        table=_table_headings(),
-        yes=_("Sí"),
-        no=_("No"),
+    return _words(
+        _("Avances"),
+        _("Plantilla de avances: %(milestone)s") % {"milestone": milestone_name},
+        _("Llene una fila por cada informe de avance en la hoja «%(sheet)s».") % {"sheet": _("Avances")},
+        _("Elija la actividad y el estado de las listas de sus celdas; escriba las fechas como día/mes/año."),
     )
 
 
 def expenditure_words(milestone_name: str) -> TemplateWords:
+    return _words(
+        _("Gastos"),
+        _("Plantilla de gastos: %(milestone)s") % {"milestone": milestone_name},
+        _("Llene una fila por cada gasto en la hoja «%(sheet)s».") % {"sheet": _("Gastos")},
+        _("Elija la línea de presupuesto de la lista de sus celdas; escriba las fechas como día/mes/año."),
+    )
+
+
+def _words(sheet: str, title: str, *first: str) -> TemplateWords:
+    """The words both templates share, after the sheet's title and its first instructions."""
     return TemplateWords(
-        sheet=_("Gastos"),
+        sheet=sheet,
         instructions=_("Instrucciones"),
         lists=_("Listas"),
-        title=_("Plantilla de gastos: %(milestone)s") % {"milestone": milestone_name},
+        title=title,
         paragraphs=(
-            _("Llene una fila por cada gasto en la hoja «%(sheet)s».") % {"sheet": _("Gastos")},
-            _(
-                "Elija la línea de presupuesto de la lista de sus celdas; escriba las fechas como "
-                "día/mes/año."
-            ),
+            *first,
             _("Deje vacías las filas que no use: no se importan."),
             _("No cambie los encabezados de la primera fila: Cocrea lee las columnas por su nombre."),
             _(
@@ -212,14 +198,10 @@ def expenditure_words(milestone_name: str) -> TemplateWords:
                 "tiene un error, no se importa nada."
             ),
         ),
-        table=_table_headings(),
+        table=(_("Columna"), _("Obligatoria"), _("Qué escribir"), _("Formas aceptadas"), _("Ejemplo")),
         yes=_("Sí"),
         no=_("No"),
     )
-
-
-def _table_headings() -> tuple[str, str, str, str, str]:
-    return (_("Columna"), _("Obligatoria"), _("Qué escribir"), _("Formas aceptadas"), _("Ejemplo"))
 
 
 def progress_template(
