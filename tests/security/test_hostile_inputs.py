@@ -37,7 +37,9 @@ WRITABLE = (
     Meeting,
     Organization,
 )
-NOT_TEXT = {"slug", "country", "currency", "kind", "period_kind", "date_text", "version"}
+# Identifiers, codes and URL parts, not prose: a commitment's ``number`` is part of its address, and an
+# address with control characters is refused (400) before any view runs (core.middleware).
+NOT_TEXT = {"slug", "number", "country", "currency", "kind", "period_kind", "date_text", "version"}
 
 
 def text_fields(model: type[models.Model]) -> list[models.Field]:
