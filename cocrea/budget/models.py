@@ -15,7 +15,7 @@ from cocrea.core.versioning import Versioned
 from cocrea.plans.models import Milestone
 
 
-class BudgetLineQuerySet(ArchivableQuerySet):
+class BudgetLineQuerySet(ArchivableQuerySet["BudgetLine"]):
     def total(self) -> Decimal:
         total = self.aggregate(total=Sum("stated_cost"))["total"] or Decimal(0)
         return Decimal(total).quantize(Decimal("0.01"))

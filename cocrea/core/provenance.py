@@ -18,7 +18,7 @@ parent.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -45,20 +45,25 @@ class FromDocument(models.Model):
         return self.origin == Origin.DOCUMENT
 
 
-class ArchivableQuerySet(models.QuerySet[Any]):
-    def current(self) -> Any:
+_M = TypeVar("_M", bound=models.Model)
+_Q = TypeVar("_Q", bound="ArchivableQuerySet[Any]")
+
+
+class ArchivableQuerySet(models.QuerySet[_M]):
+    def current(self: _Q) -> _Q:
         """The rows that are not archived."""
         return self.filter(archived_at=None)
 
-    def archived(self) -> Any:
+    def archived(self: _Q) -> _Q:
         return self.exclude(archived_at=None)
 
 
-class ArchivableManager(models.Manager[Any]):
+class ArchivableManager(models.Manager[_M]):
     """``Model.objects`` finds every row; a related manager (``milestone.meetings``, which Django
-    builds from this class) lists only the current ones."""
+    builds from this class) lists only the current ones. Each archivable model declares
+    ``objects = ArchivableManager.from_queryset(ItsQuerySet)()``."""
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> models.QuerySet[_M]:
         queryset = super().get_queryset()
         if hasattr(self, "core_filters"):  # a related manager: the rows of one parent
             return queryset.filter(archived_at=None)
@@ -78,8 +83,6 @@ class Archivable(models.Model):
         related_name="+",
         verbose_name=_("archivado por"),
     )
-
-    objects = ArchivableManager.from_queryset(ArchivableQuerySet)()
 
     class Meta:
         abstract = True

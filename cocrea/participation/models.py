@@ -14,7 +14,7 @@ from cocrea.core.versioning import Versioned
 from cocrea.plans.models import Milestone, Organization
 
 
-class MeetingQuerySet(ArchivableQuerySet):
+class MeetingQuerySet(ArchivableQuerySet["Meeting"]):
     def in_month(self, month: Month) -> MeetingQuerySet:
         return self.filter(planned_month=month.first_day())
 

@@ -285,6 +285,8 @@ class Objective(Versioned, FromDocument, Archivable):
     position = models.PositiveSmallIntegerField(default=0)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
+    objects = ArchivableManager.from_queryset(ArchivableQuerySet)()
+
     class Meta:
         ordering = ["milestone_id", "kind", "position"]
         verbose_name = _("objetivo")
@@ -317,6 +319,8 @@ class Indicator(Versioned, FromDocument, Archivable):
     position = models.PositiveSmallIntegerField(default=0)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
+    objects = ArchivableManager.from_queryset(ArchivableQuerySet)()
+
     class Meta:
         ordering = ["milestone_id", "position"]
         verbose_name = _("indicador")
@@ -327,7 +331,7 @@ class Indicator(Versioned, FromDocument, Archivable):
         return f"{self.key}. {self.definition[:80]}"
 
 
-class ActivityQuerySet(ArchivableQuerySet):
+class ActivityQuerySet(ArchivableQuerySet["Activity"]):
     def in_month(self, month: Month) -> ActivityQuerySet:
         """Activities planned to be under way during ``month``."""
         return self.filter(planned_start__lte=month.first_day(), planned_end__gte=month.first_day())
@@ -393,6 +397,8 @@ class Strategy(Versioned, FromDocument, Archivable):
     )
     position = models.PositiveSmallIntegerField(default=0)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
+
+    objects = ArchivableManager.from_queryset(ArchivableQuerySet)()
 
     class Meta:
         ordering = ["milestone_id", "position"]

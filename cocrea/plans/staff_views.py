@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import acting_as
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
+from cocrea.core.confirm import Confirmation, ask, confirmed
 from cocrea.core.http import (
     form_page,
     timezone_today,
@@ -29,6 +31,7 @@ from cocrea.plans import services
 from cocrea.plans.execution import approve_baseline, record_progress
 from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
 from cocrea.plans.forms import BaselineForm, ProgressForm
+from cocrea.plans.importer import ImportReport, wording
 from cocrea.plans.models import Activity, Commitment, Milestone
 from cocrea.plans.workflow import WorkflowError
 
@@ -89,6 +92,7 @@ def import_plan(request: HttpRequest) -> HttpResponse:
                             for f in findings
                         ],
                         "errors": sum(1 for f in findings if f.severity == "error"),
+                        **_changes(services.preview_import(data, filename=uploaded.name)),
                     }
                 )
         status = 400 if "error" in context else 200
@@ -96,10 +100,18 @@ def import_plan(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/staff/import_plan.html", context)
 
 
-@login_required
-@require_POST
-@limit_posts("plan-confirm", 20)
-def import_plan_confirm(request: HttpRequest, upload: str) -> HttpResponse:
+def _changes(report: ImportReport) -> dict[str, Any]:
+    """What importing would change, for the preview."""
+    return {
+        "changes": wording.counts(report),
+        "removal_lines": [wording.removal_line(r) for r in report.removals],
+        "conflicts_heading": wording.conflicts_heading(report) if report.conflicts else "",
+        "conflict_lines": [wording.conflict_line(c) for c in report.conflicts],
+    }
+
+
+def _stored_plan(request: HttpRequest, upload: str) -> tuple[Upload, bytes] | HttpResponse:
+    """The uploaded plan of this person, checked again; a redirect when it no longer reads."""
     stored = get_object_or_404(Upload, pk=upload, purpose="plan", owner=request.user)
     data = stored.file.read()
     try:
@@ -109,21 +121,95 @@ def import_plan_confirm(request: HttpRequest, upload: str) -> HttpResponse:
         return redirect("staff:import_plan")
     if not _may_import(request.user, plan):
         raise PermissionDenied
-    with acting_as(request.user, "web"):
-        report = services.import_plan(
-            data, filename=stored.original_name, publish=request.POST.get("publish") == "1"
+    return stored, data
+
+
+def _imported(request: HttpRequest, report: ImportReport) -> HttpResponse:
+    messages.success(request, _("Plan importado: %(counts)s") % {"counts": wording.counts(report)})
+    if report.pending:
+        messages.warning(
+            request,
+            wording.pending_sentence(
+                report, _("para retirarlos, vuelva a importar el plan y confirme su retiro.")
+            ),
         )
-    messages.success(
-        request,
-        _("Plan importado: %(created)s creados, %(updated)s actualizados, %(deleted)s eliminados.")
-        % {
-            "created": sum(report.created.values()),
-            "updated": sum(report.updated.values()),
-            "deleted": sum(report.deleted.values()),
-        },
-    )
+    if report.conflicts:
+        messages.info(request, wording.conflicts_heading(report))
     assert report.milestone is not None
     return redirect(report.milestone.get_check_url())
+
+
+@login_required
+@require_POST
+@limit_posts("plan-confirm", 20)
+def import_plan_confirm(request: HttpRequest, upload: str) -> HttpResponse:
+    """Import what the preview showed: creations and updates; what the document dropped stays."""
+    found = _stored_plan(request, upload)
+    if isinstance(found, HttpResponse):
+        return found
+    stored, data = found
+    with acting_as(request.user, "web"):
+        report = services.import_plan(
+            data,
+            filename=stored.original_name,
+            publish=request.POST.get("publish") == "1",
+            overwrite=request.POST.get("overwrite") == "1",
+        )
+    return _imported(request, report)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_posts("plan-confirm", 20)
+def import_plan_removals(request: HttpRequest, upload: str) -> HttpResponse:
+    """Import and take away what the document no longer lists: asked on its own page first.
+
+    The page lists each item with what happens to it (deleted, or archived when something hangs
+    from it); only those listed are removed when the person confirms."""
+    found = _stored_plan(request, upload)
+    if isinstance(found, HttpResponse):
+        return found
+    stored, data = found
+    params = request.POST if request.method == "POST" else request.GET
+    publish, overwrite = params.get("publish") == "1", params.get("overwrite") == "1"
+    if confirmed(request):
+        with acting_as(request.user, "web"):
+            report = services.import_plan(
+                data,
+                filename=stored.original_name,
+                publish=publish,
+                overwrite=overwrite,
+                allow_removals=frozenset(request.POST.get("removals", "").split()),
+            )
+        return _imported(request, report)
+    preview = services.preview_import(data, filename=stored.original_name, overwrite=overwrite)
+    removals = preview.removals
+    consequences = [wording.removal_consequence(r) for r in removals] or [
+        _("El documento incluye todo lo que vino de él: no hay nada que retirar.")
+    ]
+    consequences.append(_("Además, el plan se importa: %(counts)s") % {"counts": wording.counts(preview)})
+    return ask(
+        request,
+        Confirmation(
+            title=_("¿Retirar lo que ya no está en el documento?"),
+            lead=_(
+                "Estos elementos vinieron de una versión anterior del plan y el documento nuevo ya no "
+                "los incluye. Lo que el personal agregó no se toca."
+            ),
+            consequences=consequences,
+            warning=_("Eliminar no se puede deshacer; lo archivado sigue en su página y en el historial."),
+            button=_("Importar y retirar"),
+            cancel_url=reverse("staff:import_plan"),
+            back_label=_("Importar un plan de trabajo"),
+            hidden={
+                "removals": " ".join(r.token for r in removals),
+                "publish": "1" if publish else "",
+                "overwrite": "1" if overwrite else "",
+            },
+            action=reverse("staff:import_plan_removals", args=[stored.pk]),
+            can_confirm=bool(removals),
+        ),
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("importar-plan/", plans.import_plan, name="import_plan"),
     path("importar-plan/<uuid:upload>/confirmar/", plans.import_plan_confirm, name="import_plan_confirm"),
+    path("importar-plan/<uuid:upload>/retirar/", plans.import_plan_removals, name="import_plan_removals"),
     path("archivos/<uuid:upload>/", core.download_upload, name="download_upload"),
     path("hitos/<int:milestone>/", views.milestone_execution, name="milestone"),
     path("hitos/<int:milestone>/linea-base/", plans.approve_milestone_baseline, name="approve_baseline"),

@@ -168,6 +168,9 @@ def test_a_revised_plan_updates_changed_rows_and_removes_dropped_ones(imported_s
     lines = revised.split("\n")
     without_last_meeting = "\n".join(line for line in lines if not line.startswith("Reunión de Final"))
     report = services.import_plan(without_last_meeting.encode(), filename="shorter.txt")
+    assert Meeting.objects.count() == 17, "a dropped item stays until the removal is confirmed"
+    assert [r.identifier for r in report.pending] == ["final"]
+    report = services.import_plan(without_last_meeting.encode(), filename="shorter.txt", allow_removals=True)
     assert Meeting.objects.count() == 16
     assert report.deleted["meeting"] == 1
 
@@ -196,12 +199,16 @@ def test_a_cut_plan_is_refused_and_leaves_the_database_as_it_was(imported_seed, 
 
 
 def test_import_is_all_or_nothing(db, seed_bytes, monkeypatch):
-    from cocrea.plans import services as module
+    from cocrea.plans.importer import sync
 
-    def explode(self, milestone):
-        raise RuntimeError("disk full")
+    write = sync.Importer._apply
 
-    monkeypatch.setattr(module._Importer, "_meetings", explode)
+    def explode(self, spec, parent, plans):  # the meetings, the last kind written
+        if spec.kind == "meeting":
+            raise RuntimeError("disk full")
+        write(self, spec, parent, plans)
+
+    monkeypatch.setattr(sync.Importer, "_apply", explode)
     with pytest.raises(RuntimeError):
         services.import_plan(seed_bytes, filename="seed.txt")
     assert all(count == 0 for count in row_counts().values())

@@ -1,4 +1,10 @@
-"""``cocrea import-plan FILE [--check] [--format text|json] [--strict]``.
+"""``cocrea import-plan FILE [--check] [--format text|json] [--strict] [--allow-removals] [--overwrite]``.
+
+Importing a plan that was imported before changes only what came from the document (see the
+README's "Re-importing a plan"): what the new document no longer lists is listed and left in
+place unless ``--allow-removals`` (and archived instead of deleted when something hangs from it);
+a field staff changed keeps the staff value, reported as a conflict, unless ``--overwrite``.
+``--check`` writes nothing and says what an import would do.
 
 Exit status: 0 when the check finds no error, 1 when it finds one, 2 when the file cannot be read
 as a plan (nothing is written then).
@@ -13,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +29,7 @@ from cocrea.computations.planparse import ParsedPlan, PlanParseError
 from cocrea.plans import services
 from cocrea.plans.display import money, month_range
 from cocrea.plans.findings import SEVERITY_LABELS, as_json, describe, describe_parse_error
+from cocrea.plans.importer import ImportReport, wording
 
 
 class StrictRefusal(Exception):
@@ -87,6 +94,21 @@ class Command(BaseCommand):
             action="store_true",
             help=_("no importar si la revisión encuentra errores"),
         )
+        parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help=_(
+                "retirar lo que vino de un documento anterior y este ya no incluye (lo que tiene "
+                "registros se archiva, no se elimina); sin esta opción se deja en su lugar"
+            ),
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help=_(
+                "aplicar el documento también a los campos que el personal cambió (por omisión se conservan)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["lang"] or translation.get_language()):
@@ -98,14 +120,21 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             self._fail(_("No se puede leer %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror})
+        report: ImportReport | None = None
         try:
             if options["check"]:
                 plan, findings = services.check_plan_file(data)
-                report = None
+                report = self._preview(data, path.name, options["overwrite"])
             else:
                 actor = self._actor(options["actor"])
                 with acting_as(actor, "import"), transaction.atomic():
-                    report = services.import_plan(data, filename=path.name, publish=options["publish"])
+                    report = services.import_plan(
+                        data,
+                        filename=path.name,
+                        publish=options["publish"],
+                        allow_removals=options["allow_removals"],
+                        overwrite=options["overwrite"],
+                    )
                     if options["strict"] and has_errors(report.findings):
                         raise StrictRefusal
                 plan, findings = report.plan, report.findings
@@ -118,16 +147,21 @@ class Command(BaseCommand):
         if options["format"] == "json":
             payload = summary(plan, findings)
             if report is not None:
-                payload["import"] = {
-                    "created": dict(report.created),
-                    "updated": dict(report.updated),
-                    "deleted": dict(report.deleted),
-                }
+                payload["preview" if report.dry_run else "import"] = report.counts_json()
+                payload["removals"] = [r.as_json() for r in report.removals]
+                payload["conflicts"] = [c.as_json() for c in report.conflicts]
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             self._print_text(plan, findings, report)
         if has_errors(findings):
             sys.exit(1)
+
+    def _preview(self, data: bytes, filename: str, overwrite: bool) -> ImportReport | None:
+        """What importing would do, when the database is there to compare with."""
+        try:
+            return services.preview_import(data, filename=filename, overwrite=overwrite)
+        except DatabaseError:
+            return None
 
     def _actor(self, email: str) -> Any:
         if not email:
@@ -150,7 +184,7 @@ class Command(BaseCommand):
         self.stderr.write(f"{path}: {message}" if path else message)
         sys.exit(2)
 
-    def _print_text(self, plan: ParsedPlan, findings: list[Finding], report: Any) -> None:
+    def _print_text(self, plan: ParsedPlan, findings: list[Finding], report: ImportReport | None) -> None:
         out = self.stdout.write
         out(
             _("Compromiso %(commitment)s, hito %(milestone)s: %(title)s")
@@ -195,14 +229,35 @@ class Command(BaseCommand):
                 out(f"  [{SEVERITY_LABELS[finding.severity]}] {finding.code} ({where}): {describe(finding)}")
         else:
             out(_("La revisión no encontró problemas."))
-        if report is not None:
-            out(
-                _("Importado: %(created)s creados, %(updated)s actualizados, %(deleted)s eliminados.")
-                % {
-                    "created": sum(report.created.values()),
-                    "updated": sum(report.updated.values()),
-                    "deleted": sum(report.deleted.values()),
-                }
-            )
+        if report is None:
+            out(_("Solo revisión: no se escribió nada."))
+            return
+        if report.dry_run:
+            out(_("Si se importa: %(counts)s") % {"counts": wording.counts(report)})
         else:
+            out(_("Importado: %(counts)s") % {"counts": wording.counts(report)})
+        if report.removals:
+            out(
+                _("Ya no están en el documento (%(count)s):") % {"count": len(report.removals)}
+                if report.dry_run or report.pending
+                else _("Retirados porque ya no están en el documento (%(count)s):")
+                % {"count": len(report.removals)}
+            )
+            for removal in report.removals:
+                out(f"  - {wording.removal_line(removal)}")
+            if report.pending and not report.dry_run:
+                out(
+                    wording.pending_sentence(
+                        report, _("para retirarlos, importe de nuevo con --allow-removals.")
+                    )
+                )
+            elif report.pending:
+                out(_("Al importar se dejarán en su lugar, salvo con --allow-removals."))
+        if report.conflicts:
+            out(wording.conflicts_heading(report))
+            for conflict in report.conflicts:
+                out(f"  - {wording.conflict_line(conflict)}")
+            if not any(c.overwritten for c in report.conflicts):
+                out(_("Para aplicar lo que dice el documento, importe con --overwrite."))
+        if report.dry_run:
             out(_("Solo revisión: no se escribió nada."))
