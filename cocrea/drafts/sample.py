@@ -26,9 +26,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from cocrea.audit.context import acting_as
+from cocrea.catalogue.models import Entry
+from cocrea.catalogue.services import apply_entry, create_entry
 from cocrea.computations.drafttext import parse_markdown
 from cocrea.computations.months import Month
 from cocrea.drafts.models import Contribution, Decision, Document, DocumentVersion, Paragraph, Response
+from cocrea.drafts.services import (
+    contribute,
+    create_document,
+    create_version,
+    find_document,
+    hide_contribution,
+    respond_to_contribution,
+    transition_version,
+)
+from cocrea.participation.summary import rebuild
 from cocrea.plans.models import Activity, Milestone, ProgressEntry
 from cocrea.plans.sample import sample_people
 
@@ -130,16 +142,12 @@ class Sample:
 
 
 def _apply_catalogue(version: DocumentVersion, by: Any) -> None:
-    from cocrea.catalogue.models import Entry
-    from cocrea.catalogue.services import apply_entry, create_entry
 
     for kind, name, issuer, number, year, phrase, first in CATALOGUE:
         if first != version.number:
             continue
         entry = Entry.objects.filter(kind=kind, name=name).first()
         if entry is None:
-            from datetime import date
-
             entry = create_entry(
                 kind=kind,
                 name=name,
@@ -154,7 +162,6 @@ def _apply_catalogue(version: DocumentVersion, by: Any) -> None:
 def _contribute(
     version: DocumentVersion, people: list[Any], first_index: int, count: int
 ) -> list[Contribution]:
-    from cocrea.drafts.services import contribute
 
     paragraphs = list(version.paragraphs.order_by("position"))
     sections = list(version.sections.order_by("position"))
@@ -192,7 +199,6 @@ def _contribute(
 
 
 def _respond(contributions: list[Contribution], first_index: int, by: Any) -> None:
-    from cocrea.drafts.services import respond_to_contribution
 
     for offset, contribution in enumerate(contributions):
         decision = DECISIONS[(first_index + offset) % len(DECISIONS)]
@@ -201,7 +207,6 @@ def _respond(contributions: list[Contribution], first_index: int, by: Any) -> No
 
 def _link(contributions: list[Contribution], next_version: DocumentVersion, by: Any) -> None:
     """Accepted and partly accepted contributions on a paragraph point to its next version."""
-    from cocrea.drafts.services import respond_to_contribution
 
     for contribution in contributions:
         response = contribution.response
@@ -217,13 +222,6 @@ def _link(contributions: list[Contribution], next_version: DocumentVersion, by: 
 @transaction.atomic
 def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
     """Build the sample on ``milestone`` (once: a second call returns the existing sample)."""
-    from cocrea.drafts.services import (
-        create_document,
-        create_version,
-        find_document,
-        hide_contribution,
-        transition_version,
-    )
 
     existing = find_document(milestone, TITLE)
     if existing is not None:
@@ -252,8 +250,6 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
             made = _contribute(version, people, first_index, ON_DRAFT[number])
             for reply_to in REPLIES_TO:
                 if first_index <= reply_to < first_index + len(made):
-                    from cocrea.drafts.services import contribute
-
                     person, _organization = people[(reply_to + 3) % len(people)]
                     contribute(
                         version,
@@ -327,7 +323,6 @@ def consultation_schedule(milestone: Milestone, now: datetime | None = None) -> 
 def _date_the_past(document: Document, versions: list[DocumentVersion], opens: dict[int, datetime]) -> None:
     """Give the drafts, their contributions and responses the dates of their consultations (sample
     data only: real contributions are dated when written), then refresh indicator E."""
-    from cocrea.participation.summary import rebuild
 
     for version in versions:
         start = opens[version.number]
