@@ -42,6 +42,7 @@ from cocrea.core.models import Upload
 logger = logging.getLogger(__name__)
 
 STAFF_AREA = "/gestion/"
+ADMIN_AREA = "/admin/"
 STAFF_SCREENS = "accounts.use_staff_screens"  # the named rule (accounts.rules), asked by name
 
 
@@ -89,15 +90,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     """403: a page that says why, and where to go instead.
 
     A signed-in person without a staff role who opens a staff screen is told that the screens under
-    ``/gestion/`` are for the staff who manage the commitments, and what they can do instead."""
+    ``/gestion/`` (and the admin) are for the staff who manage the commitments, and what they can
+    do instead."""
     signed_in = _signed_in(request)
-    staff_page = request.path.startswith(STAFF_AREA)
+    staff_page = request.path.startswith((STAFF_AREA, ADMIN_AREA))
     context = {
         "previous": _previous_page(request),
         "signed_in": signed_in,
         "staff_page": staff_page,
         "citizen_on_staff_page": staff_page and signed_in and not request.user.has_perm(STAFF_SCREENS),
-        "admin_page": request.path.startswith("/admin/"),
     }
     return _render_or_fall_back(request, "403.html", context, 403)
 

@@ -133,6 +133,13 @@ def test_a_visitor_on_a_staff_page_is_still_sent_to_sign_in(client, milestone):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+def test_a_citizen_in_the_admin_is_told_it_is_for_staff(client):
+    client.force_login(UserFactory(verified_email=True))
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "Esta página es para el personal" in response.content.decode()
+
+
 def test_the_admin_refusal_keeps_its_own_explanation(client):
     client.force_login(UserFactory(role=Role.MODERATOR))
     response = client.get("/admin/")
