@@ -91,7 +91,9 @@ def test_an_auditor_reads_the_admin(client):
 
 
 def test_staff_without_two_step_verification_are_told_to_set_it_up(client, milestone):
-    html = profile(client, UserFactory(role=Role.COORDINATOR, commitment=milestone.commitment, two_step=False))
+    html = profile(
+        client, UserFactory(role=Role.COORDINATOR, commitment=milestone.commitment, two_step=False)
+    )
     assert "active antes la verificación en dos pasos" in html
     assert reverse("mfa_activate_totp") in html
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from io import StringIO
 
-import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
@@ -20,7 +19,7 @@ def test_loading_the_samples_sends_no_email(transactional_db):
     call_command("load_demo", "--sample-execution", "--sample-cocreation", stdout=out)
     assert Response.objects.count() >= 40  # answers whose contributors would have heard
     assert mail.outbox == []
-    assert settings.EMAIL_BACKEND == backend  # mail works again afterwards
+    assert backend == settings.EMAIL_BACKEND  # mail works again afterwards
     assert len(out.getvalue().splitlines()) == 3
 
 
