@@ -16,45 +16,48 @@ from cocrea.participation.models import (
 )
 
 
-class AgendaInline(admin.TabularInline):
+class ServiceGoverned:
+    """Read-only in the admin: these objects are written through the participation services, which
+    check the rules, keep the calendar's revision, send the emails and write the audit trail; the
+    staff screens under /gestion/ are where people change them."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class AgendaInline(ServiceGoverned, admin.TabularInline):
     model = AgendaItem
     extra = 0
+    fields = ["position", "title"]
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ServiceGoverned, admin.TabularInline):
     model = MeetingDocument
     extra = 0
-    raw_id_fields = ["upload"]
+    fields = ["title", "upload", "created_at"]
+    readonly_fields = ["created_at"]
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(ServiceGoverned, admin.TabularInline):
     model = Agreement
     extra = 0
     fields = ["text", "owner_organization", "owner_text", "due_date", "done_at"]
-    autocomplete_fields = ["owner_organization"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
+class MeetingAdmin(ServiceGoverned, ObjectPermissionsModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["position", "title", "kind", "number", "planned_month", "status", "milestone"]
     list_filter = ["kind", "status", "milestone"]
     search_fields = ["title"]
     list_select_related = ["milestone"]
     inlines = [AgendaInline, AgreementInline, DocumentInline]
-
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        # A change of date, time, place or status reaches calendar subscribers as a new revision.
-        if change and set(form.changed_data) & {
-            "starts_at",
-            "ends_at",
-            "place",
-            "online_link",
-            "status",
-            "actual_date",
-        }:
-            obj.sequence += 1
-        super().save_model(request, obj, form, change)
 
 
 class ConsentInline(admin.TabularInline):
@@ -79,24 +82,20 @@ class PersonAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ObjectPermissionsModelAdmin):
+class RegistrationAdmin(ServiceGoverned, ObjectPermissionsModelAdmin):
     list_display = ["meeting", "person", "organization", "status", "created_at"]
     list_filter = ["status", "meeting__milestone"]
-    raw_id_fields = ["meeting", "person"]
-    autocomplete_fields = ["organization"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ObjectPermissionsModelAdmin):
+class AttendanceAdmin(ServiceGoverned, ObjectPermissionsModelAdmin):
     list_display = ["meeting", "person", "organization", "source"]
     list_filter = ["meeting__milestone", "source"]
     search_fields = ["person__name"]
-    raw_id_fields = ["meeting", "person"]
-    autocomplete_fields = ["organization"]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
+class AgreementAdmin(ServiceGoverned, ObjectPermissionsModelAdmin):
     list_display = ["text", "meeting", "owner_organization", "due_date", "done_at"]
     list_filter = ["done_at", "meeting__milestone"]
     search_fields = ["text", "owner_text"]

@@ -6,8 +6,8 @@ Pure building: meeting objects (with ``milestone.commitment`` and ``agenda`` loa
 What a calendar client needs to follow changes:
 
 * the UID is stable per meeting (``meeting-<pk>@<host>``), so a client updates the event it has;
-* SEQUENCE is ``meeting.sequence``, bumped by the services whenever the date, time, place or status
-  changes, so the newer copy wins;
+* SEQUENCE is ``meeting.sequence``, bumped by the services whenever a field the event shows
+  changes (:data:`CALENDAR_FIELDS`, asked through :func:`changes_calendar`), so the newer copy wins;
 * a cancelled meeting stays in the feed with ``STATUS:CANCELLED``, so clients remove it;
 * a postponed meeting moves to its new date (``actual_date``), with the reason in the description.
 
@@ -45,6 +45,31 @@ STATUS = {
     "postponed": "CONFIRMED",
     "cancelled": "CANCELLED",
 }
+
+#: The meeting's fields an event shows: a change to any of them is a new revision (SEQUENCE + 1).
+#: The one rule; every service that saves a meeting asks :func:`changes_calendar`.
+CALENDAR_FIELDS = frozenset(
+    {
+        "title",
+        "kind",
+        "description",
+        "planned_month",
+        "planned_end_month",
+        "actual_date",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online_link",
+        "status",
+        "status_reason",
+    }
+)
+
+
+def changes_calendar(meeting: Meeting, changes: dict[str, Any]) -> bool:
+    """Whether saving ``changes`` (field → new value) on ``meeting`` changes its calendar event."""
+    return any(name in CALENDAR_FIELDS and getattr(meeting, name) != value for name, value in changes.items())
+
 
 # RFC 5545 TEXT allows no control characters but HTAB (line breaks are escaped as ``\n``).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -153,6 +178,8 @@ def _description(meeting: Meeting, url: str, tentative: bool) -> str:
     status = _status_line(meeting)
     if status:
         lines.append(status)
+    if meeting.description.strip():
+        lines.append(_text(meeting.description.strip()))
     if tentative:
         lines.append(_("Fecha por confirmar: planificada para %(month)s.") % {"month": _planned(meeting)})
     if meeting.place and meeting.online_link:

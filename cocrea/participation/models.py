@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.computations.months import Month
@@ -33,6 +34,7 @@ class Meeting(Versioned, FromDocument, Archivable):
     kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
     number = models.PositiveSmallIntegerField(_("número"), null=True, blank=True)
     title = models.CharField(_("título"), max_length=300)
+    description = models.TextField(_("descripción"), blank=True)
     date_text = models.CharField(_("fecha (como en el documento)"), max_length=120, blank=True)
     planned_month = models.DateField(_("mes planificado"), null=True, blank=True)
     planned_end_month = models.DateField(_("último mes planificado"), null=True, blank=True)
@@ -70,6 +72,9 @@ class Meeting(Versioned, FromDocument, Archivable):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:meeting", args=[self.pk])
 
     @property
     def code(self) -> str:

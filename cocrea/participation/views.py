@@ -39,6 +39,7 @@ from cocrea.participation.figures import (
 )
 from cocrea.participation.models import Attendance, Meeting, MeetingDocument, Registration
 from cocrea.participation.services import cancel_registration, person_for_user, register_for_meeting
+from cocrea.participation.services.schedule import when_text
 from cocrea.plans import queries
 from cocrea.plans.models import Organization
 
@@ -139,6 +140,7 @@ def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
                 for a in found.agreements.all()
             ],
             "attendees": found.attendance.count(),
+            "when": when_text(found),
             "may_take_part": request.user.has_perm("participation.take_part", found),
         },
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cocrea.audit.context import acting_as, operation
+from cocrea.audit.context import acting_as, current_actor
 from cocrea.computations.plancheck import Finding, check_plan
 from cocrea.computations.planparse import ParsedPlan, PlanParseError, decode, parse_plan
 from cocrea.plans.directory import load_directory
@@ -85,7 +85,9 @@ def import_plan(
     """
     plan, findings = check_plan_file(data)
     report = ImportReport(plan=plan, findings=findings)
-    with operation("import"):
+    # Every write of a plan import is recorded as an import (whoever runs it, from wherever): the
+    # trail then tells the import's changes from staff edits (importer.sync.staff_edited).
+    with acting_as(current_actor().user, "import"):
         old = _previous_document(existing_milestone(plan))
         importer = Importer(
             plan,

@@ -5,7 +5,7 @@ from django.urls import path
 
 from cocrea.budget import staff_views as budget
 from cocrea.core import views as core
-from cocrea.participation.staff import attendance, meetings, people
+from cocrea.participation.staff import attendance, meetings, people, schedule, signin
 from cocrea.plans import staff_sheets as sheets
 from cocrea.plans import staff_views as plans
 from cocrea.staff import views
@@ -22,8 +22,20 @@ urlpatterns = [
     path("hitos/<int:milestone>/linea-base/", plans.approve_milestone_baseline, name="approve_baseline"),
     path("actividades/<int:activity>/avance/", plans.record_activity_progress, name="record_progress"),
     path("lineas/<int:line>/gasto/", budget.record_line_expenditure, name="record_expenditure"),
+    path("hitos/<int:milestone>/reuniones/nueva/", schedule.new_meeting, name="new_meeting"),
+    path("reuniones/<int:meeting>/", schedule.edit_meeting, name="edit_meeting"),
+    path("reuniones/<int:meeting>/fecha/", schedule.reschedule_meeting, name="reschedule_meeting"),
+    path("reuniones/<int:meeting>/cancelar/", schedule.cancel_meeting, name="cancel_meeting"),
     path("reuniones/<int:meeting>/resultado/", attendance.record_meeting, name="record_meeting"),
     path("reuniones/<int:meeting>/asistencia/", attendance.take_attendance, name="take_attendance"),
+    path("asistencias/<int:attendance>/", attendance.correct_attendance, name="correct_attendance"),
+    path("asistencias/<int:attendance>/quitar/", attendance.remove_attendance, name="remove_attendance"),
+    path("hitos/<int:milestone>/hoja-de-firmas/", signin.attendance_sheet, name="attendance_sheet"),
+    path(
+        "hitos/<int:milestone>/hoja-de-firmas/<uuid:upload>/confirmar/",
+        signin.attendance_sheet_confirm,
+        name="attendance_sheet_confirm",
+    ),
     path("personas/duplicados/", people.duplicates, name="duplicates"),
     path("reuniones/<int:meeting>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
     path("agenda/<int:item>/", meetings.edit_agenda_item, name="edit_agenda_item"),

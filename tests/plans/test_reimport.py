@@ -450,3 +450,29 @@ def test_the_migration_marks_rows_with_a_source_line_as_from_the_document(milest
     assert Meeting.objects.filter(origin=Origin.DOCUMENT).count() == 17
     meeting.refresh_from_db()
     assert meeting.origin == Origin.STAFF, "added by staff: no line in the document"
+
+
+def test_a_staff_edit_made_while_a_removal_waits_still_archives_it(milestone, seed_text, staff):
+    """The document that dropped the item is the base now; the trail still shows the staff edit."""
+    revised = without_meeting(seed_text, "Reunión de Final")
+    services.import_plan(revised.encode(), filename="revised.txt")  # listed, left in place
+    final = Meeting.objects.get(milestone=milestone, kind="final")
+    with acting_as(staff, "web"):
+        save_edit(Meeting, final.pk, final.edit_version, {"title": "Reunión final (con autoridades)"})
+
+    report = services.import_plan(revised.encode(), filename="revised.txt", allow_removals=True)
+
+    assert report.archived == {"meeting": 1} and report.deleted == {}
+    final.refresh_from_db()
+    assert final.archived_at is not None and final.title == "Reunión final (con autoridades)"
+
+
+def test_a_web_import_is_recorded_as_an_import_by_the_person(milestone, seed_text, staff):
+    from cocrea.audit.models import AuditEntry
+
+    revised = seed_text.replace("Papel e impresos.\tQ.9,500.00", "Papel e impresos.\tQ.9,000.00")
+    with acting_as(staff, "web"):
+        services.import_plan(revised.encode(), filename="revised.txt")
+    line = BudgetLine.objects.get(milestone=milestone, number=3)
+    (entry,) = AuditEntry.objects.for_object(line).filter(action="update")
+    assert (entry.source, entry.actor) == ("import", staff)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 STAFF_NAMESPACES = ("staff", "drafts_staff", "catalogue_staff")
 # Screens that edit an existing object from a form (beyond the ``edit_*`` names).
-OTHER_EDIT_SCREENS = {"staff:meeting_minutes", "drafts_staff:respond"}
+OTHER_EDIT_SCREENS = {"staff:meeting_minutes", "staff:reschedule_meeting", "drafts_staff:respond"}
 
 
 class _Form(HTMLParser):
@@ -92,6 +92,10 @@ def edits(milestone, staff):  # type: ignore[no-untyped-def]
     from cocrea.drafts import services as drafts
 
     meeting = Meeting.objects.filter(milestone=milestone).first()
+    dated = Meeting.objects.filter(milestone=milestone).exclude(pk=meeting.pk).first()
+    dated = participation.reschedule_meeting(
+        dated, expected_version=dated.edit_version, day=date(2019, 5, 20)
+    )
     item = participation.add_agenda_item(meeting, title="Bienvenida", by=staff)
     agreement = participation.add_agreement(meeting, text="Enviar el borrador", owner_text="GPAT", by=staff)
     person = register_person(name="Ana Pérez")
@@ -140,6 +144,30 @@ def edits(milestone, staff):  # type: ignore[no-untyped-def]
                 meeting, text="Cambiado por otra persona", expected_version=meeting.edit_version, by=staff
             ),
             lambda: Meeting.objects.get(pk=meeting.pk).minutes,
+        ),
+        "staff:edit_meeting": (
+            reverse("staff:edit_meeting", args=[meeting.pk]),
+            "title",
+            lambda: participation.edit_meeting(
+                meeting,
+                expected_version=Meeting.objects.get(pk=meeting.pk).edit_version,
+                title="Cambiado por otra persona",
+                kind=meeting.kind,
+                by=staff,
+            ),
+            lambda: Meeting.objects.get(pk=meeting.pk).title,
+        ),
+        "staff:reschedule_meeting": (
+            reverse("staff:reschedule_meeting", args=[dated.pk]),
+            "reason",
+            lambda: participation.reschedule_meeting(
+                dated,
+                expected_version=Meeting.objects.get(pk=dated.pk).edit_version,
+                day=date(2019, 5, 21),
+                reason="Cambiado por otra persona",
+                by=staff,
+            ),
+            lambda: Meeting.objects.get(pk=dated.pk).status_reason,
         ),
         "catalogue_staff:edit_entry": (
             reverse("catalogue_staff:edit_entry", args=[entry.pk]),

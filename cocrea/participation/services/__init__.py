@@ -1,18 +1,24 @@
 """Writes to participation, one module per noun; every name callers use is re-exported here.
 
+- :mod:`.schedule`: meetings created by staff, edited, rescheduled, cancelled, and the emails;
 - :mod:`.meetings`: a meeting's outcome, agenda, minutes (acta) and agreements;
 - :mod:`.registry`: the registry of natural persons, their consents and memberships;
 - :mod:`.merges`: merging the records of one person held twice, and undoing a merge;
 - :mod:`.personal_data`: "Mis datos" (export) and erasure (anonymisation);
 - :mod:`.registration`: signing up for meetings, cancelling, confirmations and reminders;
-- :mod:`.attendance`: recording attendance, and importing sign-in sheets.
+- :mod:`.attendance`: recording and correcting attendance, and importing sign-in sheets.
 """
 
 from cocrea.participation.services.attendance import (
     AttendanceImport,
+    AttendancePreview,
+    correct_attendance,
+    find_registered,
     import_attendance,
     meeting_keys,
+    preview_attendance,
     record_attendance,
+    remove_attendance,
 )
 from cocrea.participation.services.meetings import (
     MINUTES_MAX_LENGTH,
@@ -59,6 +65,15 @@ from cocrea.participation.services.registry import (
     register_person,
     withdraw_consent,
 )
+from cocrea.participation.services.schedule import (
+    OutsidePeriod,
+    cancel_meeting,
+    create_meeting,
+    edit_meeting,
+    milestone_period,
+    notify_registered,
+    reschedule_meeting,
+)
 
 __all__ = [
     "ANONYMOUS_NAME",
@@ -68,26 +83,36 @@ __all__ = [
     "OUTCOMES",
     "PERSON_DATA",
     "AttendanceImport",
+    "AttendancePreview",
+    "OutsidePeriod",
     "add_agenda_item",
     "add_agreement",
     "add_membership",
     "anonymise_person",
     "attach_meeting_document",
+    "cancel_meeting",
     "cancel_registration",
     "complete_agreement",
+    "correct_attendance",
+    "create_meeting",
     "delete_account",
     "delete_agreement",
     "edit_agenda_item",
     "edit_agreement",
+    "edit_meeting",
     "edit_membership",
     "end_membership",
     "export_person_data",
+    "find_registered",
     "import_attendance",
     "is_proposed_duplicate",
     "meeting_keys",
     "merge_people",
+    "milestone_period",
     "move_agenda_item",
+    "notify_registered",
     "person_for_user",
+    "preview_attendance",
     "record_attendance",
     "record_consent",
     "record_meeting_outcome",
@@ -96,7 +121,9 @@ __all__ = [
     "register_person",
     "register_person_data",
     "remove_agenda_item",
+    "remove_attendance",
     "reopen_agreement",
+    "reschedule_meeting",
     "send_reminders",
     "unmerge_people",
     "withdraw_consent",

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import operation
 from cocrea.core.versioning import save_edit
+from cocrea.participation.calendar import changes_calendar
 from cocrea.participation.models import AgendaItem, Agreement, Meeting, MeetingDocument
 from cocrea.participation.services._checks import _require
+from cocrea.participation.services.schedule import notify_after_commit
 from cocrea.plans.models import Organization
 
 if TYPE_CHECKING:
@@ -46,14 +48,23 @@ def record_meeting_outcome(
         raise ValidationError(_("Indique el motivo."))
     if meeting.status == "cancelled":
         raise ValidationError(_("La reunión está cancelada."))
+    changes = {
+        "status": outcome,
+        "actual_date": day,
+        "place": place.strip()[:300],
+        "status_reason": reason.strip(),
+    }
     with operation("web"):
-        meeting.status = outcome
-        meeting.actual_date = day
-        meeting.place = place.strip()[:300]
-        meeting.status_reason = reason.strip()
+        if changes_calendar(meeting, changes):
+            meeting.sequence += 1  # calendar subscribers get the change
+        for name, value in changes.items():
+            setattr(meeting, name, value)
         meeting.edit_version += 1
-        meeting.sequence += 1  # calendar subscribers get the change
         meeting.save()
+    if outcome == "cancelled":
+        notify_after_commit(meeting, "cancelled", meeting.status_reason)
+    elif outcome == "postponed":
+        notify_after_commit(meeting, "date", meeting.status_reason)
     return meeting
 
 

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,6 +36,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cocrea.audit.context import current_actor
+from cocrea.audit.models import AuditEntry
 from cocrea.computations.orgnames import Directory, OrgRef, extract_organizations
 from cocrea.computations.planparse import ParsedPlan
 from cocrea.computations.text import fold
@@ -278,6 +280,7 @@ class Importer:
     ) -> dict[str, Any]:
         """The fields to write on ``row``; the differences staff keep become conflicts."""
         changes = {}
+        touched: set[str] | None = None
         for name, new in item.values.items():
             model_field = model._meta.get_field(name)
             current = getattr(row, getattr(model_field, "attname", name))
@@ -286,7 +289,12 @@ class Importer:
                 continue
             known = base is not None and name in base
             previous = _comparable(base[name]) if base is not None and known else _MISSING
-            if (known and current == previous) or (not known and (from_document or _empty(current))):
+            document_wins = from_document
+            if not known and from_document and name not in _PLACEMENT:
+                # No record of what the document said: the trail says whether staff changed it.
+                touched = staff_edited(row) if touched is None else touched
+                document_wins = name not in touched
+            if (known and current == previous) or (not known and (document_wins or _empty(current))):
                 changes[name] = new
                 continue
             if name == "position":  # an order staff chose is kept; it says nothing to report
@@ -550,4 +558,23 @@ def staff_fields(spec: Spec, row: models.Model, base: Wanted | None) -> list[str
             attname = getattr(row._meta.get_field(name), "attname", name)
             if getattr(row, attname) != _comparable(value):
                 found.append(_label(type(row), name))
+    for name in sorted(staff_edited(row) & set(spec.fields) - _PLACEMENT):
+        if _label(type(row), name) not in found:
+            found.append(_label(type(row), name))
     return found
+
+
+def staff_edited(row: models.Model) -> set[str]:
+    """The fields of ``row`` that anything but a plan import has changed, by the audit trail (plan
+    imports write as source ``import``: :func:`cocrea.plans.services.import_plan`)."""
+    content_type = ContentType.objects.get_for_model(row, for_concrete_model=False)
+    names: set[str] = set()
+    for changes in (
+        AuditEntry.objects.filter(
+            content_type=content_type, object_id=str(row.pk), action=AuditEntry.Action.UPDATE
+        )
+        .exclude(source=AuditEntry.Source.IMPORT)
+        .values_list("changes", flat=True)
+    ):
+        names.update(changes or ())
+    return names
