@@ -46,6 +46,9 @@ INTERNAL_FIELDS = frozenset(
     }
 )
 
+# Not edited on a form, yet content: when an item was archived (``core.provenance``).
+SHOWN_ALTHOUGH_NOT_EDITABLE = frozenset({"archived_at"})
+
 Formatter = Callable[[Any], str]
 
 
@@ -110,7 +113,7 @@ def is_internal(model: type[models.Model] | None, name: str) -> bool:
     found = _field(model, name)
     if found is None:
         return True
-    if not getattr(found, "editable", True):
+    if not getattr(found, "editable", True) and name not in SHOWN_ALTHOUGH_NOT_EDITABLE:
         return True
     remote = getattr(found, "related_model", None)
     return remote is not None and remote._meta.label == settings.AUTH_USER_MODEL

@@ -37,10 +37,12 @@ def _past(today: datetime.date) -> Q:
 
 
 def meetings_without_attendance(milestones: Any, today: datetime.date) -> list[Meeting]:
-    """Meetings held, or whose day is past, with no attendance recorded (one query)."""
+    """Meetings held, or whose day is past, with no attendance recorded (one query); archived
+    meetings are no longer part of the plan."""
     attended = Exists(Attendance.objects.filter(meeting=OuterRef("pk")))
     return list(
-        Meeting.objects.filter(milestone__in=milestones, status__in=UNDER_WAY)
+        Meeting.objects.current()
+        .filter(milestone__in=milestones, status__in=UNDER_WAY)
         .filter(_past(today))
         .filter(~attended)
         .order_by("milestone_id", "position")
@@ -52,7 +54,7 @@ def needs_attention(milestones: Any, today: datetime.date) -> list[Attention]:
     in the given milestones: two queries whatever their number."""
     overdue = (
         Agreement.objects.overdue(today)
-        .filter(meeting__milestone__in=milestones)
+        .filter(meeting__milestone__in=milestones, meeting__archived_at=None)
         .select_related("meeting")
         .order_by("due_date", "pk")
     )

@@ -203,7 +203,8 @@ def activities_without_report(milestones: Any, today: datetime.date) -> QuerySet
     planned_now = Q(planned_start__lte=today, planned_end__gte=this_month)
     not_started = Q(latest_status=None) | Q(latest_status="planned")
     return (
-        Activity.objects.filter(milestone__in=milestones)
+        Activity.objects.current()
+        .filter(milestone__in=milestones)
         .annotate(latest_status=Subquery(latest.values("status")[:1]), reported=Exists(reported))
         .filter(reported=False)
         .filter(Q(latest_status__in=UNDER_WAY) | not_started & planned_now)

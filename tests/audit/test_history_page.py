@@ -191,6 +191,30 @@ def test_deleted_objects_stay_in_the_history_with_their_whole_name(client, miles
     assert "Eliminación" in shown
 
 
+def test_a_change_of_internal_fields_only_says_so(client, milestone, staff):
+    activity = milestone.activities.get(number=1)
+    with acting_as(staff, "web"):
+        activity.position = 77
+        activity.save()
+    public = text_of(entries_part(history(client, milestone, tipo="activity")))
+    assert "Solo cambiaron datos internos" in public and "Orden" not in public
+    client.force_login(staff)
+    detail = text_of(entries_part(history(client, milestone, tipo="activity")))
+    assert "Orden (interno)" in detail and "Solo cambiaron datos internos" not in detail
+
+
+def test_an_archived_meeting_stays_with_the_day_it_was_archived(client, milestone, staff):
+    meeting = milestone.meetings.order_by("position").first()
+    with acting_as(staff, "web"):
+        meeting.archived_at = datetime.datetime(2021, 5, 4, 18, 0, tzinfo=datetime.UTC)
+        meeting.archived_by = staff
+        meeting.save()
+    shown = text_of(entries_part(history(client, milestone, tipo="meeting")))
+    assert f"Reunión: {meeting.title}" in shown
+    assert "Archivado — 4 de mayo de 2021 12:00" in shown
+    assert "Archivado por" not in shown and "ana@" not in shown  # an account: for staff only
+
+
 def test_fifty_changes_a_page_with_accessible_page_links(client, milestone, staff):
     activity = milestone.activities.get(number=1)
     for percent in range(70):

@@ -171,6 +171,23 @@ def test_activities_under_way_without_a_report_this_month(milestone, staff):
     assert delayed not in subjects(plans_queries.needs_attention([milestone.pk], TODAY), PROGRESS)
 
 
+def test_archived_meetings_and_activities_are_not_due(milestone, meeting, staff):
+    Agreement.objects.create(meeting=meeting, text="Enviar el acta", due_date=TODAY - datetime.timedelta(1))
+    activity = milestone.activities.get(number=1)
+    ProgressEntry.objects.create(
+        activity=activity, day=datetime.date(2026, 5, 2), percent_complete=Decimal(5), status="in_progress"
+    )
+    due = participation_queries.needs_attention([milestone.pk], TODAY)
+    assert meeting in subjects(due, ATTENDANCE) and subjects(due, AGREEMENTS)
+    assert activity in subjects(plans_queries.needs_attention([milestone.pk], TODAY), PROGRESS)
+    for archived in (meeting, activity):
+        archived.archived_at = timezone.now()
+        archived.save()
+    due = participation_queries.needs_attention([milestone.pk], TODAY)
+    assert meeting not in subjects(due, ATTENDANCE) and not subjects(due, AGREEMENTS)
+    assert activity not in subjects(plans_queries.needs_attention([milestone.pk], TODAY), PROGRESS)
+
+
 # --- scope --------------------------------------------------------------------------------------
 
 
