@@ -3,6 +3,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from cocrea.budget.models import BudgetLine, Expenditure
 from cocrea.core.versioning import VersionedAdminMixin
+from cocrea.plans.admin import GovernedByServicesAdmin
 
 
 @admin.register(BudgetLine)
@@ -22,10 +23,9 @@ class BudgetLineAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
 
 
 @admin.register(Expenditure)
-class ExpenditureAdmin(ObjectPermissionsModelAdmin):
-    list_display = ["day", "budget_line", "amount", "description", "reference"]
-    list_filter = ["budget_line__milestone", "budget_line"]
-    search_fields = ["description", "reference"]
+class ExpenditureAdmin(GovernedByServicesAdmin, ObjectPermissionsModelAdmin):
+    list_display = ["day", "budget_line", "amount", "description", "reference", "annulled_at"]
+    list_filter = ["budget_line__milestone", "budget_line", ("annulled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["description", "reference", "correction_reason", "annulment_reason"]
     date_hierarchy = "day"
     list_select_related = ["budget_line"]
-    readonly_fields = ["recorded_by", "recorded_at"]

@@ -74,13 +74,27 @@ class ExpenditureQuerySet(models.QuerySet["Expenditure"]):
     def until(self, day: date) -> ExpenditureQuerySet:
         return self.filter(day__lte=day)
 
+    def counted(self) -> ExpenditureQuerySet:
+        """The expenditures that count in the figures: every one but the annulled."""
+        return self.filter(annulled_at=None)
+
     def total(self) -> Decimal:
-        total = self.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        """The money spent: the sum of the expenditures that count (annulled ones do not)."""
+        total = self.counted().aggregate(total=Sum("amount"))["total"] or Decimal(0)
         return Decimal(total).quantize(Decimal("0.01"))
 
 
-class Expenditure(models.Model):
-    """Money spent against a budget line."""
+# A Q for the expenditures that count, seen from a budget line (``Sum("expenditures__amount", ...)``).
+COUNTED_FROM_LINE = models.Q(expenditures__annulled_at=None)
+
+
+class Expenditure(Versioned):
+    """Money spent against a budget line.
+
+    A recorded expenditure is corrected (with a reason) or annulled, never deleted: an annulled
+    payment stays in the record, with who annulled it, when and why, and stops counting in the
+    budget executed and in earned value (:meth:`ExpenditureQuerySet.counted`).
+    """
 
     budget_line = models.ForeignKey(
         BudgetLine, models.PROTECT, related_name="expenditures", verbose_name=_("línea de presupuesto")
@@ -93,6 +107,17 @@ class Expenditure(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+    correction_reason = models.TextField(_("motivo de la corrección"), blank=True)
+    annulled_at = models.DateTimeField(_("anulado el"), null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("anulado por"),
+    )
+    annulment_reason = models.TextField(_("motivo de la anulación"), blank=True)
 
     objects = ExpenditureQuerySet.as_manager()
 
@@ -107,3 +132,7 @@ class Expenditure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.amount} {self.description[:60]}"
+
+    @property
+    def is_annulled(self) -> bool:
+        return self.annulled_at is not None

@@ -20,6 +20,22 @@ from cocrea.plans.models import (
 )
 
 
+class GovernedByServicesAdmin:
+    """Read-only in the admin: objects written only through their services and workflow (progress
+    reports, evidence, baselines, expenditures), which check the rule, the workflow and the reason
+    and leave the trail. Administrators and auditors read them here; staff correct them on
+    Cocrea's own screens (/gestion/)."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(VersionedAdminMixin, ObjectPermissionsModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -108,30 +124,24 @@ class PlanDocumentAdmin(ObjectPermissionsModelAdmin):
     readonly_fields = ["sha256", "imported_at"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(GovernedByServicesAdmin, admin.TabularInline):
     model = Evidence
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
-    raw_id_fields = ["upload"]  # no list of every stored file's name
+    fields = ["title", "url", "upload"]
+    readonly_fields = ["title", "url", "upload"]
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(ObjectPermissionsModelAdmin):
+class ProgressEntryAdmin(GovernedByServicesAdmin, ObjectPermissionsModelAdmin):
     list_display = ["activity", "day", "percent_complete", "status", "recorded_by"]
     list_filter = ["status", "activity__milestone"]
-    search_fields = ["note", "reason", "activity__title"]
+    search_fields = ["note", "reason", "correction_reason", "activity__title"]
     date_hierarchy = "day"
     inlines = [EvidenceInline]
     list_select_related = ["activity", "recorded_by"]
-    raw_id_fields = ["activity"]
-    readonly_fields = ["recorded_by", "recorded_at"]
 
 
 @admin.register(Baseline)
-class BaselineAdmin(ObjectPermissionsModelAdmin):
+class BaselineAdmin(GovernedByServicesAdmin, ObjectPermissionsModelAdmin):
     list_display = ["milestone", "number", "effective_from", "approved_at", "approved_by"]
     list_filter = ["milestone"]
-    readonly_fields = ["milestone", "number", "approved_at", "approved_by", "snapshot"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # baselines are approved through the service, which snapshots the plan

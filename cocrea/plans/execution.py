@@ -367,12 +367,12 @@ def withdrawn_reports(activity: Activity) -> list[WithdrawnReport]:
     found = []
     for audit in entries:
         values = {name: change[0] for name, change in audit.changes.items() if isinstance(change, list)}
-        day = values.get("day")
+        day, status = values.get("day"), str(values.get("status") or "")
         found.append(
             WithdrawnReport(
                 day=date.fromisoformat(day) if isinstance(day, str) else None,
                 percent=str(values.get("percent_complete") or "0"),
-                status=str(labels.get(values.get("status"), values.get("status") or "")),
+                status=str(labels.get(status, status)),
                 reason=str(values.get("correction_reason") or ""),
                 withdrawn_at=audit.timestamp,
                 withdrawn_by=audit.actor_label,
@@ -381,15 +381,18 @@ def withdrawn_reports(activity: Activity) -> list[WithdrawnReport]:
     return found
 
 
-def correction_state(activity: Activity, entries: list[ProgressEntry]) -> dict[str, Any]:
+def correction_state(activity: Activity, entries: list[ProgressEntry], user: Any) -> dict[str, Any]:
     """What the activity's progress screen shows about corrections: the report that may be
-    corrected or withdrawn (if any, with why not otherwise), the rule, and the withdrawn reports.
-    ``entries`` are the activity's reports, newest first."""
+    corrected or withdrawn (if any, and whether ``user`` may), the rule, and the withdrawn
+    reports. ``entries`` are the activity's reports, newest first."""
     latest = entries[0] if entries else None
-    refusal = correction_refusal(latest) if latest is not None else None
+    correctable = latest if latest is not None and correction_refusal(latest) is None else None
     return {
-        "correctable": latest if latest is not None and refusal is None else None,
-        "correction_refusal": refusal,
+        "correctable": correctable,
+        "may_correct": bool(correctable)
+        and user.has_perm(permission("progressentry", "change"), correctable),
+        "may_withdraw": bool(correctable)
+        and user.has_perm(permission("progressentry", "delete"), correctable),
         "correction_rule": CORRECTION_RULE,
         "withdrawn": withdrawn_reports(activity),
     }

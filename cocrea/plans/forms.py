@@ -53,3 +53,28 @@ class BaselineForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ProgressCorrectionForm(ProgressForm):
+    """A report's values corrected, with why; its evidence stays as it is."""
+
+    evidence_title = None
+    evidence_url = None
+    evidence_file = None
+    correction_reason = forms.CharField(
+        label=_("Motivo de la corrección"),
+        help_text=_("Obligatorio. Queda con el reporte y en el historial de cambios."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo del retiro"),
+        help_text=_("Obligatorio. Queda en el historial de cambios, con el reporte retirado."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -31,7 +31,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cocrea.budget.models import BudgetLine, Expenditure
+from cocrea.budget.models import COUNTED_FROM_LINE, BudgetLine, Expenditure
 from cocrea.computations.earned_value import (
     ActivityPlan,
     BudgetLinePlan,
@@ -107,7 +107,7 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
         .values("pk", "milestone_id", "stated_cost", "period_kind", "periods")
     ):
         data[row["milestone_id"]].lines.append(_Row(row))
-    expenses = Expenditure.objects.filter(budget_line__milestone_id__in=ids)
+    expenses = Expenditure.objects.counted().filter(budget_line__milestone_id__in=ids)  # annulled: not spent
     if history:
         for milestone_id, expense_day, amount in expenses.values_list(
             "budget_line__milestone_id", "day", "amount"
@@ -498,7 +498,7 @@ def _lines_with_spending(milestone: Milestone, day: date) -> list[BudgetLine]:
     from django.db.models import Q, Sum
 
     lines = milestone.budget_lines.annotate(
-        spent_sum=Sum("expenditures__amount", filter=Q(expenditures__day__lte=day))
+        spent_sum=Sum("expenditures__amount", filter=Q(expenditures__day__lte=day) & COUNTED_FROM_LINE)
     )
     result = list(lines)
     for line in result:

@@ -454,8 +454,12 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
         return latest
 
 
-class ProgressEntry(models.Model):
-    """A dated report of an activity's execution; the latest at a date is its state then."""
+class ProgressEntry(Versioned):
+    """A dated report of an activity's execution; the latest at a date is its state then.
+
+    The latest report of an activity may be corrected or withdrawn, with a reason
+    (:func:`cocrea.plans.execution.correction_refusal` says when the workflow allows it).
+    """
 
     activity = models.ForeignKey(
         Activity, models.CASCADE, related_name="progress_entries", verbose_name=_("actividad")
@@ -476,6 +480,7 @@ class ProgressEntry(models.Model):
         verbose_name=_("registrado por"),
     )
     recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+    correction_reason = models.TextField(_("motivo de la corrección"), blank=True)
 
     objects = ProgressEntryQuerySet.as_manager()
 

@@ -28,7 +28,7 @@ from cocrea.core.models import Upload
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import ATTACHMENT_KINDS, UploadRejected, read_upload, store_upload
 from cocrea.plans import services
-from cocrea.plans.execution import approve_baseline, record_progress
+from cocrea.plans.execution import approve_baseline, correction_state, record_progress
 from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
 from cocrea.plans.forms import BaselineForm, ProgressForm
 from cocrea.plans.importer import ImportReport, wording
@@ -272,11 +272,17 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
             else:
                 messages.success(request, _("Avance registrado."))
                 return redirect("staff:record_progress", activity=found.pk)
-    entries = found.progress_entries.order_by("-day", "-pk").prefetch_related("evidence")
+    entries = list(found.progress_entries.order_by("-day", "-pk").prefetch_related("evidence"))
     return form_page(
         request,
         "plans/staff/progress.html",
-        {"activity": found, "milestone": found.milestone, "form": form, "entries": entries},
+        {
+            "activity": found,
+            "milestone": found.milestone,
+            "form": form,
+            "entries": entries,
+            **correction_state(found, entries, request.user),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -6,6 +6,7 @@ from django.urls import path
 from cocrea.budget import staff_views as budget
 from cocrea.core import views as core
 from cocrea.participation.staff import attendance, meetings, people, schedule, signin
+from cocrea.plans import staff_progress as progress
 from cocrea.plans import staff_sheets as sheets
 from cocrea.plans import staff_views as plans
 from cocrea.staff import views
@@ -22,6 +23,10 @@ urlpatterns = [
     path("hitos/<int:milestone>/linea-base/", plans.approve_milestone_baseline, name="approve_baseline"),
     path("actividades/<int:activity>/avance/", plans.record_activity_progress, name="record_progress"),
     path("lineas/<int:line>/gasto/", budget.record_line_expenditure, name="record_expenditure"),
+    path("gastos/<int:expenditure>/", budget.edit_expenditure, name="edit_expenditure"),
+    path("gastos/<int:expenditure>/anular/", budget.annul_expenditure, name="annul_expenditure"),
+    path("avances/<int:entry>/", progress.edit_progress, name="edit_progress"),
+    path("avances/<int:entry>/retirar/", progress.withdraw_progress, name="withdraw_progress"),
     path("hitos/<int:milestone>/reuniones/nueva/", schedule.new_meeting, name="new_meeting"),
     path("reuniones/<int:meeting>/", schedule.edit_meeting, name="edit_meeting"),
     path("reuniones/<int:meeting>/fecha/", schedule.reschedule_meeting, name="reschedule_meeting"),

@@ -8,15 +8,19 @@ the first person's save must come back 409 with the other person's value kept.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cocrea.budget.models import Expenditure
+from cocrea.budget.services import edit_expenditure, record_expenditure
 from cocrea.participation import services as participation
 from cocrea.participation.models import AgendaItem, Agreement, Meeting, Membership
 from cocrea.participation.services import register_person
-from cocrea.plans.models import Organization
+from cocrea.plans.execution import correct_progress, record_progress
+from cocrea.plans.models import Organization, ProgressEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +114,14 @@ def edits(milestone, staff):  # type: ignore[no-untyped-def]
     drafts.respond_to_contribution(comment, decision="not_accepted", reason="Primera razón", by=staff)
     next_draft = drafts.create_version(document, parse_markdown("## Uno\n\nOtro párrafo.\n"), by=None)
     del next_draft
+    expense = record_expenditure(
+        milestone.budget_lines.get(number=1),
+        day=date(2019, 4, 30),
+        amount=Decimal("32000.00"),
+        description="Asesores, abril",
+        by=staff,
+    )
+    report = record_progress(milestone.activities.get(number=2), day=date(2019, 5, 20), percent=40, by=staff)
     return {
         "staff:edit_agenda_item": (
             reverse("staff:edit_agenda_item", args=[item.pk]),
@@ -182,6 +194,34 @@ def edits(milestone, staff):  # type: ignore[no-untyped-def]
             "markdown",
             lambda: drafts.revise_draft(draft, "## Uno\n\nCambiado por otra persona\n"),
             lambda: type(draft).objects.get(pk=draft.pk).markdown,
+        ),
+        "staff:edit_expenditure": (
+            reverse("staff:edit_expenditure", args=[expense.pk]),
+            "reason",
+            lambda: edit_expenditure(
+                expense,
+                expected_version=expense.edit_version,
+                day=expense.day,
+                amount=expense.amount,
+                description="Cambiado por otra persona",
+                reason="Otra persona corrige",
+                by=staff,
+            ),
+            lambda: Expenditure.objects.get(pk=expense.pk).description,
+        ),
+        "staff:edit_progress": (
+            reverse("staff:edit_progress", args=[report.pk]),
+            "correction_reason",
+            lambda: correct_progress(
+                report,
+                expected_version=report.edit_version,
+                day=report.day,
+                percent=report.percent_complete,
+                note="Cambiado por otra persona",
+                correction_reason="Otra persona corrige",
+                by=staff,
+            ),
+            lambda: ProgressEntry.objects.get(pk=report.pk).note,
         ),
         "drafts_staff:respond": (
             reverse("drafts_staff:respond", args=[comment.pk]),
