@@ -80,7 +80,9 @@ def commitment_calendar(request: HttpRequest, plan: str, number: str) -> HttpRes
     """Every meeting the user may see of the commitment's milestones, cancelled ones included."""
     commitment = queries.get_commitment(request.user, plan, number)
     milestones = queries.visible_milestones(request.user, commitment)
-    meetings = list(_meetings().filter(milestone__in=milestones).order_by("milestone__sort_key", "position"))
+    meetings = list(
+        _meetings().current().filter(milestone__in=milestones).order_by("milestone__sort_key", "position")
+    )
     name = _("Reuniones del compromiso %(number)s — %(plan)s") % {
         "number": commitment.number,
         "plan": commitment.action_plan.name,
@@ -208,9 +210,9 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     figures_e = indicator_e(found)
 
     meetings = Paginator(
-        Meeting.objects.filter(milestone__in=queries.visible_milestones(request.user, found)).order_by(
-            "milestone__sort_key", "position"
-        ),
+        Meeting.objects.current()
+        .filter(milestone__in=queries.visible_milestones(request.user, found))
+        .order_by("milestone__sort_key", "position"),
         50,
     ).get_page(request.GET.get("pagina"))
     counts = dict(

@@ -80,7 +80,8 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
     ids = [m.pk for m in milestones]
     data: dict[int, _Data] = defaultdict(_Data)
     for row in (
-        Activity.objects.filter(milestone_id__in=ids)
+        Activity.objects.current()
+        .filter(milestone_id__in=ids)
         .order_by("milestone_id", "position")
         .values("pk", "milestone_id", "planned_start", "planned_end", "weight")
     ):
@@ -102,7 +103,8 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
     ):
         data[milestone_id].entries.append((activity_id, entry_day, percent))
     for row in (
-        BudgetLine.objects.filter(milestone_id__in=ids)
+        BudgetLine.objects.current()
+        .filter(milestone_id__in=ids)
         .order_by("milestone_id", "position")
         .values("pk", "milestone_id", "stated_cost", "period_kind", "periods")
     ):
@@ -120,7 +122,8 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
         for row in totals:
             data[row["budget_line__milestone_id"]].expenses.append((day, row["total"]))
     for milestone_id, month in (
-        Meeting.objects.filter(milestone_id__in=ids)
+        Meeting.objects.current()
+        .filter(milestone_id__in=ids)
         .exclude(planned_month=None)
         .values_list("milestone_id", "planned_month")
     ):
@@ -643,8 +646,10 @@ def milestone_period(milestone: Milestone) -> tuple[date | None, date | None]:
     span = milestone.span
     if span is not None:
         return span.start.first_day(), span.end.last_day()
-    found = Activity.objects.filter(milestone=milestone).aggregate(
-        start=Min("planned_start"), end=Max("planned_end")
+    found = (
+        Activity.objects.current()
+        .filter(milestone=milestone)
+        .aggregate(start=Min("planned_start"), end=Max("planned_end"))
     )
     start = Month.from_date(found["start"]).first_day() if found["start"] else None
     end = Month.from_date(found["end"]).last_day() if found["end"] else None

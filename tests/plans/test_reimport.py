@@ -476,3 +476,28 @@ def test_a_web_import_is_recorded_as_an_import_by_the_person(milestone, seed_tex
     line = BudgetLine.objects.get(milestone=milestone, number=3)
     (entry,) = AuditEntry.objects.for_object(line).filter(action="update")
     assert (entry.source, entry.actor) == ("import", staff)
+
+
+def test_archived_activity_and_line_pages_say_so_and_leave_the_figures(
+    staff_client, milestone, seed_text, staff
+):
+    from cocrea.budget.services import record_expenditure
+
+    thirteen = Activity.objects.get(milestone=milestone, number=13)
+    record_progress(thirteen, day=date(2019, 9, 30), percent=Decimal("10"), note="Adelanto", by=staff)
+    line = BudgetLine.objects.get(milestone=milestone, number=3)
+    record_expenditure(line, day=date(2019, 6, 1), amount=Decimal("500"), description="Papel", by=staff)
+    revised = without_lines(without_activity(seed_text, "M", 13), "03\tPapel e impresos.").replace(
+        "Q.570,075.00", "Q.560,575.00"
+    )
+    with acting_as(staff, "web"):
+        report = services.import_plan(revised.encode(), filename="r.txt", allow_removals=True)
+    assert report.archived == {"activity": 1, "budgetline": 1}
+
+    progress = staff_client.get(reverse("staff:record_progress", args=[thirteen.pk])).content.decode()
+    assert "Esta actividad está archivada." in progress and "Adelanto" in progress
+    spending = staff_client.get(reverse("staff:record_expenditure", args=[line.pk])).content.decode()
+    assert "Esta línea de presupuesto está archivada." in spending and "Papel" in spending
+    assert milestone.budget_lines.total() == Decimal("560575.00")
+    for url in (milestone.get_absolute_url(), milestone.get_schedule_url()):
+        assert "Presentación de Informe de implementación" not in staff_client.get(url).content.decode()
