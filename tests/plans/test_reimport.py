@@ -335,7 +335,7 @@ def test_the_command_says_what_it_left_and_removes_only_with_allow_removals(mile
 
     assert status == 0
     assert "Importado: 0 creados, 0 actualizados, 0 eliminados, 0 archivados." in out
-    assert "Reunión final «Reunión de Final» (no tiene registros): si se confirma, se eliminará." in out
+    assert "Reunión «Reunión de Final» (no tiene registros): si se confirma, se eliminará." in out
     assert "1 elemento ya no está en el documento y se dejó en su lugar" in out
     assert "--allow-removals" in out
     assert Meeting.objects.filter(milestone=milestone).count() == 17

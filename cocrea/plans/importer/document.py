@@ -50,6 +50,7 @@ class Wanted:
     create_only: dict[str, Any] = field(default_factory=dict)
     relations: dict[str, list[OrgRef]] = field(default_factory=dict)
     identifier: str = ""
+    shown: str | None = None  # how people name it beside its kind, when not derived from the key
 
     def get(self, name: str) -> Any:
         if name.endswith("_id") and name[:-3] in self.values:

@@ -29,6 +29,7 @@ class Removal:
     identifier: str  # how people name it: "05", "working-15", "responsible: INAP"
     title: str
     label: str  # the kind in the interface language: "reunión", "actividad"…
+    shown: str  # the identifier as people read it beside the kind ("05", "B"; a meeting: none)
     pk: int
     dependents: dict[str, int]
     staff_fields: tuple[str, ...]
@@ -69,6 +70,7 @@ class Conflict:
     identifier: str
     title: str
     label: str
+    shown: str
     field: str
     field_label: str
     staff_value: str

@@ -41,10 +41,19 @@ from cocrea.computations.orgnames import Directory, OrgRef, extract_organization
 from cocrea.computations.planparse import ParsedPlan
 from cocrea.computations.text import fold
 from cocrea.core.provenance import Origin
+from cocrea.participation.models import Meeting
 from cocrea.plans.importer import document
 from cocrea.plans.importer.document import ENTITIES, MILESTONE_SPECS, Spec, Wanted
 from cocrea.plans.importer.report import ARCHIVED, REMOVED, Conflict, ImportReport, Removal
-from cocrea.plans.models import ActionPlan, Baseline, Commitment, Milestone, Organization
+from cocrea.plans.models import (
+    ActionPlan,
+    Baseline,
+    Commitment,
+    CommitmentEntity,
+    Milestone,
+    Objective,
+    Organization,
+)
 
 _MISSING: Any = object()
 # Fields that say nothing about what staff recorded on a row.
@@ -65,6 +74,26 @@ def _comparable(value: Any) -> Any:
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == set()
+
+
+def _title(row: Any) -> str:
+    """An item's words, as the document wrote them (cut at 160 characters)."""
+    if isinstance(row, CommitmentEntity):
+        return str(row.organization.name)
+    text = next(
+        (getattr(row, name) for name in ("title", "description", "definition", "text") if hasattr(row, name)),
+        str(row),
+    )
+    return text if len(text) <= 160 else text[:159].rstrip() + "…"
+
+
+def _shown(model: type[models.Model], key: str) -> str:
+    """How people name an item beside its kind: activity "05", indicator "B", objective "A";
+    a meeting or an organisation's role by its title alone."""
+    if model in (Meeting, CommitmentEntity):
+        return ""
+    key = key.split("~")[0]
+    return key.rsplit("-", 1)[-1] if model is Objective else key
 
 
 def _label(model: type[models.Model], name: str) -> str:
@@ -260,6 +289,7 @@ class Importer:
             self.report.created[label] += 1
             return obj
         item = Wanted(str(obj), str(obj), values, identifier=str(getattr(obj, "number", "") or obj))
+        item.shown = str(getattr(obj, "number", ""))
         changes = self._merge(model, obj, item, base, from_document=True)
         changes.update({k: v for k, v in extra.items() if getattr(obj, k) != v})
         if changes:
@@ -355,6 +385,7 @@ class Importer:
             Conflict(
                 kind=model._meta.model_name or "",
                 identifier=item.identifier or item.key,
+                shown=item.shown if item.shown is not None else _shown(model, item.key),
                 title=item.title[:200],
                 label=str(model._meta.verbose_name),
                 field=name,
@@ -495,8 +526,9 @@ class Importer:
                 kind=spec.kind,
                 key=key,
                 identifier=identifier,
-                title=str(row)[:200],
+                title=_title(row),
                 label=spec.label,
+                shown=_shown(spec.model, key),
                 pk=row.pk,
                 dependents=held,
                 staff_fields=tuple(staff),

@@ -9,6 +9,17 @@ from django.utils.translation import ngettext
 from cocrea.plans.importer.report import ARCHIVED, Conflict, ImportReport, Removal
 
 
+def named(label: str, shown: str, title: str) -> str:
+    """``Actividad 05 «Elaboración del Plan de Trabajo.»``; a meeting by its title alone."""
+    if shown:
+        return _("%(kind)s %(identifier)s «%(title)s»") % {
+            "kind": capfirst(label),
+            "identifier": shown,
+            "title": title,
+        }
+    return _("%(kind)s «%(title)s»") % {"kind": capfirst(label), "title": title}
+
+
 def counts(report: ImportReport) -> str:
     totals = report.totals()
     return (
@@ -30,33 +41,20 @@ def what_hangs(removal: Removal) -> str:
 
 def removal_line(removal: Removal) -> str:
     """One line of a list of removals: what it is, what hangs from it, what happens (or happened)."""
-    values = {
-        "kind": capfirst(removal.label),
-        "identifier": removal.identifier,
-        "title": removal.title,
-        "held": what_hangs(removal),
-    }
+    values = {"item": named(removal.label, removal.shown, removal.title), "held": what_hangs(removal)}
     if removal.applied and removal.action == ARCHIVED:
-        return (
-            _(
-                "%(kind)s %(identifier)s «%(title)s» (tiene %(held)s): se archivó; su página y su "
-                "historial se conservan."
-            )
-            % values
-        )
+        return _("%(item)s (tiene %(held)s): se archivó; su página y su historial se conservan.") % values
     if removal.applied:
-        return _("%(kind)s %(identifier)s «%(title)s»: se eliminó.") % values
+        return _("%(item)s: se eliminó.") % values
     if removal.action == ARCHIVED:
         return (
             _(
-                "%(kind)s %(identifier)s «%(title)s» (tiene %(held)s): si se confirma, se archivará; "
+                "%(item)s (tiene %(held)s): si se confirma, se archivará; "
                 "su página y su historial se conservan."
             )
             % values
         )
-    return (
-        _("%(kind)s %(identifier)s «%(title)s» (no tiene registros): si se confirma, se eliminará.") % values
-    )
+    return _("%(item)s (no tiene registros): si se confirma, se eliminará.") % values
 
 
 def pending_sentence(report: ImportReport, confirm_with: str) -> str:
@@ -72,37 +70,24 @@ def pending_sentence(report: ImportReport, confirm_with: str) -> str:
 
 def conflict_line(conflict: Conflict) -> str:
     values = {
-        "kind": capfirst(conflict.label),
-        "identifier": conflict.identifier,
+        "item": named(conflict.label, conflict.shown, conflict.title),
         "field": conflict.field_label,
         "staff": conflict.staff_value,
         "document": conflict.document_value,
     }
     if not conflict.field:
         if conflict.overwritten:
-            return (
-                _("%(kind)s %(identifier)s: el personal lo eliminó; se creó de nuevo desde el documento.")
-                % values
-            )
-        return (
-            _("%(kind)s %(identifier)s: el personal lo eliminó; el documento lo incluye («%(document)s»).")
-            % values
-        )
+            return _("%(item)s: el personal lo eliminó; se creó de nuevo desde el documento.") % values
+        return _("%(item)s: el personal lo eliminó; el documento lo incluye («%(document)s»).") % values
     if conflict.overwritten:
         return (
             _(
-                "%(kind)s %(identifier)s, %(field)s: el personal puso «%(staff)s»; se reemplazó por lo "
+                "%(item)s, %(field)s: el personal puso «%(staff)s»; se reemplazó por lo "
                 "que dice el documento, «%(document)s»."
             )
             % values
         )
-    return (
-        _(
-            "%(kind)s %(identifier)s, %(field)s: el personal puso «%(staff)s», el documento dice "
-            "«%(document)s»."
-        )
-        % values
-    )
+    return _("%(item)s, %(field)s: el personal puso «%(staff)s», el documento dice «%(document)s».") % values
 
 
 def conflicts_heading(report: ImportReport) -> str:
@@ -124,18 +109,13 @@ def conflicts_heading(report: ImportReport) -> str:
 
 def removal_consequence(removal: Removal) -> str:
     """What confirming does to one item, for the confirmation page."""
-    values = {
-        "kind": capfirst(removal.label),
-        "identifier": removal.identifier,
-        "title": removal.title,
-        "held": what_hangs(removal),
-    }
+    values = {"item": named(removal.label, removal.shown, removal.title), "held": what_hangs(removal)}
     if removal.action == ARCHIVED:
         return (
             _(
-                "%(kind)s %(identifier)s «%(title)s»: se archivará, porque tiene %(held)s. Deja las "
+                "%(item)s: se archivará, porque tiene %(held)s. Deja las "
                 "listas, el cronograma y las cifras; su página y su historial se conservan."
             )
             % values
         )
-    return _("%(kind)s %(identifier)s «%(title)s»: se eliminará (no tiene registros).") % values
+    return _("%(item)s: se eliminará (no tiene registros).") % values
