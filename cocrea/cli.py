@@ -14,6 +14,12 @@ import sys
 from collections import defaultdict
 from typing import Any
 
+import django
+from django.conf import settings
+from django.core.management import execute_from_command_line, get_commands, load_command_class
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 HELP_WORDS = ("help", "--help", "-h")
 OWN_PREFIX = "cocrea."
 # Cocrea's own words that are not management commands: what they stand for.
@@ -35,7 +41,6 @@ def main(argv: list[str] | None = None) -> None:
         argv = [argv[0], "runserver", *(argv[2:] or [f"127.0.0.1:{port}"])]
     elif not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
-    from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
 
@@ -49,11 +54,6 @@ def overview(program: str = "cocrea") -> str | None:
 
     ``None`` when the settings cannot load (a production variable missing): Django's own help
     then says what is wrong."""
-    import django
-    from django.conf import settings
-    from django.core.management import get_commands, load_command_class
-    from django.utils import translation
-    from django.utils.translation import gettext as _
 
     try:
         django.setup()
@@ -102,7 +102,6 @@ def _command_class(load: Any, app: str, name: str) -> type | None:
 
 def _summary(found: type, name: str, classes: dict[str, type | None]) -> str:
     """The command's first line of help; for an alias kept under a former name, what it is now."""
-    from django.utils.translation import gettext as _
 
     for other, other_class in classes.items():
         if (

@@ -25,6 +25,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def may_enter_admin(user: Any) -> bool:
+    # lazy: the admin site is built while the apps load, before the rules' models are ready
     from cocrea.accounts.rules import has_second_factor, is_administrator, is_auditor
 
     if not getattr(user, "is_active", False) or not getattr(user, "is_authenticated", False):
@@ -33,6 +34,7 @@ def may_enter_admin(user: Any) -> bool:
 
 
 def may_write_in_admin(user: Any) -> bool:
+    # lazy: the admin site is built while the apps load, before the rules' models are ready
     from cocrea.accounts.rules import has_second_factor, is_administrator
 
     return bool(is_administrator(user) and has_second_factor(user))

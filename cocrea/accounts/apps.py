@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Cuentas y roles")
 
     def ready(self) -> None:
+        # lazy: ready() runs once every model is loaded; these modules connect signals and registries
         from cocrea.accounts import rules, signals  # noqa: F401  (named permissions, the staff flag)

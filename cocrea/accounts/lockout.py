@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from axes.conf import settings
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_lockout_parameters
@@ -73,7 +75,6 @@ def client_ip(request: HttpRequest) -> str | None:
     ``REMOTE_ADDR`` unless ``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies are trusted; then the address
     that many entries from the right of ``X-Forwarded-For`` (what the outermost trusted proxy saw).
     """
-    from allauth.account.adapter import get_adapter
 
     try:
         return get_adapter(request).get_client_ip(request)
@@ -122,8 +123,6 @@ class AccountLockoutHandler(AxesDatabaseHandler):
         typed = [account_key(request)]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from allauth.account.models import EmailAddress
-
             typed.append(user.email)
             typed.extend(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
         names = {name for name in map(normalise, typed) if name}

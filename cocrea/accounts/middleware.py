@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from cocrea.accounts.rules import has_second_factor, holds_staff_role
+
 STAFF_PREFIXES = ("/admin/", "/gestion/")
 # Where a staff member was going when asked to set up two-step verification: "Continuar" on the
 # recovery codes page (accounts.views.continue_after_setup) goes there.
@@ -17,7 +19,6 @@ AFTER_TWO_STEP = "cocrea_after_two_step"
 
 
 def has_mfa(user: object) -> bool:
-    from cocrea.accounts.rules import has_second_factor
 
     return has_second_factor(user)
 
@@ -27,7 +28,6 @@ class StaffSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from cocrea.accounts.rules import holds_staff_role
 
         user = getattr(request, "user", None)
         if user is not None and holds_staff_role(user):

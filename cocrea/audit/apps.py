@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Historial de cambios")
 
     def ready(self) -> None:
+        # lazy: ready() runs once every model is loaded; these modules connect signals and registries
         from cocrea.audit import signals
 
         signals.connect()

@@ -17,7 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from cocrea.audit.context import current_actor
+from cocrea.audit.context import _current, current_actor
+from cocrea.audit.models import AuditEntry
 
 AUDITED_APPS = {"plans", "budget", "participation", "accounts", "drafts", "catalogue"}
 IGNORED_FIELDS = {"created_at", "updated_at", "password", "last_login", "sort_key", "content"}
@@ -58,7 +59,6 @@ def _redact(name: str, value: Any) -> Any:
 
 
 def _write(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
-    from cocrea.audit.models import AuditEntry
 
     actor = current_actor()
     content_type = ContentType.objects.get_for_model(instance, for_concrete_model=False)
@@ -83,7 +83,6 @@ def _write(instance: models.Model, action: str, changes: dict[str, Any]) -> None
 
 
 def _current_scope_is_explicit() -> bool:
-    from cocrea.audit.context import _current
 
     return _current.get() is not None
 

@@ -8,6 +8,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catálogo")
 
     def ready(self) -> None:
+        # lazy: ready() runs once every model is loaded; these modules connect signals and registries
         from cocrea.catalogue.services import carry_applications
         from cocrea.drafts.services import paragraphs_carried
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cocrea.audit.context import operation
 from cocrea.catalogue.models import Application, Entry
 from cocrea.core.actors import acting_user
+from cocrea.core.versioning import save_edit
 from cocrea.drafts.models import Paragraph
 
 ENTRY_FIELDS = ("kind", "name", "description", "issuer", "number", "issued_on", "link")
@@ -34,7 +35,6 @@ def edit_entry(
     entry: Entry, *, expected_version: int, basis: dict[str, Any] | None = None, **fields: Any
 ) -> Entry:
     """Change an entry's fields, refused (:class:`StaleEdit`) if someone saved it meanwhile."""
-    from cocrea.core.versioning import save_edit
 
     unknown = set(fields) - set(ENTRY_FIELDS)
     if unknown:

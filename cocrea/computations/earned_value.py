@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -430,7 +431,6 @@ def synthetic_national_plan(
 
 
 def _time_national_plan() -> None:  # pragma: no cover - a manual benchmark
-    import time
 
     inputs = synthetic_national_plan()
     status = date(2020, 6, 15)

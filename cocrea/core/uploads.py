@@ -9,6 +9,7 @@ import codecs
 import hashlib
 from typing import Any
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -114,7 +115,6 @@ def store_upload(data: bytes, *, original_name: str, owner: Any, purpose: str) -
 def _holding_fields() -> list[Any]:
     """Every foreign key that points at :class:`Upload` (evidence, meeting documents, …), found
     from the model registry so that ``core`` names no domain app."""
-    from django.apps import apps
 
     return [
         field

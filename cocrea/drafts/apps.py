@@ -8,6 +8,7 @@ class DraftsConfig(AppConfig):
     verbose_name = _("Cocreación de documentos")
 
     def ready(self) -> None:
+        # lazy: ready() runs once every model is loaded; these modules connect signals and registries
         from cocrea.drafts.participation import contribution_rows, person_contributions
         from cocrea.participation.figures import register_source
         from cocrea.participation.services import register_person_data

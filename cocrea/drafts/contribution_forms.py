@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocrea.drafts.models import Contribution
 from cocrea.drafts.services import TEXT_LIMIT
+from cocrea.plans.models import Organization
 
 
 class ContributionForm(forms.Form):
@@ -36,7 +37,6 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        from cocrea.plans.models import Organization
 
         field = self.fields["organization"]
         field.queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])  # type: ignore[attr-defined]

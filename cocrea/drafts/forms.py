@@ -11,8 +11,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.computations.drafttext import MAX_TEXT_CHARS
+from cocrea.computations.drafttext import MAX_TEXT_CHARS, DraftFormatError, parse_markdown
 from cocrea.drafts.models import Decision, Document, Paragraph
+from cocrea.drafts.services import LIMIT_CODES, draft_error_message
 
 MARKDOWN_LIMIT = MAX_TEXT_CHARS  # the browser stops typing here; clean_markdown says why
 WORDS_IN_LABEL = 8
@@ -107,8 +108,6 @@ def _markdown_widget() -> forms.Textarea:
 def check_draft_limits(markdown: str) -> str:
     """``markdown``, or a ValidationError when it is over a draft's limits (its size, its number of
     paragraphs): the same limits as an imported file, said before anything is written."""
-    from cocrea.computations.drafttext import DraftFormatError, parse_markdown
-    from cocrea.drafts.services import LIMIT_CODES, draft_error_message
 
     try:
         parse_markdown(markdown)

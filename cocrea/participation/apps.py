@@ -8,6 +8,7 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participación")
 
     def ready(self) -> None:
+        # lazy: ready() runs once every model is loaded; these modules connect signals and registries
         from django.db.models.signals import post_delete, post_save
 
         from cocrea.participation.figures import bump_participation_version

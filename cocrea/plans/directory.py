@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 from cocrea.computations.orgnames import Directory, OrgRef
+from cocrea.plans.models import Organization
 
 
 @lru_cache(maxsize=4)
@@ -33,7 +34,6 @@ def _reference(path: str) -> tuple[OrgRef, ...]:
 
 
 def load_directory() -> Directory:
-    from cocrea.plans.models import Organization
 
     directory = Directory()
     for org in Organization.objects.only("name", "acronym", "kind", "country"):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -256,7 +257,6 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
 
 def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) -> FileResponse:
     """The imported work plan as it was uploaded, as a download (public for published plans)."""
-    import io
 
     found = queries.get_milestone(request.user, plan, number, milestone)
     document = queries.plan_document(found)

@@ -57,6 +57,7 @@ def render_page(template: str, context: dict[str, Any]) -> str:
 
 def printable(html: str) -> Any:
     """A WeasyPrint document that fetches nothing: the stylesheet and the chart are inline."""
+    # lazy: WeasyPrint takes about a second to import; only PDF requests pay it
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

@@ -16,8 +16,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from cocrea.audit.context import acting_as
+from cocrea.drafts.sample import load_sample_cocreation
 from cocrea.plans import services
 from cocrea.plans.models import Milestone
+from cocrea.plans.sample import load_sample_execution
 
 
 class Command(BaseCommand):
@@ -49,13 +51,9 @@ class Command(BaseCommand):
             report = services.import_plan(path.read_bytes(), filename=path.name, publish=True)
         assert report.milestone is not None
         if options["sample_execution"]:
-            from cocrea.plans.sample import load_sample_execution
-
             load_sample_execution(report.milestone)
             self.stdout.write(_("Ejecución de ejemplo cargada (marcada como «datos de ejemplo»)."))
         if options["sample_cocreation"]:
-            from cocrea.drafts.sample import load_sample_cocreation
-
             load_sample_cocreation(report.milestone)
             # The milestone's pages then say "datos de ejemplo" (documents and contributions too).
             Milestone.objects.filter(pk=report.milestone.pk).update(sample_execution=True)

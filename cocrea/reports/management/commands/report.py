@@ -21,8 +21,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cocrea.drafts.models import DocumentVersion
 from cocrea.plans.models import Milestone
 from cocrea.reports.progress import FORMATS, build_progress_report
+from cocrea.reports.responses import stored_pdf
 
 
 class Command(BaseCommand):
@@ -57,8 +59,6 @@ class Command(BaseCommand):
             self._handle(**options)
 
     def _responses(self, version_id: int | None) -> bytes:
-        from cocrea.drafts.models import DocumentVersion
-        from cocrea.reports.responses import stored_pdf
 
         version = (
             DocumentVersion.objects.public()

@@ -16,7 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cocrea.audit.context import acting_as
+from cocrea.drafts.services import close_due_consultations, send_closing_reminders
 from cocrea.participation.services import send_reminders
+from cocrea.reports.responses import prepare_large_reports
 
 
 class Command(BaseCommand):
@@ -39,8 +42,6 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Fecha no válida: %(value)s (se esperaba AAAA-MM-DD).") % {"value": options["day"]}
             ) from exc
-        from cocrea.audit.context import acting_as
-        from cocrea.drafts.services import close_due_consultations, send_closing_reminders
 
         sent = send_reminders(day)
         self.stdout.write(
@@ -66,7 +67,6 @@ class Command(BaseCommand):
             )
             % {"count": warned}
         )
-        from cocrea.reports.responses import prepare_large_reports
 
         made = prepare_large_reports()
         self.stdout.write(
