@@ -8,7 +8,9 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cocrea.accounts.models import Role
@@ -361,3 +363,29 @@ def test_attendance_is_read_only_in_the_admin(staff_client, attendee):
         == 403
     )
     assert Attendance.objects.filter(pk=attendee.pk).exists()
+
+
+def test_the_attendance_and_meeting_pages_ask_a_bounded_number_of_queries(
+    coordinator_client, milestone, meeting
+):
+    urls = (
+        reverse("staff:take_attendance", args=[meeting.pk]),
+        reverse("staff:edit_meeting", args=[meeting.pk]),
+        reverse("staff:milestone", args=[milestone.pk]),
+    )
+
+    def counts():
+        found = []
+        for url in urls:
+            coordinator_client.get(url)  # the session and the roles, once
+            with CaptureQueriesContext(connection) as queries:
+                assert coordinator_client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    for number in range(2):
+        services.record_attendance(meeting, PersonFactory(name=f"Persona {number} Prueba"))
+    few = counts()
+    for number in range(2, 40):
+        services.record_attendance(meeting, PersonFactory(name=f"Persona {number} Prueba"))
+    assert counts() == few and max(few) <= 30
