@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from allauth.mfa.models import Authenticator
 
 from cocrea.accounts.models import STAFF_ROLES, Role, RoleAssignment
 from cocrea.accounts.scope import Scope, scope_of
@@ -61,8 +62,6 @@ def has_second_factor(user: Any) -> bool:
         return False
     cached = getattr(user, "_cocrea_mfa", None)
     if cached is None:
-        from allauth.mfa.models import Authenticator
-
         cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         user._cocrea_mfa = cached
     return bool(cached)
@@ -317,6 +316,9 @@ rules.add_perm("participation.take_part", can_take_part)  # sign up, follow, rep
 rules.add_perm("participation.view_contact", (is_administrator | holds_coordinating_role) & verified)
 # Merging two records moves a person's history: only roles that see both people whole.
 rules.add_perm("participation.merge_person", (is_administrator | holds_coordinating_role) & verified)
+# Confirming that a person speaks for an organisation puts its name beside their contributions:
+# the roles that answer for the participation (administrators, coordinators), with the second factor.
+rules.add_perm("participation.confirm_affiliation", (is_administrator | holds_coordinating_role) & verified)
 rules.add_perm("drafts.moderate", can_moderate)  # hide a contribution, dismiss its reports
 rules.add_perm("drafts.respond", can_edit_rows)  # answer a contribution (object: the contribution)
 # The whole change history of a milestone (every field, who made each change): staff in its scope.

@@ -5,36 +5,179 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from cocrea.accounts.forms import AffiliationForm, ProfileForm
 from cocrea.accounts.middleware import AFTER_TWO_STEP, has_mfa
 from cocrea.accounts.models import Role, RoleAssignment
 from cocrea.accounts.rules import STAFF_SCREENS
+from cocrea.core.http import error_text, int_or_none, restarted_form
+from cocrea.core.ratelimit import limit_posts
 from cocrea.core.safety import safe_cell
+from cocrea.core.versioning import StaleEdit, stale_message
+from cocrea.participation.models import AffiliationRequest, Consent, Person
+from cocrea.participation.services import (
+    active_consent,
+    consent_outdated,
+    current_memberships,
+    export_person_data,
+    person_for_user,
+    request_affiliation,
+    update_profile,
+    withdraw_affiliation_request,
+)
 from cocrea.participation.services import delete_account as close_account
-from cocrea.participation.services import export_person_data, person_for_user
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request)
+
+
+def _own_person(request: HttpRequest) -> Person | None:
+    """The signed-in person's record with the consents the profile reads; None before the first
+    save (reading the profile creates nothing)."""
+    return Person.objects.prefetch_related("consents").filter(user=request.user).first()
+
+
+def _citizen_context(
+    request: HttpRequest,
+    *,
+    name_form: ProfileForm | None = None,
+    affiliation_form: AffiliationForm | None = None,
+) -> dict[str, Any]:
+    """How the person appears (public name, its consent), their language, their organisations."""
+    person = _own_person(request)
+    consent = active_consent(person, Consent.Purpose.PUBLIC_NAME) if person else None
+    outdated = consent_outdated(person) if person else False
+    if name_form is None:
+        name_form = ProfileForm(
+            initial={
+                "public_name": person.display_name if person else "",
+                "show_name": consent is not None and not outdated,
+                "language": (person.language if person else "") or get_language(),
+                "edit_version": person.edit_version if person else None,
+            }
+        )
+    requests = (
+        list(person.affiliation_requests.select_related("organization").order_by("-requested_at")[:5])
+        if person
+        else []
+    )
+    pending = next((r for r in requests if r.status == AffiliationRequest.Status.PENDING), None)
+    refused = next((r for r in requests if r.status == AffiliationRequest.Status.REFUSED), None)
+    return {
+        "person": person,
+        "shown_as": (person.public_name if person else None) or _("Participante"),
+        "consent": consent,
+        "consent_outdated": outdated,
+        "name_form": name_form,
+        "memberships": list(current_memberships(person)) if person else [],
+        "pending_request": pending,
+        "last_refusal": refused if requests and refused is requests[0] else None,
+        "affiliation_form": affiliation_form or (AffiliationForm() if pending is None else None),
+    }
+
+
+def _profile_page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
+    """The profile: the roles really held, how the person appears, their organisations, their data."""
     roles = RoleAssignment.objects.filter(user=request.user).select_related(
         "organization", "commitment__action_plan", "milestone__commitment__action_plan"
     )
     is_staff = request.user.has_perm(STAFF_SCREENS)
-    return render(
+    context = {
+        "roles": describe_roles(request.user, roles),
+        "has_mfa": has_mfa(request.user),
+        "is_staff": is_staff,
+        "staff_home": staff_home() if is_staff else None,
+        **_citizen_context(request, **forms),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+@limit_posts("profile", 60)
+def public_name(request: HttpRequest) -> HttpResponse:
+    """The public name, whether it is shown (the consent, with the text read), the emails' language."""
+    form = ProfileForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, 400, name_form=form)
+    person = person_for_user(request.user)
+    try:
+        update_profile(
+            person,
+            public_name=form.cleaned_data["public_name"],
+            show_name=form.cleaned_data["show_name"],
+            language=form.cleaned_data.get("language") or "",
+            expected_version=form.cleaned_data.get("edit_version") or person.edit_version,
+        )
+    except StaleEdit as stale:
+        form = restarted_form(ProfileForm, request.POST, stale.current.edit_version)  # type: ignore[attr-defined]
+        form.add_error(None, stale_message(stale.changed))
+        return _profile_page(request, 409, name_form=form)
+    except ValidationError as error:
+        form.add_error(None, error_text(error))
+        return _profile_page(request, 400, name_form=form)
+    if form.cleaned_data["show_name"]:
+        messages.success(
+            request,
+            _("Guardado: sus aportes se publican como «%(name)s».")
+            % {"name": form.cleaned_data["public_name"]},
+        )
+    else:
+        messages.success(request, _("Guardado: sus aportes se publican como «Participante»."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+@limit_posts("affiliation", 20)
+def request_organization(request: HttpRequest) -> HttpResponse:
+    """Ask to speak for an organisation; staff confirm it."""
+    form = AffiliationForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, 400, affiliation_form=form)
+    try:
+        request_affiliation(
+            person_for_user(request.user), form.cleaned_data["organization"], form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        form.add_error(None, error_text(error))
+        return _profile_page(request, 400, affiliation_form=form)
+    messages.success(
         request,
-        "accounts/profile.html",
-        {
-            "roles": describe_roles(request.user, roles),
-            "has_mfa": has_mfa(request.user),
-            "is_staff": is_staff,
-            "staff_home": staff_home() if is_staff else None,
-        },
+        _("Solicitud enviada: el personal confirmará que usted habla en nombre de %(organization)s.")
+        % {"organization": form.cleaned_data["organization"]},
     )
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+@limit_posts("affiliation", 20)
+def withdraw_organization(request: HttpRequest) -> HttpResponse:
+    """Take back one's own pending request."""
+    person = person_for_user(request.user)
+    found = AffiliationRequest.objects.filter(
+        person=person, status=AffiliationRequest.Status.PENDING, pk=int_or_none(request.POST.get("request"))
+    ).first()
+    if found is None:
+        raise Http404
+    try:
+        withdraw_affiliation_request(found)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Retiró su solicitud."))
+    return redirect("accounts:profile")
 
 
 def describe_roles(user: Any, assignments: Any) -> list[dict[str, Any]]:

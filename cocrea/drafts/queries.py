@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.rules import permission
@@ -21,6 +23,7 @@ from cocrea.drafts.models import (
     DocumentVersion,
     Paragraph,
     Response,
+    VersionState,
 )
 from cocrea.participation.models import Person
 from cocrea.plans.models import Organization
@@ -77,6 +80,45 @@ def contributions() -> QuerySet[Contribution]:
                 "version__document__milestone__commitment__action_plan"
             ).order_by("version__number", "position"),
         ),
+    )
+
+
+def contributions_of(person: Person) -> QuerySet[Contribution]:
+    """A person's own contributions, newest first, hidden ones included ("Mis aportes"): each row
+    with its version, document, target and answer in one query."""
+    return (
+        Contribution.objects.filter(person=person)
+        .select_related(
+            "version__document__milestone__commitment__action_plan",
+            "paragraph",
+            "section",
+            "response",
+            "organization",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _public_milestone(prefix: str) -> Q:
+    return Q(
+        **{
+            f"{prefix}is_published": True,
+            f"{prefix}commitment__is_published": True,
+            f"{prefix}commitment__action_plan__is_published": True,
+        }
+    )
+
+
+def open_consultations(limit: int, now: datetime | None = None) -> list[DocumentVersion]:
+    """Versions open for comment right now in public milestones, closing soonest first (those
+    without a closing date last), with their document and how many contributions they have."""
+    now = now or timezone.now()
+    return list(
+        DocumentVersion.objects.filter(_public_milestone("document__milestone__"), state=VersionState.OPEN)
+        .filter(Q(opens_at=None) | Q(opens_at__lte=now), Q(closes_at=None) | Q(closes_at__gt=now))
+        .select_related("document__milestone__commitment__action_plan")
+        .annotate(contribution_count=Count("contributions", filter=Q(contributions__hidden_at=None)))
+        .order_by(F("closes_at").asc(nulls_last=True), "pk")[:limit]
     )
 
 

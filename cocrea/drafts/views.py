@@ -371,3 +371,29 @@ def response_report(
             request, found, version=shown, summary=summary, page=page, closed=shown.state != VersionState.OPEN
         ),
     )
+
+
+MY_CONTRIBUTIONS_PER_PAGE = 20
+
+
+@require_safe
+def my_contributions(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's contributions ("Mis aportes"), hidden ones marked, each with its
+    status and the reasoned answer when there is one, linking to it in its context; paginated."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    person = Person.objects.prefetch_related("consents").filter(user=request.user).first()
+    items = queries.contributions_of(person) if person else Contribution.objects.none()
+    page = _page(request, items, MY_CONTRIBUTIONS_PER_PAGE)
+    for item in page:  # the link goes through the paragraph's version: the same row, no query
+        if item.paragraph is not None:
+            item.paragraph.version = item.version
+        item.open_now = is_open_now(item.version)
+    return render(
+        request,
+        "drafts/mine.html",
+        {
+            "page": page,
+            "shown_as": (person.public_name if person else None) or _("Participante"),
+        },
+    )

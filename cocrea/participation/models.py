@@ -160,6 +160,8 @@ class Person(Versioned):
     department = models.CharField(_("departamento"), max_length=40, blank=True)
     municipality = models.CharField(_("municipio"), max_length=80, blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    # The language of the emails Cocrea sends the person (one of settings.LANGUAGES; blank: the site's).
+    language = models.CharField(_("idioma de los correos"), max_length=10, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="person"
     )
@@ -230,6 +232,9 @@ class Consent(models.Model):
     person = models.ForeignKey(Person, models.CASCADE, related_name="consents")
     purpose = models.CharField(_("finalidad"), max_length=20, choices=Purpose.choices)
     text_version = models.CharField(_("versión del texto"), max_length=20)
+    # The words the person read and accepted, in the language they read them (blank when staff
+    # recorded a consent given on paper: the version names the text).
+    text = models.TextField(_("texto aceptado"), blank=True)
     given_at = models.DateTimeField(_("otorgado"))
     withdrawn_at = models.DateTimeField(_("retirado"), null=True, blank=True)
 
@@ -260,6 +265,53 @@ class Membership(Versioned):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.organization}"
+
+
+class AffiliationRequest(models.Model):
+    """A person says they speak for an organisation; staff confirm it (a :class:`Membership` is
+    then recorded) or refuse it. Until confirmed, nothing public names the organisation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pendiente de confirmación")
+        CONFIRMED = "confirmed", _("Confirmada")
+        REFUSED = "refused", _("No confirmada")
+        WITHDRAWN = "withdrawn", _("Retirada")
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="affiliation_requests")
+    organization_name = models.CharField(_("organización indicada"), max_length=300)
+    organization = models.ForeignKey(
+        Organization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organización del registro"),
+    )
+    role = models.CharField(_("cargo"), max_length=120, blank=True)
+    status = models.CharField(_("estado"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("solicitada"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decidida"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("motivo"), blank=True)
+    membership = models.ForeignKey(
+        Membership, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("representación")
+    )
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("solicitud de representación")
+        verbose_name_plural = _("solicitudes de representación")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(status="pending"), name="affiliation_one_pending"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="affiliation_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.organization_name} ({self.get_status_display()})"
 
 
 class Registration(models.Model):

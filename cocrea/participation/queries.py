@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +47,28 @@ def meetings_without_attendance(milestones: Any, today: datetime.date) -> list[M
         .filter(_past(today))
         .filter(~attended)
         .order_by("milestone_id", "position")
+    )
+
+
+def upcoming_meetings(limit: int, now: datetime.datetime | None = None) -> list[Meeting]:
+    """The next meetings with a date, from today on, in public milestones: scheduled (or moved to a
+    new date), not cancelled nor archived; soonest first, one query."""
+    now = now or timezone.now()
+    zone = timezone.get_default_timezone()
+    today = timezone.localdate(now, zone)
+    day = Coalesce("actual_date", TruncDate("starts_at", tzinfo=zone))
+    return list(
+        Meeting.objects.filter(
+            milestone__is_published=True,
+            milestone__commitment__is_published=True,
+            milestone__commitment__action_plan__is_published=True,
+            status__in=("scheduled", "postponed"),
+            archived_at=None,
+        )
+        .annotate(day=day)
+        .filter(day__gte=today)
+        .select_related("milestone__commitment__action_plan")
+        .order_by("day", F("starts_at").asc(nulls_last=True), "pk")[:limit]
     )
 
 

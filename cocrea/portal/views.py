@@ -1,12 +1,27 @@
-"""The portal's own page: the home page, listing the action plans and their commitments."""
+"""The portal's own page: the home page, with what one can take part in now (consultations open,
+the next meetings) and the action plans with their commitments."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cocrea.drafts.queries import open_consultations
+from cocrea.participation.queries import upcoming_meetings
 from cocrea.plans import queries
+
+#: How many open consultations and next meetings the home page lists (each list is one query).
+HOME_CONSULTATIONS = 6
+HOME_MEETINGS = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"action_plans": queries.action_plans(request.user)})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "action_plans": queries.action_plans(request.user),
+            "consultations": open_consultations(HOME_CONSULTATIONS),
+            "meetings": upcoming_meetings(HOME_MEETINGS),
+        },
+    )

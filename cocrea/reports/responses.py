@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from cocrea.drafts import queries
 from cocrea.drafts.models import Contribution, DocumentVersion
 from cocrea.drafts.models import DocumentVersion as Version
+from cocrea.participation.models import Consent, Person
 from cocrea.reports.printing import render_page, write_pdf
 
 CHUNK = 500
@@ -83,7 +84,8 @@ MADE_ON_REQUEST = 1500
 
 
 def fingerprint(version: DocumentVersion) -> str:
-    """Changes whenever anything the report shows changes (one aggregate query)."""
+    """Changes whenever anything the report shows changes, the authors' public names included
+    (three aggregate queries)."""
 
     figures = Contribution.objects.filter(version=version).aggregate(
         n=Count("pk"),
@@ -95,8 +97,17 @@ def fingerprint(version: DocumentVersion) -> str:
         answered_last=Max("response__responded_at"),
         links=Count("response__resulting_paragraphs"),
     )
+    # The names shown beside each contribution: a person's public name and the consent to show it.
+    authors = Contribution.objects.filter(version=version).values("person")
+    names = Person.objects.filter(pk__in=authors).aggregate(edits=Sum("edit_version"), n=Count("pk"))
+    consents = Consent.objects.filter(person__in=authors, purpose=Consent.Purpose.PUBLIC_NAME).aggregate(
+        n=Count("pk"), given=Max("given_at"), withdrawn=Max("withdrawn_at")
+    )
     document = version.document
-    basis = f"{figures}|{version.edit_version}|{version.state}|{document.edit_version}|{get_language()}"
+    basis = (
+        f"{figures}|{names}|{consents}|{version.edit_version}|{version.state}|{document.edit_version}"
+        f"|{get_language()}"
+    )
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 

@@ -5,7 +5,7 @@ from django.urls import path
 
 from cocrea.budget import staff_views as budget
 from cocrea.core import views as core
-from cocrea.participation.staff import attendance, meetings, people, schedule, signin
+from cocrea.participation.staff import affiliations, attendance, meetings, people, schedule, signin
 from cocrea.plans import staff_progress as progress
 from cocrea.plans import staff_sheets as sheets
 from cocrea.plans import staff_views as plans
@@ -42,6 +42,9 @@ urlpatterns = [
         name="attendance_sheet_confirm",
     ),
     path("personas/duplicados/", people.duplicates, name="duplicates"),
+    path("personas/solicitudes/", affiliations.affiliations, name="affiliations"),
+    path("solicitudes/<int:request_id>/confirmar/", affiliations.confirm, name="confirm_affiliation"),
+    path("solicitudes/<int:request_id>/no-confirmar/", affiliations.refuse, name="refuse_affiliation"),
     path("reuniones/<int:meeting>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
     path("agenda/<int:item>/", meetings.edit_agenda_item, name="edit_agenda_item"),
     path("agenda/<int:item>/mover/", meetings.move_agenda_item, name="move_agenda_item"),

@@ -3,12 +3,24 @@
 - :mod:`.schedule`: meetings created by staff, edited, rescheduled, cancelled, and the emails;
 - :mod:`.meetings`: a meeting's outcome, agenda, minutes (acta) and agreements;
 - :mod:`.registry`: the registry of natural persons, their consents and memberships;
+- :mod:`.profile`: what a person decides from their account (public name and its consent, language);
+- :mod:`.affiliations`: a person asks to speak for an organisation, staff confirm or refuse;
 - :mod:`.merges`: merging the records of one person held twice, and undoing a merge;
 - :mod:`.personal_data`: "Mis datos" (export) and erasure (anonymisation);
 - :mod:`.registration`: signing up for meetings, cancelling, confirmations and reminders;
 - :mod:`.attendance`: recording and correcting attendance, and importing sign-in sheets.
 """
 
+from cocrea.participation.services.affiliations import (
+    CONFIRM_AFFILIATION,
+    confirm_affiliation,
+    current_memberships,
+    match_organization,
+    pending_requests,
+    refuse_affiliation,
+    request_affiliation,
+    withdraw_affiliation_request,
+)
 from cocrea.participation.services.attendance import (
     AttendanceImport,
     AttendancePreview,
@@ -50,8 +62,17 @@ from cocrea.participation.services.personal_data import (
     export_person_data,
     register_person_data,
 )
+from cocrea.participation.services.profile import (
+    active_consent,
+    consent_outdated,
+    give_own_consent,
+    update_profile,
+    withdraw_own_consent,
+)
 from cocrea.participation.services.registration import (
     cancel_registration,
+    meeting_email,
+    meeting_when,
     register_for_meeting,
     send_reminders,
 )
@@ -77,6 +98,7 @@ from cocrea.participation.services.schedule import (
 
 __all__ = [
     "ANONYMOUS_NAME",
+    "CONFIRM_AFFILIATION",
     "CONSENT_TEXT_VERSION",
     "MERGED_ROWS",
     "MINUTES_MAX_LENGTH",
@@ -85,6 +107,7 @@ __all__ = [
     "AttendanceImport",
     "AttendancePreview",
     "OutsidePeriod",
+    "active_consent",
     "add_agenda_item",
     "add_agreement",
     "add_membership",
@@ -93,8 +116,11 @@ __all__ = [
     "cancel_meeting",
     "cancel_registration",
     "complete_agreement",
+    "confirm_affiliation",
+    "consent_outdated",
     "correct_attendance",
     "create_meeting",
+    "current_memberships",
     "delete_account",
     "delete_agreement",
     "edit_agenda_item",
@@ -104,27 +130,37 @@ __all__ = [
     "end_membership",
     "export_person_data",
     "find_registered",
+    "give_own_consent",
     "import_attendance",
     "is_proposed_duplicate",
+    "match_organization",
+    "meeting_email",
     "meeting_keys",
+    "meeting_when",
     "merge_people",
     "milestone_period",
     "move_agenda_item",
     "notify_registered",
+    "pending_requests",
     "person_for_user",
     "preview_attendance",
     "record_attendance",
     "record_consent",
     "record_meeting_outcome",
     "record_minutes",
+    "refuse_affiliation",
     "register_for_meeting",
     "register_person",
     "register_person_data",
     "remove_agenda_item",
     "remove_attendance",
     "reopen_agreement",
+    "request_affiliation",
     "reschedule_meeting",
     "send_reminders",
     "unmerge_people",
+    "update_profile",
+    "withdraw_affiliation_request",
     "withdraw_consent",
+    "withdraw_own_consent",
 ]

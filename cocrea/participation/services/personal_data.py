@@ -31,6 +31,9 @@ def anonymise_person(person: Person) -> Person:
     names = [person.name, person.display_name, person.email]
     with operation("web"):
         person.consents.filter(withdrawn_at=None).update(withdrawn_at=timezone.now())
+        for request in person.affiliation_requests.filter(status="pending"):
+            request.status, request.decided_at = "withdrawn", timezone.now()
+            request.save(update_fields=["status", "decided_at"])
         refresh_people([person.pk])  # a bulk update sends no signal: the statistics consent is gone
         person.name = ANONYMOUS_NAME
         person.match_key = f"anonymised-{person.pk}"
@@ -38,6 +41,7 @@ def anonymise_person(person: Person) -> Person:
             "display_name",
             "email",
             "phone",
+            "language",
             "gender",
             "age_range",
             "department",
@@ -116,12 +120,14 @@ def _own_person_data(person: Person) -> dict[str, Any]:
             "department": person.department,
             "municipality": person.municipality,
             "sector": person.sector,
+            "language": person.language,
             "created_at": person.created_at.isoformat(),
         },
         "consents": [
             {
                 "purpose": c.purpose,
                 "text_version": c.text_version,
+                "text": c.text,
                 "given_at": c.given_at.isoformat(),
                 "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
             }
@@ -130,6 +136,16 @@ def _own_person_data(person: Person) -> dict[str, Any]:
         "memberships": [
             {"organization": str(m.organization), "role": m.role}
             for m in person.memberships.select_related("organization")
+        ],
+        "organisation_requests": [
+            {
+                "organization": r.organization_name,
+                "role": r.role,
+                "status": r.status,
+                "requested_at": r.requested_at.isoformat(),
+                "reason": r.reason,
+            }
+            for r in person.affiliation_requests.all()
         ],
         "registrations": [
             {"meeting": str(r.meeting), "status": r.status, "created_at": r.created_at.isoformat()}

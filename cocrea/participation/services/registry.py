@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +38,7 @@ def register_person(
     phone: str = "",
     display_name: str = "",
     user: User | None = None,
+    language: str = "",
     consents: tuple[str, ...] = (),
     statistics: dict[str, str] | None = None,
 ) -> Person:
@@ -51,6 +53,7 @@ def register_person(
             display_name=display_name.strip()[:120],
             email=email.strip().lower()[:254],
             phone=phone.strip()[:40],
+            language=language if language in dict(settings.LANGUAGES) else "",
             user=user,
         )
         for purpose in consents:
