@@ -130,7 +130,7 @@ def baseline_at(milestone: Milestone, day: date) -> Baseline | None:
 def activity_keys(milestone: Milestone) -> dict[str, Activity]:
     """``"01"``, ``"1"`` and ``"A"`` all name the same activity."""
     keys: dict[str, Activity] = {}
-    for activity in milestone.activities.all():
+    for activity in milestone.activities.prefetch_related("responsible"):  # the rule reads them
         if activity.number is not None:
             keys[f"{activity.number:02d}"] = activity
         if activity.letter:
@@ -185,7 +185,7 @@ def progress_template(milestone: Milestone, *, by: Any = None) -> bytes:
     may report on (all of them when ``by`` is None) and the statuses in its drop-downs."""
     activities = [
         activity
-        for activity in milestone.activities.all()
+        for activity in milestone.activities.prefetch_related("responsible")
         if by is None or by.has_perm(permission("activity", "change"), activity)
     ]
     return sheet_templates.progress_template(

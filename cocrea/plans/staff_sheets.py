@@ -28,9 +28,10 @@ from cocrea.audit.context import acting_as
 from cocrea.budget.services import IMPORTED_DESCRIPTION, expenditure_template, import_expenditures
 from cocrea.computations.sheet_templates import TemplateColumn
 from cocrea.computations.sheets import SheetError, SheetResult
+from cocrea.core import ratelimit
 from cocrea.core.http import attachment
 from cocrea.core.models import Upload
-from cocrea.core.ratelimit import allow, limit_posts
+from cocrea.core.ratelimit import limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload, store_upload
 from cocrea.plans.execution import import_progress, progress_template
 from cocrea.plans.models import ActivityStatus, Milestone
@@ -81,7 +82,11 @@ def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> tuple[M
     if sheet is None:
         raise Http404
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
-    rows = found.activities.all() if sheet.model == "activity" else found.budget_lines.all()
+    rows = (
+        found.activities.prefetch_related("responsible")  # the rule reads them
+        if sheet.model == "activity"
+        else found.budget_lines.all()
+    )
     if not request.user.has_perm(STAFF_SCREENS) or not any(
         request.user.has_perm(permission(sheet.model, "change"), r) for r in rows
     ):
@@ -104,7 +109,7 @@ def sheet_import(request: HttpRequest, milestone: int, kind: str) -> HttpRespons
     found, sheet = _sheet_milestone(request, milestone, kind)
     context = _page(found, kind, sheet)
     if request.method == "POST":
-        if not allow(f"sheet-upload:{request.user.pk}", SHEET_UPLOADS_PER_HOUR, 3600):
+        if not ratelimit.allow(f"sheet-upload:{request.user.pk}", SHEET_UPLOADS_PER_HOUR, 3600):
             context["error"] = _("Demasiadas importaciones en una hora. Inténtelo más tarde.")
             return render(request, "plans/staff/sheet_import.html", context, status=429)
         uploaded = request.FILES.get("file")

@@ -359,3 +359,25 @@ def test_a_row_the_workflow_refuses_names_the_column_as_the_template_heads_it(st
     assert confirm(staff_client, milestone, "avance", shown).status_code == 302
     entry = ProgressEntry.objects.get()
     assert (entry.status, entry.reason, entry.note) == ("delayed", "Falta el local", "Falta el local")
+
+
+@pytest.mark.parametrize("kind", ["avance", "gastos"])
+def test_the_page_and_the_template_cost_a_bounded_number_of_queries(
+    client, django_user_model, milestone, kind, django_assert_max_num_queries
+):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    editor = django_user_model.objects.create_user("e", "editor@inap.gob.gt", "x-Strong-Pass-42")
+    grant_role(editor, Role.EDITOR, organization=Organization.objects.get(acronym="INAP"))
+    TOTP.activate(editor, generate_totp_secret())
+    client.force_login(editor)
+    inap = Organization.objects.get(acronym="INAP")
+    for number in range(20, 40):  # more activities do not cost more queries
+        Activity.objects.create(milestone=milestone, position=number, number=number, title=f"A{number}")
+        Activity.objects.get(number=number).responsible.set([inap])
+    for name in ("sheet_import", "sheet_template"):
+        with django_assert_max_num_queries(15):
+            response = client.get(reverse(f"staff:{name}", args=[milestone.pk, kind]))
+            assert response.status_code == 200
+            if name == "sheet_template":
+                b"".join(response.streaming_content)

@@ -177,9 +177,11 @@ def test_content_forms_are_rate_limited(staff_client, milestone, monkeypatch):
         calls["n"] += 1
         return calls["n"] <= 2
 
-    monkeypatch.setattr(ratelimit, "allow", fake_allow)
     line = milestone.budget_lines.get(number=3)
+    # Resolving a URL imports every screen module first: one imported while allow is replaced would
+    # keep the replacement (``from … import allow``) for the rest of the process.
     url = reverse("staff:record_expenditure", args=[line.pk])
+    monkeypatch.setattr(ratelimit, "allow", fake_allow)
     data = {"day": "2019-05-15", "amount": "100.00", "description": "Papel"}
     statuses = [staff_client.post(url, data).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
