@@ -81,7 +81,12 @@ def test_the_agenda_is_built_edited_reordered_and_trimmed(staff_client, staff, m
     assert staff_client.post(edit, data).status_code == 302
 
     first = AgendaItem.objects.get(title="Bienvenida")
-    assert staff_client.post(reverse("staff:remove_agenda_item", args=[first.pk])).status_code == 302
+    remove = reverse("staff:remove_agenda_item", args=[first.pk])
+    asked = staff_client.get(remove)
+    assert asked.status_code == 200 and "Los 2 puntos que le siguen suben un lugar." in asked.content.decode()
+    assert staff_client.post(remove).status_code == 200  # without confirm=1: asked again, nothing removed
+    assert AgendaItem.objects.filter(pk=first.pk).exists()
+    assert staff_client.post(remove, {"confirm": "1"}).status_code == 302
     assert agenda_titles(meeting) == ["Cierre y acuerdos", "Presentación del plan"]
     assert list(meeting.agenda.order_by("position").values_list("position", flat=True)) == [1, 2]
     assert AuditEntry.objects.filter(actor=staff, action="delete", object_repr="Bienvenida").exists()
@@ -221,8 +226,10 @@ def test_agreements_are_added_flagged_completed_reopened_edited_and_deleted(staf
     convene.refresh_from_db()
     assert convene.owner_organization == inap and convene.owner_text == "" and convene.edit_version == 2
 
+    asked = staff_client.get(reverse("staff:delete_agreement", args=[convene.pk]))
+    assert asked.status_code == 200 and "queda en el historial" in asked.content.decode().lower()
     not_confirmed = staff_client.post(reverse("staff:delete_agreement", args=[convene.pk]))
-    assert not_confirmed.status_code == 302 and Agreement.objects.filter(pk=convene.pk).exists()
+    assert not_confirmed.status_code == 200 and Agreement.objects.filter(pk=convene.pk).exists()
     gone = staff_client.post(reverse("staff:delete_agreement", args=[convene.pk]), {"confirm": "1"})
     assert gone.status_code == 302 and not Agreement.objects.filter(pk=convene.pk).exists()
     assert AuditEntry.objects.filter(actor=staff, action="delete", object_id=str(convene.pk)).exists()
@@ -315,7 +322,7 @@ def screens(meeting):
     posts = [
         (reverse("staff:meeting_agenda", args=[meeting.pk]), {"title": "Intruso"}),
         (reverse("staff:move_agenda_item", args=[item.pk]), {"direction": "down"}),
-        (reverse("staff:remove_agenda_item", args=[item.pk]), {}),
+        (reverse("staff:remove_agenda_item", args=[item.pk]), {"confirm": "1"}),
         (reverse("staff:meeting_minutes", args=[meeting.pk]), {"minutes": "x", "edit_version": 1}),
         (reverse("staff:meeting_agreements", args=[meeting.pk]), {"text": "Intruso", "owner_text": "x"}),
         (
@@ -365,7 +372,11 @@ def test_an_editor_in_scope_records_but_only_coordinators_remove(inap_editor, me
     item = meeting.agenda.get()
     html = inap_editor.get(url).content.decode()
     assert reverse("staff:remove_agenda_item", args=[item.pk]) not in html
-    assert inap_editor.post(reverse("staff:remove_agenda_item", args=[item.pk])).status_code == 403
+    assert inap_editor.get(reverse("staff:remove_agenda_item", args=[item.pk])).status_code == 403
+    assert (
+        inap_editor.post(reverse("staff:remove_agenda_item", args=[item.pk]), {"confirm": "1"}).status_code
+        == 403
+    )
     agreements = reverse("staff:meeting_agreements", args=[meeting.pk])
     assert inap_editor.post(agreements, {"text": "Enviar", "owner_text": "INAP"}).status_code == 302
     agreement = Agreement.objects.get()

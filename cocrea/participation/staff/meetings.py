@@ -10,10 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocrea.accounts.rules import may, permission
+from cocrea.core.confirm import Confirmation, ask, confirmed
 from cocrea.core.http import (
     error_text,
     restarted_form,
@@ -152,14 +156,36 @@ def move_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @limit_posts("agenda", 300)
 def remove_agenda_item(request: HttpRequest, item: int) -> HttpResponse:
-
+    """Asks first (the shared confirmation page); a POST with ``confirm=1`` removes the point."""
     found = _agenda_item_for(request, item, "delete")
-    participation.remove_agenda_item(found, by=request.user)
-    messages.success(request, _("Se quitó «%(title)s» de la agenda.") % {"title": found.title})
-    return redirect("staff:meeting_agenda", meeting=found.meeting_id)
+    back = reverse("staff:meeting_agenda", kwargs={"meeting": found.meeting_id})
+    if confirmed(request):
+        participation.remove_agenda_item(found, by=request.user)
+        messages.success(request, _("Se quitó «%(title)s» de la agenda.") % {"title": found.title})
+        return redirect(back)
+    later = found.meeting.agenda.filter(position__gt=found.position).count()
+    return ask(
+        request,
+        Confirmation(
+            title=_("¿Quitar «%(title)s» de la agenda?") % {"title": found.title},
+            consequences=[
+                _("El punto deja de aparecer en la agenda de «%(meeting)s», también en la página pública.")
+                % {"meeting": found.meeting.title},
+                ngettext(
+                    "El punto que le sigue sube un lugar.",
+                    "Los %(count)s puntos que le siguen suben un lugar.",
+                    later,
+                )
+                % {"count": later},
+                _("El cambio queda en el historial, con su autor."),
+            ],
+            button=_("Quitar de la agenda"),
+            cancel_url=back,
+        ),
+    )
 
 
 @login_required
@@ -375,14 +401,29 @@ def reopen_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @limit_posts("agreements", 300)
 def delete_agreement(request: HttpRequest, agreement: int) -> HttpResponse:
-
+    """Asks first (the shared confirmation page); a POST with ``confirm=1`` deletes the agreement."""
     found = _agreement_for(request, agreement, "delete")
-    if request.POST.get("confirm") != "1":
-        messages.error(request, _("Marque la casilla de confirmación para eliminar el acuerdo."))
-        return redirect("staff:edit_agreement", agreement=found.pk)
-    participation.delete_agreement(found, by=request.user)
-    messages.success(request, _("Acuerdo eliminado."))
-    return redirect("staff:meeting_agreements", meeting=found.meeting_id)
+    if confirmed(request):
+        participation.delete_agreement(found, by=request.user)
+        messages.success(request, _("Acuerdo eliminado."))
+        return redirect("staff:meeting_agreements", meeting=found.meeting_id)
+    consequences = [
+        _("El acuerdo deja de aparecer en «%(meeting)s» y en la página pública de la reunión.")
+        % {"meeting": found.meeting.title},
+        _("Si se registró por error, elimínelo; si ya no se cumplirá, mejor edítelo y dígalo."),
+        _("Queda en el historial, con su texto, su responsable y quién lo eliminó."),
+    ]
+    if found.done_at:
+        consequences.insert(1, _("Estaba marcado como cumplido."))
+    return ask(
+        request,
+        Confirmation(
+            title=_("¿Eliminar el acuerdo «%(text)s»?") % {"text": Truncator(found.text).words(12)},
+            consequences=consequences,
+            button=_("Eliminar el acuerdo"),
+            cancel_url=reverse("staff:edit_agreement", kwargs={"agreement": found.pk}),
+        ),
+    )
