@@ -75,7 +75,9 @@ def _contribution_form(
         return None  # staff reading an unpublished consultation do not take part in it
     person = _person(request)
     organizations = represented_organizations(person) if person else []
-    return ContributionForm(organizations=organizations, initial=initial)
+    form = ContributionForm(organizations=organizations, initial=initial)
+    form.author_name = (person.public_name if person else None) or _("Participante")  # type: ignore[attr-defined]
+    return form
 
 
 @require_safe
@@ -227,6 +229,7 @@ def submit(
         raise Http404
     person = person_for_user(request.user)
     form = ContributionForm(request.POST, organizations=represented_organizations(person))
+    form.author_name = person.public_name or _("Participante")  # type: ignore[attr-defined]
     paragraph, section, parent = _target(request, shown)
 
     def again() -> HttpResponse:

@@ -113,6 +113,8 @@ def test_contributions_made_on_the_page_appear_with_the_name_shown(sample):
     client.force_login(user)
     version = sample.versions[2]
     paragraph = version.paragraphs.get(position=2)
+    form = client.get(paragraph.get_absolute_url()).content.decode()
+    assert "Su aporte se publica como «Participante»" in form
     client.post(version.get_contribute_url(), {"paragraph": str(paragraph.key), "text": "Mi primer aporte"})
     page = client.get(reverse(URL)).content.decode()
     assert "Mi primer aporte" in page and "Sin respuesta todavía" in page and "«Participante»" in page
@@ -120,3 +122,4 @@ def test_contributions_made_on_the_page_appear_with_the_name_shown(sample):
     update_profile(person, public_name="Pepa", show_name=True)
     give_own_consent(person, "public_name")
     assert "«Pepa»" in client.get(reverse(URL)).content.decode()
+    assert "Su aporte se publica como «Pepa»" in client.get(paragraph.get_absolute_url()).content.decode()
