@@ -181,3 +181,17 @@ def test_no_email_without_an_address(meeting):
     mail.outbox.clear()
     register_for_meeting(meeting, register_person(name="Sin Correo"))
     assert mail.outbox == []
+
+
+def test_a_person_who_signs_up_in_english_gets_the_email_in_english(meeting, settings):
+    from cocrea.participation.models import Person
+
+    user = UserFactory(email="jo@example.org", verified_email=True)
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    mail.outbox.clear()
+    client.post(reverse("participation:signup", args=[meeting.pk]))
+    assert Person.objects.get(user=user).language == "en"
+    (message,) = mail.outbox
+    assert "Monday 20 May 2030" in message.body

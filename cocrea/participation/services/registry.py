@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cocrea.audit.context import operation
@@ -68,11 +69,12 @@ def register_person(
 
 
 def person_for_user(user: User) -> Person:
-    """The participant's person, created on first use from the account's email."""
+    """The participant's person, created on first use from the account's email (their emails in
+    the language they are using)."""
     person = Person.objects.filter(user=user).first()
     if person is None:
         label = (user.get_full_name() or user.email.split("@")[0] or user.username).strip()
-        person = register_person(name=label, email=user.email, user=user)
+        person = register_person(name=label, email=user.email, user=user, language=get_language() or "")
     return person
 
 
