@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.participation.models import Consent, Meeting
 from cocrea.plans.forms import DateInput
+from cocrea.plans.models import Organization
 
 
 class MeetingOutcomeForm(forms.Form):
@@ -38,7 +41,6 @@ class TimeInput(forms.TimeInput):
 
 
 def _zone_help() -> str:
-    from django.utils import timezone
 
     return _("Hora local del sitio (%(zone)s).") % {"zone": timezone.get_default_timezone_name()}
 
@@ -75,7 +77,6 @@ class _MeetingDetails(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        from cocrea.participation.models import Meeting
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Meeting.Kind.choices
@@ -202,7 +203,6 @@ class MinutesForm(forms.Form):
 
 
 def _organizations():  # type: ignore[no-untyped-def]
-    from cocrea.plans.models import Organization
 
     return Organization.objects.order_by("name")
 
@@ -255,7 +255,6 @@ class ConsentForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        from cocrea.participation.models import Consent
 
         super().__init__(*args, **kwargs)
         self.fields["purpose"].choices = Consent.Purpose.choices

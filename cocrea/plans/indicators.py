@@ -25,13 +25,16 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db import connection
+from django.db.models import Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from cocrea.budget.models import COUNTED_FROM_LINE, BudgetLine, Expenditure
+from cocrea.catalogue.figures import KIND_OF_METHOD, applied_counts, catalogue_indicators, strategy_versions
+from cocrea.catalogue.models import Entry
 from cocrea.computations.earned_value import (
     ActivityPlan,
     BudgetLinePlan,
@@ -42,7 +45,11 @@ from cocrea.computations.earned_value import (
     ProgressReport,
 )
 from cocrea.computations.months import Month, MonthRange
+from cocrea.drafts.models import VersionState
+from cocrea.participation.figures import indicator_e
 from cocrea.participation.models import Meeting
+from cocrea.plans.display import money
+from cocrea.plans.display import month as month_label
 from cocrea.plans.models import Activity, Baseline, Indicator, Milestone, ProgressEntry
 
 
@@ -74,8 +81,6 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
     Without ``history`` only what the value at ``day`` depends on is read: each activity's latest
     report at or before it, and each milestone's spending up to it (summed in the database).
     """
-    from django.db import connection
-    from django.db.models import OuterRef, Subquery, Sum
 
     ids = [m.pk for m in milestones]
     data: dict[int, _Data] = defaultdict(_Data)
@@ -314,8 +319,6 @@ def indicator_rows(
                     )
                 ]
         elif indicator.method == Indicator.Method.PARTICIPANTS:
-            from cocrea.participation.figures import indicator_e
-
             figures_e = indicator_e(milestone.commitment, day)
             if figures_e["natural_persons"] or figures_e["legal_persons"]:
                 row.update(figures_e)
@@ -328,8 +331,6 @@ def indicator_rows(
             else:
                 row["history"] = []
         elif indicator.method in CATALOGUE_METHODS:
-            from cocrea.catalogue.figures import KIND_OF_METHOD
-
             if catalogue is None:
                 catalogue = catalogue_at(milestone.commitment, day)
             figures = catalogue[KIND_OF_METHOD[indicator.method]]
@@ -354,9 +355,6 @@ def _local_day(moment: Any) -> date | None:
 def catalogue_at(commitment: Any, day: date | None) -> dict[str, dict[str, Any]]:
     """Indicators B–D as of ``day``: the entries applied in the strategy's version in force then
     (the latest approved by that day, else the latest made public by then); without a day, now."""
-    from cocrea.catalogue.figures import applied_counts, catalogue_indicators, strategy_versions
-    from cocrea.catalogue.models import Entry
-    from cocrea.drafts.models import VersionState
 
     if day is None:
         return catalogue_indicators(commitment)
@@ -420,8 +418,6 @@ class Alert:
 
 def alerts(milestone: Milestone, day: date) -> list[Alert]:
     """What needs attention at ``day``: late work, order problems, overspending, missing records."""
-    from cocrea.plans.display import money
-    from cocrea.plans.display import month as month_label
 
     found: list[Alert] = []
     activities = list(milestone.activities.all())
@@ -498,7 +494,6 @@ def alerts(milestone: Milestone, day: date) -> list[Alert]:
 
 
 def _lines_with_spending(milestone: Milestone, day: date) -> list[BudgetLine]:
-    from django.db.models import Q, Sum
 
     lines = milestone.budget_lines.annotate(
         spent_sum=Sum("expenditures__amount", filter=Q(expenditures__day__lte=day) & COUNTED_FROM_LINE)

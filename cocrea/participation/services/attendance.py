@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocrea.audit.context import operation
+from cocrea.computations.attendance_sheet import read_attendance
 from cocrea.computations.matching import (
     find_person,
     identity_keys,
@@ -20,6 +21,8 @@ from cocrea.computations.matching import (
     person_key,
 )
 from cocrea.computations.orgnames import Directory
+from cocrea.computations.sheets import describe_keys
+from cocrea.core.sheet_import import write_all_or_nothing
 from cocrea.participation.models import Attendance, Consent, Meeting, Membership, Person
 from cocrea.participation.services._checks import _require
 from cocrea.participation.services.registry import register_person
@@ -124,9 +127,6 @@ def import_attendance(
     names the consent text the sheet carried (what people agreed to by signing)."""
     # inside: these read the spreadsheet and load openpyxl (~0.2 s), which every process would
     # otherwise import at start-up (the drafts app imports the services when it is ready).
-    from cocrea.computations.attendance_sheet import read_attendance
-    from cocrea.computations.sheets import describe_keys
-    from cocrea.core.sheet_import import write_all_or_nothing
 
     _require(by, "add", "attendance", milestone)
     keys = meeting_keys(milestone)
