@@ -155,6 +155,7 @@ def gantt_chart(
         "width": width,
         "height": y + 8,
         "label_width": LABEL_WIDTH,
+        "timeline_width": grid.width * MONTH_WIDTH,  # the months' part, right of the labels
         "month_width": MONTH_WIDTH,
         "row_height": ROW_HEIGHT,
         "header_height": HEADER_HEIGHT,

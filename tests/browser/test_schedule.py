@@ -68,8 +68,19 @@ def test_schedule_fits_a_narrow_screen(page, live_server, seeded_milestone, arti
 
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways: {width}px wide in a 375px viewport"
-    # The wide chart scrolls inside its own keyboard-reachable region instead.
+    # The wide chart gives way to a list of the activities with their bars, as wide as the screen.
+    assert page.locator(".gantt-scroll").is_hidden()
+    assert page.locator(".gantt-phone rect.bar").count() == 13
+    page.screenshot(path=str(artifacts / "schedule-375.png"), full_page=True)
+
+
+def test_schedule_chart_scrolls_in_its_own_box_on_a_tablet(page, live_server, seeded_milestone):
+    page.set_viewport_size({"width": 800, "height": 1000})
+    page.goto(live_server.url + seeded_milestone.get_schedule_url())
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    assert page.locator(".gantt-phone").is_hidden()
+    # The wide chart scrolls inside its own keyboard-reachable region.
     scroller = page.locator(".gantt-scroll")
     assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
     assert scroller.get_attribute("tabindex") == "0"
-    page.screenshot(path=str(artifacts / "schedule-375.png"), full_page=True)
