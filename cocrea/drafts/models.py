@@ -43,6 +43,8 @@ class Document(Versioned):
         verbose_name=_("actividad del plan"),
     )
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    # The demo's sample co-creation (drafts.sample): its pages and reports say "Datos de ejemplo".
+    sample = models.BooleanField(_("datos de ejemplo"), default=False, editable=False)
 
     class Meta:
         ordering = ["milestone_id", "created_at", "pk"]

@@ -229,7 +229,7 @@ def load_sample_cocreation(milestone: Milestone, *, by: Any = None) -> Sample:
     with acting_as(by, "import"):
         schedule = consultation_schedule(milestone)
         people = sample_people()
-        document = create_document(milestone, TITLE, kind=Document.Kind.STRATEGY)
+        document = create_document(milestone, TITLE, kind=Document.Kind.STRATEGY, sample=True)
         versions: list[DocumentVersion] = []
         previous: list[Contribution] = []
         first_index = 0

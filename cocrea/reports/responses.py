@@ -106,7 +106,7 @@ def fingerprint(version: DocumentVersion) -> str:
     document = version.document
     basis = (
         f"{figures}|{names}|{consents}|{version.edit_version}|{version.state}|{document.edit_version}"
-        f"|{get_language()}"
+        f"|{get_language()}|sample={document.sample}"
     )
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 

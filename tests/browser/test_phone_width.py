@@ -92,7 +92,10 @@ def too_wide(page) -> list[str]:  # type: ignore[no-untyped-def]
                         const o = getComputedStyle(p).overflowX;
                         if (o === 'auto' || o === 'scroll' || o === 'hidden') { inside = true; break; }
                     }
-                    if (!inside) found.push([Math.round(box.right), el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' ' + Math.round(box.right)]);
+                    const name = el.tagName.toLowerCase()
+                        + (typeof el.className === 'string' && el.className
+                            ? '.' + el.className.split(' ').join('.') : '');
+                    if (!inside) found.push([Math.round(box.right), name + ' ' + Math.round(box.right)]);
                 }
             }
             found.sort((a, b) => b[0] - a[0]);
@@ -117,7 +120,8 @@ def test_no_public_page_scrolls_sideways_on_a_phone(phone, live_server, sample_m
         phone.screenshot(path=str(shots / f"{name}.png"), full_page=True)
         if scroll > client + 1:
             wide[name] = f"{url}: {scroll}px in {client}px; {too_wide(phone)}"
-    assert not wide, "pages that scroll sideways at 390 px:\n" + "\n".join(f"{k}: {v}" for k, v in wide.items())
+    listed = "\n".join(f"{name}: {why}" for name, why in wide.items())
+    assert not wide, f"pages that scroll sideways at 390 px:\n{listed}"
 
 
 def test_the_gantt_shows_its_bars_on_a_phone(phone, live_server, sample_milestone, artifacts):
@@ -133,7 +137,7 @@ def test_the_gantt_shows_its_bars_on_a_phone(phone, live_server, sample_mileston
     assert rows.nth(11).get_attribute("class") == "flagged"
 
     # Scrolled down to the chart (never sideways), bars are on the screen, each inside it.
-    phone.evaluate("window.scrollTo(0, document.querySelector('.gantt-phone').getBoundingClientRect().top + window.scrollY)")
+    phone.evaluate("window.scrollTo(0, document.querySelector('.gantt-phone').offsetTop)")
     viewport = phone.viewport_size
     bars = phone.locator(".gantt-phone rect.bar")
     assert bars.count() == 13
@@ -141,7 +145,8 @@ def test_the_gantt_shows_its_bars_on_a_phone(phone, live_server, sample_mileston
     for index in range(bars.count()):
         box = bars.nth(index).bounding_box()
         assert box is not None
-        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], f"bar {index + 1} is off the screen"
+        on_screen = box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        assert on_screen, f"bar {index + 1} is off the screen"
         if box["y"] < viewport["height"] and box["y"] + box["height"] > 0 and box["width"] >= 2:
             visible.append(index)
     assert visible, "no bar of the Gantt is on the phone's screen"

@@ -74,6 +74,7 @@ def create_document(
     kind: str | None = None,
     description: str = "",
     activity: Activity | None = None,
+    sample: bool = False,
 ) -> Document:
     title = " ".join(title.split())
     if not title:
@@ -86,6 +87,7 @@ def create_document(
             kind=kind or _kind_from_title(title),
             description=description,
             activity=activity,
+            sample=sample,
         )
 
 
