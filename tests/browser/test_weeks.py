@@ -1,19 +1,21 @@
 """A coordinator's week and a citizen's, on Cocrea's own screens only (#12, "Done when").
 
 Once the test has put the starting data in place (the imported seed plan, a coordinator account
-with TOTP for the commitment, and for the citizen's week a draft open for consultation and a
-meeting next week), everything happens in Chromium as a person would do it: links are clicked,
-forms filled in, files downloaded and uploaded; no admin, no shell, no service call. Each step is
-checked on what the person sees (the message, the public page) and kept as a screenshot in
-test-artifacts/weeks/.
+with TOTP for the commitment and a verified citizen account who comments; for the citizen's week,
+the sample co-creation, whose third draft is open for consultation, and one of the plan's meetings
+moved to next week with a place and a link), everything happens in Chromium as a person would do
+it: links are clicked, forms filled in, files downloaded and uploaded; no admin, no shell, no
+service call. Each step is checked on what the person sees (the message, the public page) and
+kept as a screenshot in test-artifacts/weeks/.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -297,3 +299,102 @@ def test_a_coordinators_week(browser, page, live_server, seeded_milestone, weeks
     steps.shot("approved-public")
     public = main_text(page)
     assert "Aprobada" in public and "datos accesibles para todas las personas" in public
+
+
+def test_a_citizens_week(page, live_server, seeded_milestone, weeks):  # type: ignore[no-untyped-def]
+    from django.core import mail
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from cocrea.drafts.models import VersionState
+    from cocrea.drafts.sample import load_sample_cocreation
+
+    milestone = seeded_milestone
+    load_sample_cocreation(milestone)  # a draft open for consultation, among others
+    version = milestone.documents.get().versions.get(state=VersionState.OPEN)
+    day = timezone.localdate() + timedelta(days=7)
+    meeting = milestone.meetings.filter(status="scheduled").order_by("position").first()
+    meeting.title = "Taller ciudadano de validación"
+    meeting.actual_date = day
+    meeting.starts_at = timezone.make_aware(datetime.combine(day, time(17, 0)))
+    meeting.ends_at = timezone.make_aware(datetime.combine(day, time(19, 0)))
+    meeting.place = "Biblioteca Nacional, sala 2"
+    meeting.online_link = "https://meet.example.org/cocrea-taller"
+    meeting.save()
+    mail.outbox.clear()
+    steps = Steps(page, weeks, "citizen")
+
+    # Sign up, and open the link of the verification email.
+    page.goto(live_server.url + "/")
+    click(page, re.compile("^(Crear cuenta|Registrarse|Crear una cuenta)$"))
+    page.get_by_label("Correo electrónico").fill("rosa@example.org")
+    page.get_by_label("Contraseña:", exact=True).fill(PASSWORD)
+    page.get_by_label("Contraseña (de nuevo)").fill(PASSWORD)
+    steps.shot("signup")
+    click(page, "Crear mi cuenta", role="button")
+    steps.shot("verification-sent")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rosa@example.org"]
+    link = re.search(r"https?://\S+/cuenta/confirm-email/\S+/", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    page.goto(live_server.url + urlsplit(link.group(0)).path)
+    steps.shot("confirm-email")
+    click(page, re.compile("^Confirmar"), role="button")
+    steps.shot("email-confirmed")
+    if not page.get_by_role("link", name="Cerrar sesión").count():
+        sign_in(page, live_server, "rosa@example.org")
+    assert page.get_by_role("banner").get_by_role("link", name="Mi cuenta").is_visible()
+
+    # The public name, in the profile.
+    click(page, "Mi cuenta", exact=True)
+    page.get_by_role("textbox", name="Nombre público").fill("Rosa M.")
+    page.get_by_label("Acepto: quiero que mis aportes muestren mi nombre público").check()
+    click(page, "Guardar", role="button", exact=True)
+    steps.shot("public-name")
+    assert "Guardado: sus aportes se publican como «Rosa M.»." in messages(page)
+
+    # A comment on the draft open for consultation, found on the home page.
+    click(page, "Cocrea")
+    steps.shot("home")
+    consultations = page.locator("section", has=page.get_by_role("heading", name="Consultas abiertas ahora"))
+    with page.expect_navigation():
+        consultations.get_by_role("link").first.click()
+    steps.shot("consultation")
+    assert version.label in main_text(page)
+    assert "Su aporte se publica como «Rosa M.»" in main_text(page)
+    page.locator("textarea[name=text]").first.fill("Pido que el glosario defina «cocreación».")
+    click(page, "Enviar aporte", role="button")
+    steps.shot("commented")
+    mine = page.locator(".contribution", has_text="Pido que el glosario defina «cocreación».")
+    assert "Rosa M." in mine.inner_text()
+
+    # Registration for next week's meeting, and the email that confirms it.
+    click(page, "Cocrea")
+    click(page, "Taller ciudadano de validación")
+    steps.shot("meeting")
+    mail.outbox.clear()
+    click(page, "Inscribirme", role="button")
+    steps.shot("registered")
+    assert "Inscripción confirmada." in messages(page)
+    assert "Usted está inscrito." in main_text(page)
+    assert len(mail.outbox) == 1, [m.subject for m in mail.outbox]
+    email = mail.outbox[0]
+    assert email.to == ["rosa@example.org"]
+    assert email.subject.endswith("Inscripción confirmada: Taller ciudadano de validación")
+    with translation.override("es"):
+        spoken_day = f"{date_format(day, 'l')} {date_format(day, 'DATE_FORMAT')}"  # viernes 11 de …
+    body = email.body
+    assert "Hola, Rosa M.:" in body
+    assert f"Fecha: {spoken_day}" in body, body
+    assert "Hora: de 17:00 a 19:00" in body
+    assert "Biblioteca Nacional, sala 2" in body
+    assert "https://meet.example.org/cocrea-taller" in body
+    assert f"/reuniones/{meeting.pk}/" in body
+    (name, ics, kind) = email.attachments[0]
+    assert name.endswith(".ics") and kind == "text/calendar"
+    text = ics if isinstance(ics, str) else ics.decode()
+    unfolded = text.replace("\r\n ", "").replace("\n ", "")
+    assert "SUMMARY:Taller ciudadano de validación" in unfolded
+    starts = meeting.starts_at.astimezone(UTC)
+    assert f"DTSTART:{starts:%Y%m%dT%H%M%SZ}" in unfolded  # 17:00 in Guatemala
+    assert "LOCATION:Biblioteca Nacional\\, sala 2" in unfolded
+    assert "URL:" in unfolded and f"/reuniones/{meeting.pk}/" in unfolded
