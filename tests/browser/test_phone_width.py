@@ -139,7 +139,7 @@ def test_the_gantt_shows_its_bars_on_a_phone(phone, live_server, sample_mileston
     # Scrolled down to the chart (never sideways), bars are on the screen, each inside it.
     phone.evaluate("window.scrollTo(0, document.querySelector('.gantt-phone').offsetTop)")
     viewport = phone.viewport_size
-    bars = phone.locator(".gantt-phone rect.bar")
+    bars = phone.locator(".gantt-phone rect.phone-bar")
     assert bars.count() == 13
     visible = []
     for index in range(bars.count()):

@@ -70,7 +70,7 @@ def test_schedule_fits_a_narrow_screen(page, live_server, seeded_milestone, arti
     assert width <= 375, f"the page scrolls sideways: {width}px wide in a 375px viewport"
     # The wide chart gives way to a list of the activities with their bars, as wide as the screen.
     assert page.locator(".gantt-scroll").is_hidden()
-    assert page.locator(".gantt-phone rect.bar").count() == 13
+    assert page.locator(".gantt-phone rect.phone-bar").count() == 13
     page.screenshot(path=str(artifacts / "schedule-375.png"), full_page=True)
 
 
