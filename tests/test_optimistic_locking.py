@@ -88,6 +88,10 @@ def test_concurrent_saves_from_the_same_version_never_lose_an_update(seed_bytes)
             thread.join()
         winners = [n for n, o in outcomes.items() if o == "won"]
         current = Activity.objects.get(pk=activity.pk)
-        if len(winners) != 1 or current.title != f"{winners[0]}-{round_}" or current.edit_version != version + 1:
+        if (
+            len(winners) != 1
+            or current.title != f"{winners[0]}-{round_}"
+            or current.edit_version != version + 1
+        ):
             lost += 1
     assert lost == 0

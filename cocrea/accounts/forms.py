@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocrea.participation.consents import current_text
 from cocrea.participation.models import Consent
+from cocrea.participation.services import give_own_consent, register_person, request_affiliation
 from cocrea.participation.services.affiliations import NAME_MAX, ROLE_MAX
 from cocrea.participation.services.profile import PUBLIC_NAME_MAX, clean_public_name
 from cocrea.plans.models import Organization
@@ -94,11 +95,6 @@ class SignupForm(PublicNameFields, AffiliationFields):
     :meth:`signup` records the person, the consent with the text shown, and the request."""
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-        from cocrea.participation.services import (
-            give_own_consent,
-            register_person,
-            request_affiliation,
-        )
 
         data = self.cleaned_data
         name = data.get("public_name") or user.email.split("@")[0]

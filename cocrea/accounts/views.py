@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -240,9 +243,6 @@ def continue_after_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_data(request: HttpRequest, fmt: str) -> HttpResponse:
     """Everything Cocrea holds about the signed-in person, as JSON or CSV."""
-    import csv
-    import io
-    import json
 
     data = export_person_data(person_for_user(request.user))
     data["account"] = {"email": request.user.email, "date_joined": request.user.date_joined.isoformat()}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -125,7 +126,6 @@ def open_consultations(limit: int, now: datetime | None = None) -> list[Document
 def text_page(version: DocumentVersion, number: Any, per_page: int) -> Any:
     """A page of the version's paragraphs, each with ``comment_count`` (visible, top-level), in
     three queries whatever the number of contributions: the page, its entries, its counts."""
-    from django.core.paginator import Paginator
 
     page = Paginator(
         version.paragraphs.select_related("section")

@@ -3,6 +3,7 @@ report and the comparison of versions. Views parse input, check the rule, call t
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -281,7 +282,6 @@ def _target(request: HttpRequest, version: DocumentVersion) -> tuple[Any, Any, A
 
 
 def _uuid(value: str) -> Any:
-    import uuid
 
     try:
         return uuid.UUID(value)

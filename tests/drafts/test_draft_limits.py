@@ -268,7 +268,9 @@ def test_the_editor_refuses_too_many_paragraphs(staff_client, draft):
 def test_the_editor_of_a_draft_refuses_too_many_paragraphs(staff_client, draft):
     url = reverse("drafts_staff:edit_version", args=[draft.pk])
     text = "\n\n".join(f"Párrafo {n}." for n in range(MAX_PARAGRAPHS + 1))
-    response = staff_client.post(url, {"markdown": text, "edit_version": draft.edit_version, "action": "save"})
+    response = staff_client.post(
+        url, {"markdown": text, "edit_version": draft.edit_version, "action": "save"}
+    )
     assert response.status_code == 400
     assert "más de 5,000 párrafos" in response.context["form"].errors["markdown"][0]
     draft.refresh_from_db()

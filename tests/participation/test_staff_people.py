@@ -151,7 +151,8 @@ def test_memberships_are_added_edited_and_ended(staff_client, staff, ana):
     edit = reverse("staff:edit_membership", args=[membership.pk])
     assert staff_client.get(edit).status_code == 200
     changed = staff_client.post(
-        edit, {"role": "Directora", "since": "2019-03-01", "until": "", "edit_version": membership.edit_version}
+        edit,
+        {"role": "Directora", "since": "2019-03-01", "until": "", "edit_version": membership.edit_version},
     )
     assert changed.status_code == 302
     membership.refresh_from_db()
@@ -193,7 +194,8 @@ def test_bad_memberships_are_errors_and_nothing_is_saved(staff_client, ana, data
 def test_editing_a_membership_into_a_duplicate_is_refused(staff_client, ana):
     other = services.add_membership(ana, organization=org("INAP"), role="Enlace")
     response = staff_client.post(
-        reverse("staff:edit_membership", args=[other.pk]), {"role": "Asesora", "edit_version": other.edit_version}
+        reverse("staff:edit_membership", args=[other.pk]),
+        {"role": "Asesora", "edit_version": other.edit_version},
     )
     assert response.status_code == 400
     other.refresh_from_db()
