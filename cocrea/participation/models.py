@@ -76,6 +76,25 @@ class Meeting(Versioned, FromDocument, Archivable):
     def get_absolute_url(self) -> str:
         return reverse("participation:meeting", args=[self.pk])
 
+    def signup_refusal(self, today: date) -> str:
+        """Why nobody can sign up for the meeting on ``today`` ("" when they can): it was cancelled,
+        held or archived, or its day (or, without one, its last planned month) has passed."""
+        if self.status == "cancelled":
+            return str(_("La reunión está cancelada."))
+        if self.status == "held":
+            return str(_("La reunión ya se realizó."))
+        if self.is_archived:
+            return str(_("La reunión está archivada: ya no forma parte del plan."))
+        if self.actual_date is not None:
+            last_day = self.actual_date
+        elif self.planned_end_month or self.planned_month:
+            last_day = Month.from_date(self.planned_end_month or self.planned_month).last_day()
+        else:
+            return ""
+        if last_day < today:
+            return str(_("La fecha de la reunión ya pasó."))
+        return ""
+
     @property
     def code(self) -> str:
         """The meeting's number in the schedule: 0 for the initial one, ``final`` for the last."""

@@ -143,7 +143,9 @@ def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
             ],
             "attendees": found.attendance.count(),
             "when": when_text(found),
-            "may_take_part": request.user.has_perm("participation.take_part", found),
+            "may_take_part": request.user.has_perm("participation.take_part", found)
+            and not found.signup_refusal(timezone.localdate()),
+            "signup_refusal": found.signup_refusal(timezone.localdate()),
         },
     )
 
@@ -172,6 +174,8 @@ def meeting_signup(request: HttpRequest, meeting: int) -> HttpResponse:
         if registration is not None:
             cancel_registration(registration)
             messages.success(request, _("Su inscripción se canceló."))
+    elif refusal := found.signup_refusal(timezone.localdate()):
+        messages.error(request, refusal)  # a past, held or archived meeting: the page says so too
     else:
         try:
             registration = register_for_meeting(found, person)

@@ -25,6 +25,7 @@ def participant(django_user_model):
 def test_participants_sign_up_and_join_the_waiting_list_when_full(participant, django_user_model, milestone):
     meeting = milestone.meetings.get(number=3)
     meeting.capacity = 1
+    meeting.actual_date = date.today() + timedelta(days=10)  # sign-up is for meetings still to come
     meeting.save()
     url = reverse("participation:signup", args=[meeting.pk])
     assert participant.post(url).status_code == 302
