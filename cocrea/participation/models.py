@@ -85,10 +85,11 @@ class Meeting(Versioned, FromDocument, Archivable):
             return str(_("La reunión ya se realizó."))
         if self.is_archived:
             return str(_("La reunión está archivada: ya no forma parte del plan."))
+        month = self.planned_end_month or self.planned_month
         if self.actual_date is not None:
             last_day = self.actual_date
-        elif self.planned_end_month or self.planned_month:
-            last_day = Month.from_date(self.planned_end_month or self.planned_month).last_day()
+        elif month is not None:
+            last_day = Month.from_date(month).last_day()
         else:
             return ""
         if last_day < today:
