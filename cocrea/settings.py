@@ -322,3 +322,47 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+
+# --- Background tasks (django-tasks; README "Background tasks") ----------------------------------
+# Django's task API (django-tasks, the backport of Django 6.0's django.tasks). By default the queue
+# is the database (django-tasks-db: SQLite or PostgreSQL, nothing else to run); TASKS_URL=redis://…
+# puts it in Redis and runs it with RQ (django-tasks-rq). `cocrea worker` runs whichever is set.
+TASKS_URL = os.environ.get("TASKS_URL", "").strip()
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq"]
+if TASKS_URL.startswith(("redis://", "rediss://", "unix://")):
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_URL == "immediate":  # run each task at once, in the caller (tests, debugging)
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif TASKS_URL in ("", "database"):
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASKS_URL must be empty (the database), 'immediate' or redis://host:port/db.")
+RQ_QUEUES = {
+    "default": {"URL": TASKS_URL if TASKS_URL.startswith(("redis", "unix")) else "redis://127.0.0.1:6379/0"}
+}
+# Every email goes through the outbox (cocrea.core.mail): stored with the request's transaction,
+# sent by a task after it commits, retried with backoff; EMAIL_URL chooses how it is finally sent.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "cocrea.core.mail.OutboxBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
+EMAIL_RETRY_ATTEMPTS = int(os.environ.get("EMAIL_RETRY_ATTEMPTS", "10"))
+EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "30"))
+# The daily job (`cocrea daily`) is enqueued once a day by the worker's scheduler, at this local hour.
+DAILY_JOB_HOUR = int(os.environ.get("DAILY_JOB_HOUR", "6"))
+if not 0 <= DAILY_JOB_HOUR <= 23:
+    raise ImproperlyConfigured("DAILY_JOB_HOUR must be an hour of the day, 0 to 23.")
+# A worker whose heartbeat is older than this is taken as dead and its running task is run again.
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+# Uploaded sheets at least this large are imported in the background, with a progress page.
+BACKGROUND_IMPORT_BYTES = int(os.environ.get("BACKGROUND_IMPORT_BYTES", str(16 * 1024)))
+# Live progress of background jobs, seen by the web processes while the worker writes inside a
+# transaction: the shared cache when CACHE_URL is set, else files under the data directory.
+CACHES["jobs"] = (
+    env.cache_url_config(os.environ["CACHE_URL"])
+    if os.environ.get("CACHE_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "jobs"),
+    }
+)

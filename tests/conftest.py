@@ -228,3 +228,24 @@ def staff_client(client, staff):  # type: ignore[no-untyped-def]
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Hashing with PBKDF2 costs ~0.3 s a user; the tests create many users."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+# -- Background tasks (README "Background tasks"): run at once in the tests -------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_at_once():  # type: ignore[no-untyped-def]
+    """Tasks run when enqueued (django-tasks' immediate backend), so that tests not about the queue
+    see their effect as before; job progress in local memory. Tests of the queue itself run a real
+    worker in a subprocess (tests/tasks)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    jobs_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cocrea-jobs"}
+    override = override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        CACHES={**settings.CACHES, "jobs": jobs_cache},
+    )
+    override.enable()
+    yield
+    override.disable()

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cocrea.audit.context import operation
 from cocrea.computations.sheets import RowError
+from cocrea.core.jobs import progress
 
 
 class _Rollback(Exception):
@@ -35,7 +36,9 @@ def write_all_or_nothing(
     named = column if not headings or column in headings else ""
     try:
         with transaction.atomic(), operation("import"):
-            for row in result.rows:
+            total = len(result.rows)
+            for number, row in enumerate(result.rows, 1):
+                progress(number, total)  # a background job's page, or a command's progress bar
                 try:
                     write_row(row)
                 except catch as error:

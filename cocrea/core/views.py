@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -25,7 +26,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseServerError,
 )
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.html import escape
@@ -37,7 +38,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from cocrea.core.http import (
     attachment,
 )
-from cocrea.core.models import Upload
+from cocrea.core.jobs import job_poll_seconds, live
+from cocrea.core.models import Job, Upload
 
 logger = logging.getLogger(__name__)
 
@@ -188,3 +190,33 @@ def fixed_error_page(status: int) -> str:
         f'<main style="max-width:72rem;margin:0 auto;padding:1rem"><h1>{title}</h1><p>{explanation}</p>'
         f'<p><a href="/" style="color:#0b5c8e">{home}</a></p></main></body></html>'
     )
+
+
+# --- background jobs (cocrea.core.jobs) ----------------------------------------------------------
+
+
+def _own_job(request: HttpRequest, job: str) -> Job:
+    found = get_object_or_404(Job, pk=job)
+    if found.owner_id != request.user.pk and not request.user.is_superuser:
+        raise Http404  # someone else's job: as if it did not exist
+    return found
+
+
+@login_required
+def job_status(request: HttpRequest, job: str) -> HttpResponse:
+    """A background job's page: state, a progress bar and its message, updated every few seconds
+    by htmx (the status block alone) until the job is finished, then the result or the errors.
+    Without JavaScript, the page says to reload it."""
+    found = live(_own_job(request, job))
+    context = {"job": found, "poll": job_poll_seconds()}
+    if getattr(request, "htmx", False):
+        return render(request, "core/_job_status.html", context)
+    return render(request, "core/job.html", context)
+
+
+@login_required
+def job_file(request: HttpRequest, job: str) -> FileResponse:
+    found = _own_job(request, job)
+    if not found.result_file:
+        raise Http404
+    return attachment(found.result_file.open("rb"), found.result_file.name.rsplit("/", 1)[-1])

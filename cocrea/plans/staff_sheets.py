@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,8 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocrea.accounts.rules import STAFF_SCREENS, permission
@@ -30,6 +31,7 @@ from cocrea.computations.sheet_templates import TemplateColumn
 from cocrea.computations.sheets import SheetError, SheetResult
 from cocrea.core import ratelimit
 from cocrea.core.http import attachment
+from cocrea.core.jobs import job_url, start_job
 from cocrea.core.models import Upload
 from cocrea.core.ratelimit import limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload, store_upload
@@ -42,6 +44,7 @@ from cocrea.plans.sheet_messages import (
     describe_warning_beside_its_row,
 )
 from cocrea.plans.sheet_templates import expenditure_columns, progress_columns
+from cocrea.plans.tasks import import_sheet
 
 SHEET_UPLOADS_PER_HOUR = 60
 _HINT = re.compile(r"\s*\([^)]*\)")  # "Fecha (dd/mm/aaaa)" is listed as "Fecha"
@@ -181,6 +184,21 @@ def _plain(value: Decimal) -> Decimal:
 def sheet_import_confirm(request: HttpRequest, milestone: int, kind: str, upload: str) -> HttpResponse:
     found, sheet = _sheet_milestone(request, milestone, kind)
     stored = get_object_or_404(Upload, pk=upload, purpose=f"sheet-{kind}", owner=request.user)
+    if (
+        stored.size >= settings.BACKGROUND_IMPORT_BYTES
+    ):  # a large sheet: a worker writes it, a page follows it
+        job = start_job(
+            import_sheet,
+            kind=f"sheet-{kind}",
+            title=f"{sheet.title}: {stored.original_name}",
+            owner=request.user,
+            milestone_id=found.pk,
+            kind_name=kind,
+            upload_id=str(stored.pk),
+            user_id=request.user.pk,
+            language=get_language(),
+        )
+        return redirect(job_url(job))
     with acting_as(request.user, "web"):
         result = sheet.reader(found, stored.file.read(), by=request.user, write=True)
     if result.errors:

@@ -109,16 +109,22 @@ def send_closing_reminders(now: datetime | None = None) -> int:
         closing_reminder_sent_at=None
     )
     for version in due.select_related("document__milestone__commitment__action_plan"):
-        sent += _send(
-            _("La consulta cierra pronto: %(document)s — %(version)s")
-            % {"document": version.document.title, "version": version.label},
-            _("La consulta de «%(version)s» cierra el %(closes)s. Aún puede comentar: %(url)s")
-            % {
-                "version": version.label,
-                "closes": _when(version.closes_at),
-                "url": _absolute(version.get_absolute_url()),
-            },
-            _followers(version),
-        )
-        DocumentVersion.objects.filter(pk=version.pk).update(closing_reminder_sent_at=now)
+        with transaction.atomic():  # the emails (outbox rows) and the mark commit together: once
+            sent += _send_reminder(version, now)
+    return sent
+
+
+def _send_reminder(version: DocumentVersion, now: datetime) -> int:
+    sent = _send(
+        _("La consulta cierra pronto: %(document)s — %(version)s")
+        % {"document": version.document.title, "version": version.label},
+        _("La consulta de «%(version)s» cierra el %(closes)s. Aún puede comentar: %(url)s")
+        % {
+            "version": version.label,
+            "closes": _when(version.closes_at),
+            "url": _absolute(version.get_absolute_url()),
+        },
+        _followers(version),
+    )
+    DocumentVersion.objects.filter(pk=version.pk).update(closing_reminder_sent_at=now)
     return sent

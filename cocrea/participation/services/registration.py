@@ -94,9 +94,10 @@ def send_reminders(day: date) -> int:
     )
     sent = 0
     for registration in due:
-        send_meeting_email(registration, REMINDER)
-        registration.reminded_at = timezone.now()
-        registration.save(update_fields=["reminded_at"])
+        with transaction.atomic():  # the email (an outbox row) and the mark commit together: once
+            send_meeting_email(registration, REMINDER)
+            registration.reminded_at = timezone.now()
+            registration.save(update_fields=["reminded_at"])
         sent += 1
     return sent
 

@@ -7,23 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.computations.sheets import SheetError
+from cocrea.core.jobs import job_url, start_job
 from cocrea.core.models import Upload
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload, store_upload
 from cocrea.participation import services as participation
 from cocrea.participation.models import Meeting
 from cocrea.participation.services import AttendancePreview
+from cocrea.participation.tasks import import_attendance_sheet
 from cocrea.plans.models import Milestone
 from cocrea.plans.sheet_messages import (
     describe_row_error,
@@ -128,6 +131,22 @@ def attendance_sheet_confirm(request: HttpRequest, milestone: int, upload: str) 
     """Record the sheet the person saw in the preview: all rows or none."""
     found = _milestone_for(request, milestone)
     stored = get_object_or_404(Upload, pk=upload, purpose=PURPOSE, owner=request.user)
+    if (
+        stored.size >= settings.BACKGROUND_IMPORT_BYTES
+    ):  # a large sheet: a worker records it, a page follows it
+        back = _back_meeting(request, list(found.meetings.all()))
+        job = start_job(
+            import_attendance_sheet,
+            kind=PURPOSE,
+            title=_("Hoja de firmas: %(name)s") % {"name": stored.original_name},
+            owner=request.user,
+            milestone_id=found.pk,
+            upload_id=str(stored.pk),
+            user_id=request.user.pk,
+            language=get_language(),
+            back_meeting=back.pk if back else None,
+        )
+        return redirect(job_url(job))
     with stored.file.open("rb") as handle:
         data = handle.read()
     try:
