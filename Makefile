@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Set up, migrate the embedded SQLite database, load the demo plan if empty, and serve.
+## Set up, migrate the embedded SQLite database, load the demo plan if empty, and serve with the
+## background worker beside it (`cocrea start`: one Ctrl-C stops both).
 run: $(STAMP)
 	$(BIN)/cocrea migrate --noinput
 	$(BIN)/cocrea load-demo --sample-execution --sample-cocreation
@@ -26,7 +27,7 @@ run: $(STAMP)
 	@echo "Cocrea is starting at http://127.0.0.1:$(PORT)/"
 	@echo "To create a staff account: $(BIN)/cocrea createsuperuser"
 	@echo ""
-	$(BIN)/cocrea serve
+	$(BIN)/cocrea start
 
 ## Set up and run the whole test suite (SQLite, or DATABASE_URL when set).
 test: $(STAMP)

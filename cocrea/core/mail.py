@@ -193,15 +193,14 @@ def deliver(outbox_id: int, claimer: str, now: datetime | None = None) -> str:
         if connection.send_messages([from_data(row.message)]) != 1:
             raise RuntimeError("the mail backend did not send the message")
     except Exception as error:  # any failure of delivery: try again later
-        return _failed(row, claimer, error)
+        return _failed(row, claimer, error, now)
     OutboundEmail.objects.filter(pk=outbox_id, claimed_by=claimer).update(
         state=State.SENT, sent_at=timezone.now(), last_error=""
     )
     return "sent"
 
 
-def _failed(row: OutboundEmail, claimer: str, error: Exception) -> str:
-    now = timezone.now()
+def _failed(row: OutboundEmail, claimer: str, error: Exception, now: datetime) -> str:
     text = f"{type(error).__name__}: {error}"[:2000]
     if row.attempts >= settings.EMAIL_RETRY_ATTEMPTS:
         OutboundEmail.objects.filter(pk=row.pk, claimed_by=claimer).update(
