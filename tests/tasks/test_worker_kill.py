@@ -235,3 +235,33 @@ def test_cocrea_start_runs_server_and_worker_and_one_signal_stops_both(environme
         if start.poll() is None:
             start.kill()
             start.wait()
+
+
+def test_the_same_tasks_run_on_redis_with_rq(environment):
+    """TASKS_URL=redis://… (Redis DB 5, emptied first): the same API, RQ's worker, the email delivered."""
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/5").flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    sink = Sink(block_at=0)
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {**environment, "TASKS_URL": "redis://127.0.0.1:6379/5", "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+    try:
+        shell(
+            env,
+            "from django.core.mail import send_mail\n"
+            "send_mail('Por RQ', 'Cuerpo', None, ['rq@example.org'])\n",
+        )
+        run(env, "worker", "--burst", "--no-schedule")
+        state = shell(
+            env,
+            "from cocrea.core.models import OutboundEmail\n"
+            "print(OutboundEmail.objects.get(subject='Por RQ').state)",
+        )
+    finally:
+        controller.stop()
+    assert state.strip().splitlines()[-1] == "sent" and len(sink.ids) == 1
