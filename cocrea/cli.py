@@ -1,6 +1,7 @@
 """The ``cocrea`` console command: Django's management commands with friendlier names.
 
-``cocrea serve`` runs the development server on ``127.0.0.1:$PORT`` (8000 by default);
+``cocrea serve`` runs the production server (granian) on ``127.0.0.1:$PORT`` (8000 by default) and
+``cocrea serve --dev`` Django's autoreloading development server (``cocrea/core/server.py``);
 ``cocrea import-plan FILE`` is ``manage.py import_plan FILE``; every other word is passed to
 Django as it is, with dashes read as underscores. ``cocrea``, ``cocrea --help`` and ``cocrea help``
 list Cocrea's own commands first, by their dashed names and with their one-line help, then
@@ -20,6 +21,8 @@ from django.core.management import execute_from_command_line, get_commands, load
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cocrea.core import server
+
 HELP_WORDS = ("help", "--help", "-h")
 OWN_PREFIX = "cocrea."
 # Cocrea's own words that are not management commands: what they stand for.
@@ -35,10 +38,13 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.write(text)
             return
     elif argv[1] == "help" and not argv[2].startswith("-"):
-        argv[2] = "runserver" if argv[2] == SERVE else argv[2].replace("-", "_")
-    elif argv[1] == SERVE:
-        port = os.environ.get("PORT", "8000")
-        argv = [argv[0], "runserver", *(argv[2:] or [f"127.0.0.1:{port}"])]
+        if argv[2] == SERVE:
+            server.print_help(argv[0])
+            return
+        argv[2] = argv[2].replace("-", "_")
+    elif argv[1] == SERVE:  # the production server, or with --dev Django's (cocrea/core/server.py)
+        server.main(argv)
+        return
     elif not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
 
@@ -65,7 +71,8 @@ def overview(program: str = "cocrea") -> str | None:
     classes = {name: _command_class(load_command_class, app, name) for name, app in own.items()}
     lines = {name: _summary(found, name, classes) for name, found in classes.items() if found is not None}
     lines[SERVE] = _(
-        "Sirve Cocrea en http://127.0.0.1:%(port)s/ con el servidor de desarrollo (PORT elige el puerto)."
+        "Sirve Cocrea en http://127.0.0.1:%(port)s/ con el servidor de producción; --dev: el de "
+        "desarrollo, que recarga el código (PORT elige el puerto)."
     ) % {"port": os.environ.get("PORT", "8000")}
     width = max(len(dashed(name)) for name in lines) + 2
     out = [

@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from cocrea.core.logs import logging_config
+from cocrea.core.sentry import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
@@ -102,6 +106,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the request's log line; then /healthz and /readyz, answered before
+    # the host check, the HTTPS redirect, sessions and the lockout (cocrea/core/health.py).
+    "cocrea.core.logs.RequestLogMiddleware",
+    "cocrea.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cocrea.core.middleware.SafeTextMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,8 +184,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STORAGES = {
+# STATIC_ROOT: where collectstatic writes (the container image collects into /app/static at build).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "static")
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -186,6 +195,24 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads in S3-compatible storage (django-storages) when a bucket is named, so that any number of
+# web containers and workers share them. Private objects: Cocrea serves every upload through its own
+# views, which check who may read it. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read
+# by boto3 itself (or the machine's role); AWS_S3_ENDPOINT_URL for a provider other than AWS.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -201,12 +228,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The public address of the site, for links in emails sent outside a request (commands, reminders).
 SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs to standard error: JSON lines (LOG_FORMAT=json, the default with DEBUG=0) or readable text
+# (LOG_FORMAT=text, the default in development); LOG_LEVEL for everything but the request lines,
+# which are INFO (cocrea/core/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "WARNING" if DEBUG else "INFO").upper())
 
 # The bundled demo plan (the INAP/GPAT work plan for Commitment 11, Milestone 1).
 DEMO_PLAN = BASE_DIR / "plans" / "data" / "demo-plan.txt"
@@ -367,3 +395,6 @@ CACHES["jobs"] = (
         "LOCATION": str(DATA_DIR / "jobs"),
     }
 )
+
+# --- Errors to Sentry when SENTRY_DSN is set (no personal data: send_default_pii=False) ----------
+SENTRY_ENABLED = init_sentry(os.environ, debug=DEBUG)

@@ -65,7 +65,7 @@ def test_help_for_one_command_accepts_its_dashed_name(capsys):
     text = run(capsys, "help", "import-plan")
     assert "--check" in text
     text = run(capsys, "help", "serve")
-    assert "--noreload" in text  # the development server's options
+    assert "--dev" in text and "--workers" in text  # the production server's options (issue #14)
 
 
 def test_the_console_command_prints_the_overview_as_a_process():

@@ -1,0 +1,165 @@
+"""Logs: one JSON object per line in production, readable lines in development; a request id each.
+
+Every request gets an id: the incoming ``X-Request-ID`` when it is sane (1–128 letters, digits and
+``. _ : -``, as a load balancer or a proxy sends), else a new random one. It is returned in the
+response's ``X-Request-ID`` header, set on the request (``request.request_id``), added to every log
+line written while the request is served, and tagged on the Sentry event of an error. After the
+response, one line says what was served: method, path (without the query string, which may carry
+personal data), status and duration. ``LOG_FORMAT`` chooses ``json`` or ``text`` (settings.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+import sentry_sdk
+from django.http import HttpRequest, HttpResponse
+
+REQUEST_ID_HEADER = "X-Request-ID"
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+REQUEST_LOGGER = "cocrea.request"
+# Probes answer every few seconds: their lines are DEBUG, below the production level.
+QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+MAX_PATH = 500
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+_request_id: ContextVar[str | None] = ContextVar("cocrea_request_id", default=None)
+request_logger = logging.getLogger(REQUEST_LOGGER)
+
+# The attributes every LogRecord has: anything else on a record was passed as ``extra``.
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served in this thread (None outside a request)."""
+    return _request_id.get()
+
+
+def request_id_from(header: str | None) -> str:
+    """The incoming id when it is sane, else a new one (32 hexadecimal digits)."""
+    if header and SANE_REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
+
+
+def printable_path(path: str) -> str:
+    """The path as it can go in a log line: control characters escaped, at most MAX_PATH long."""
+    path = UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", path)
+    return path if len(path) <= MAX_PATH else path[:MAX_PATH] + "…"
+
+
+class RequestLogMiddleware:
+    """First in MIDDLEWARE: the request id, then one line per request when the response is made."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _request_id.set(request_id)
+        if sentry_sdk.get_client().is_active():
+            sentry_sdk.set_tag("request_id", request_id)  # on this request's scope (DjangoIntegration)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            path = printable_path(request.path)
+            request_logger.log(
+                logging.DEBUG if request.path in QUIET_PATHS else logging.INFO,
+                "%s %s %s %.1f ms",
+                request.method,
+                path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                },
+            )
+            return response
+        finally:
+            _request_id.reset(token)
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    """What was passed as ``extra=``, when it is a plain value (a request object is left out)."""
+    return {
+        key: value
+        for key, value in record.__dict__.items()
+        if key not in _STANDARD and not key.startswith("_") and isinstance(value, str | int | float | bool)
+    }
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, request_id when in a
+    request, the extra fields (method, path, status, duration_ms for a request's line) and the
+    traceback as ``exception``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = getattr(record, "request_id", None) or current_request_id()
+        if request_id:
+            line["request_id"] = request_id
+        for key, value in _extras(record).items():
+            line.setdefault(key, value)
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """Readable lines for development: ``12:00:01 INFO cocrea.request [id] GET / 200 6.8 ms``."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s", "%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        request_id = getattr(record, "request_id", None) or current_request_id()
+        record = logging.makeLogRecord(record.__dict__)  # a copy: other handlers see the record as it was
+        record.request_id = request_id[:8] if request_id else "-"
+        return super().format(record)
+
+
+def logging_config(log_format: str, level: str) -> dict[str, Any]:
+    """The LOGGING setting: every log to standard error, as JSON lines or as text.
+
+    The request lines (``cocrea.request``) are INFO whatever the root level, so that a production
+    server says what it served. In text mode they replace the development server's own lines."""
+    formatter = "json" if log_format == "json" else "text"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {"()": "cocrea.core.logs.JsonFormatter"},
+            "text": {"()": "cocrea.core.logs.TextFormatter"},
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": formatter}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            REQUEST_LOGGER: {"level": "INFO", "handlers": ["console"], "propagate": False},
+            # runserver's own request lines: ours say the same with the id and the duration.
+            "django.server": {"level": "WARNING"},
+            # granian's own lines (start, workers, stop) in the same format; its access log is off.
+            "_granian": {"level": level, "handlers": ["console"], "propagate": False},
+            "granian.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+        },
+    }
