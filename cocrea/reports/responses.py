@@ -13,25 +13,28 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Sum
-from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils import formats, timezone, translation
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
+from cocrea.core.jobs import progress
 from cocrea.drafts import queries
 from cocrea.drafts.models import Contribution, DocumentVersion
 from cocrea.drafts.models import DocumentVersion as Version
 from cocrea.participation.models import Consent, Person
-from cocrea.reports.printing import render_page, write_pdf
+from cocrea.reports.printing import typeset_long
 
 CHUNK = 500
 
 
 @dataclass
 class ResponseReport:
-    """What the report shows: the version, the counts of the web page, every contribution."""
+    """What the report shows: the version, the counts of the web page, every contribution as the
+    PDF writes it (:func:`_item`: text only, so that 10,000 of them take little memory)."""
 
     version: DocumentVersion
     summary: Any
-    items: list[Contribution]
+    items: list[dict[str, Any]]
     generated: datetime
 
     @property
@@ -44,43 +47,114 @@ class ResponseReport:
 
 
 def gather(version: DocumentVersion) -> ResponseReport:
-    """The report's contributions with what their rows show prefetched, in bounded chunks."""
+    """The report's contributions, read in bounded chunks with what their entries show prefetched,
+    each written as its entry before the next chunk is read."""
     items = []
     contributions = queries.report_contributions(version)
     ids = list(contributions.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):  # bounded IN lists for the prefetches
         chunk = {c.pk: c for c in contributions.filter(pk__in=ids[start : start + CHUNK])}
-        items.extend(chunk[pk] for pk in ids[start : start + CHUNK])
-    for item in items:  # the pages share one version and document: no query per row
-        item.version = version
-        if item.paragraph is not None:
-            item.paragraph.version = version
+        for pk in ids[start : start + CHUNK]:
+            item = chunk[pk]
+            item.version = version  # the entries share one version and document: no query each
+            if item.paragraph is not None:
+                item.paragraph.version = version
+            items.append(_item(item))
     return ResponseReport(version, queries.response_report(version), items, timezone.localtime())
 
 
-def render_html(report: ResponseReport) -> str:
-    return render_page(
-        "reports/responses.html",
-        {
-            "version": report.version,
-            "document": report.document,
-            "commitment": report.commitment,
-            "summary": report.summary,
-            "items": report.items,
-            "generated": report.generated,
-        },
+def _item(item: Contribution) -> dict[str, Any]:
+    """One contribution as the PDF shows it: a heading line, the text (or why it is hidden), the
+    decision with its reason and the paragraphs of the next version that carry it."""
+
+    head = [f"#{item.pk}", item.get_kind_display(), str(item.target_label), str(item.author_name)]
+    if item.organization:
+        head[-1] += f" ({item.organization})"
+    head.append(formats.date_format(timezone.localtime(item.created_at), "SHORT_DATE_FORMAT"))
+    response = getattr(item, "response", None)
+    entry: dict[str, Any] = {
+        "head": " · ".join(head),
+        "hidden": _("Ocultado por moderación: %(reason)s") % {"reason": item.hidden_reason}
+        if item.hidden_at
+        else None,
+        "text": "" if item.hidden_at else item.text,
+        "proposal": item.proposed_text if not item.hidden_at and item.proposed_text else None,
+        "decision": response.decision if response else None,
+        "decision_label": f"{response.get_decision_display()}." if response else None,
+        "reason": response.reason if response else None,
+        "carried": None,
+    }
+    if response is not None:
+        carried = [
+            _("%(label)s, párrafo %(number)s") % {"label": p.version.label, "number": p.number}
+            for p in response.resulting_paragraphs.all()
+        ]
+        if carried:
+            entry["carried"] = _("Cambio resultante:") + " " + "; ".join(carried)
+    return entry
+
+
+def document(report: ResponseReport) -> dict[str, Any]:
+    """Everything the PDF shows, as data for ``reports/typst/responses.typ``."""
+    version, summary = report.version, report.summary
+    period = (
+        _("Consulta del %(opens)s al %(closes)s.")
+        % {
+            "opens": formats.date_format(timezone.localtime(version.opens_at), "DATE_FORMAT"),
+            "closes": formats.date_format(timezone.localtime(version.closes_at), "DATE_FORMAT"),
+        }
+        + " "
+        if version.opens_at and version.closes_at
+        else ""
     )
+    return {
+        "title": _("Informe de respuestas: %(title)s, %(label)s")
+        % {"title": report.document.title, "label": version.label},
+        "eyebrow": _("Compromiso %(number)s") % {"number": report.commitment.number}
+        + f" · {report.document.title}",
+        "heading": _("Informe de respuestas: %(label)s") % {"label": version.label},
+        "period": period
+        + _("Generado el %(when)s.") % {"when": formats.date_format(report.generated, "DATETIME_FORMAT")},
+        "sample": _("Datos de ejemplo") if report.document.sample else None,
+        "sample_sentence": _(
+            "los documentos, aportes y respuestas que se muestran son de demostración, no reales."
+        ),
+        "summary_heading": _("Resumen"),
+        "summary": ngettext(
+            "%(counter)s aporte, %(answered)s con respuesta.",
+            "%(counter)s aportes, %(answered)s con respuesta.",
+            summary.total,
+        )
+        % {"counter": summary.total, "answered": summary.answered},
+        "by_decision": {
+            "head": [_("Decisión"), _("Aportes")],
+            "rows": [[str(label), str(count)] for _code, label, count in summary.by_decision],
+        },
+        "by_kind": {
+            "head": [_("Tipo de organización"), _("Aportes")],
+            "rows": [[str(label), str(count)] for _code, label, count in summary.by_kind],
+        },
+        "items_heading": _("Cada aporte y su respuesta"),
+        "proposal_label": _("Redacción propuesta:"),
+        "no_response": _("Sin respuesta todavía."),
+        "no_items": _("Esta versión no recibió aportes."),
+        "items": report.items,
+    }
 
 
 def render_pdf(version: DocumentVersion) -> bytes:
-    return write_pdf(render_html(gather(version)))
+    """The report's PDF. A long one tells :func:`cocrea.core.jobs.progress` how many contributions
+    are typeset (a background job's page, or a command's progress bar, shows it)."""
+    return typeset_long(
+        "responses.typ", document(gather(version)), running="responses-running.typ", progress=progress
+    )
 
 
-# WeasyPrint lays out some ten to fifteen pages a second here: up to this many contributions
-# (about 200 pages) the PDF is made while the person waits; larger reports are prepared by the
-# daily job (``cocrea daily``) or ``cocrea report responses``, and kept until the
-# report's content changes.
-MADE_ON_REQUEST = 1500
+# Typst typesets some 1,000 contributions (about 100 pages) in half a second of one core here
+# (bench/report.py): up to this many the PDF is made while the person waits; larger reports are
+# prepared in the background (the daily job, ``cocrea daily``, or ``cocrea report responses``),
+# and every PDF is kept until the report's content changes.
+MADE_ON_REQUEST = 3000
 
 
 def fingerprint(version: DocumentVersion) -> str:

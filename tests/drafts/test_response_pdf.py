@@ -3,6 +3,7 @@ report is prepared by the daily job (or ``cocrea report responses``) instead of 
 
 from __future__ import annotations
 
+import unicodedata
 from io import StringIO
 
 import pytest
@@ -80,3 +81,77 @@ def test_report_responses_command(sample, tmp_path):
 
     with pytest.raises(CommandError):
         call_command("report", "responses", "--document-version", "999999", "-o", str(tmp_path / "x.pdf"))
+
+
+# -- typeset by Typst: long reports in parts, hostile text -----------------------------------------
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+
+
+def test_a_long_report_is_typeset_in_parts_and_numbered_as_one(sample, monkeypatch):
+    """In parts of a few contributions (as 10,000 would be in parts of 1,000), each typeset in a
+    process of its own, then joined: every contribution is there once, in order, and every page
+    says «Página n de N» with the joined document's numbers; the header runs from page 2."""
+    from cocrea.core.jobs import reporting_to
+    from cocrea.drafts import queries
+    from cocrea.reports import printing
+
+    v1 = sample.versions[0]
+    whole = pdf_pages(responses.render_pdf(v1))
+    monkeypatch.setattr(printing, "PART_ITEMS", 5)
+    heard: list[int] = []
+    with reporting_to(lambda percent, message: heard.append(percent)):
+        parted = pdf_pages(responses.render_pdf(v1))
+    total = len(parted)
+    assert total >= 3
+    for number, text in enumerate(parted, start=1):
+        assert f"Página {number} de {total}" in text, number
+        assert ("Informe de respuestas: Borrador 1" in text.split("\n")[-2]) == (number > 1) or number == 1
+    joined = "\n".join(parted)
+    ids = list(queries.report_contributions(v1).values_list("pk", flat=True))
+    assert len(ids) > 5 * 3  # several parts
+    positions = [joined.index(f"#{pk} ·") for pk in ids]
+    assert positions == sorted(positions)  # every contribution, in the report's order
+    assert joined.count("Resumen") == 1 and "Datos de ejemplo" in parted[0]
+    assert heard[-1] == 100 and heard == sorted(heard) and len(heard) > 2
+    # The same entries as the report typeset at once.
+    for pk in ids:
+        assert f"#{pk} ·" in "\n".join(whole)
+
+
+def test_hostile_contributions_print_as_text(sample, staff):
+    """The security corpus, and Typst's own markup, as contributions: in the PDF as the characters
+    they are (compared without white space: long words wrap anywhere)."""
+    from cocrea.drafts.models import Contribution
+    from cocrea.reports.printing import xml_text
+    from tests.security.hostile import corpus
+
+    v1 = sample.versions[0]
+    payloads = [
+        *corpus(30),
+        '#read("/etc/passwd")',
+        '#import "/etc/passwd"',
+        "#panic(1)",
+        "$ x^2 $ *b* `c` <l> @r \\ ] ) }",
+    ]
+    items = list(Contribution.objects.filter(version=v1, parent=None, hidden_at=None).order_by("pk"))
+    assert len(items) >= len(payloads)
+    for item, payload in zip(items, payloads, strict=False):
+        Contribution.objects.filter(pk=item.pk).update(text=payload)
+
+    def visible(text: str) -> str:  # no white space, no invisible format characters (bidi, ZWSP)
+        return "".join(ch for ch in "".join(text.split()) if unicodedata.category(ch) != "Cf")
+
+    printed = visible("".join(pdf_pages(responses.render_pdf(v1))))
+    for payload in payloads:
+        expected = visible(xml_text(payload))[:80]
+        if "\u202e" in payload:  # a right-to-left override shows what it encloses reversed
+            expected = expected.replace("evil", "live")
+        assert expected in printed, payload
+    assert "root:" not in printed

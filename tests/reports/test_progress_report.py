@@ -229,22 +229,74 @@ def test_hostile_text_in_an_activity_title_breaks_no_format(milestone):
     assert "<script>alert(1)</script>" in docx_text(build(milestone, DAY, "docx"))
 
 
-def test_hostile_text_makes_the_pdf_fetch_nothing(milestone, monkeypatch):
-    from weasyprint.urls import URLFetcher
-
-    fetched: list[str] = []
-    original = URLFetcher.fetch
-
-    def spy(self, url, headers=None):
-        fetched.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(URLFetcher, "fetch", spy)
+def test_typst_markup_in_stored_text_is_printed_not_run(milestone):
+    """Data reaches Typst as data: markup that would read a file, load an image or stop the
+    build prints as the characters it is."""
     activity = milestone.activities.order_by("position").first()
-    activity.title = '<img src="file:///etc/passwd"><link rel=stylesheet href="http://127.0.0.1:9/x.css">'
+    activity.title = '#read("/etc/passwd") #image("/etc/passwd") #panic("x") $x^2$ *negrita* <l> @ref'
+    activity.responsible_text = ']) #include "/etc/hostname" \\'
     activity.save()
-    assert build(milestone, DAY, "pdf").startswith(b"%PDF-")
-    assert fetched == []  # escaped text: nothing for WeasyPrint to fetch
+    text = pdf_text(build(milestone, DAY, "pdf"))
+    assert '#read("/etc/passwd")' in text and '#panic("x")' in text and "*negrita*" in text
+    assert "root:" not in text  # nothing was read
+
+
+def test_the_pdf_embeds_its_own_font_and_never_the_machines():
+    """DejaVu Sans ships with Cocrea (reports/fonts) and Typst ignores the system's fonts, so a
+    PDF looks the same on every machine."""
+    from pypdf import PdfReader
+
+    from cocrea.reports.printing import FONTS, typeset
+
+    assert sorted(p.name for p in FONTS.glob("*.ttf")) == [
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSans-BoldOblique.ttf",
+        "DejaVuSans-Oblique.ttf",
+        "DejaVuSans.ttf",
+    ]
+    with translation.override("es"):
+        pdf = typeset("responses-running.typ", {"pages": 1, "title": "Ñandú", "heading": "x", "sample": None})
+    fonts = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("DejaVuSans" in name for name in fonts), fonts
+
+
+def test_count_indicators_print_as_whole_numbers(executed):
+    from cocrea.reports.progress.wording import format_indicator
+
+    with translation.override("es"):
+        assert format_indicator({"status": "ok", "value": 5, "method": "participants", "unit": ""}) == (
+            "5",
+            "—",
+        )
+        assert format_indicator(
+            {"status": "ok", "value": 1234, "method": "manual", "unit": "personas", "target": "2000.00"}
+        ) == ("1,234 personas", "2,000")
+        assert format_indicator({"status": "ok", "value": 2.5, "method": "manual", "unit": ""})[0] == "2.50"
+        assert format_indicator({"status": "ok", "value": 61.5432, "method": "earned_value"})[0] == "61.54 %"
+        assert format_indicator({"status": "no_data", "value": None, "method": "manual"})[0] == (
+            "Sin datos todavía"
+        )
+    # Indicator E (people taking part) in the seed's report: a count, in the PDF and the DOCX.
+    e = next(row for row in gather(executed, date.fromisoformat(DAY)).indicators if row["key"] == "E")
+    assert e["status"] == "ok" and isinstance(e["value"], int)
+    indicators = pdf_text(build(executed, DAY, "pdf")).split("Valor ganado")[0]  # the table comes first
+    assert str(e["value"]) in indicators and f"{e['value']}.00" not in indicators
+    from docx import Document
+
+    tables = Document(io.BytesIO(build(executed, DAY, "docx"))).tables
+    table = next(t for t in tables if t.rows[0].cells[0].text == "Indicador")
+    row = next(r for r in table.rows if r.cells[0].text == "E")
+    assert row.cells[2].text == str(e["value"])
+
+
+def test_the_english_pdf_speaks_english(executed):
+    with translation.override("en"):
+        text = pdf_text(build_progress_report(executed, date.fromisoformat(DAY), "pdf"))
+    assert "Monthly progress report" in text and "Page 1 of" in text and "Sample data" in text
+    assert "Informe mensual" not in text
 
 
 # -- the command ----------------------------------------------------------------------------------

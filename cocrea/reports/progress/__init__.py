@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cocrea.plans.models import Milestone
-from cocrea.reports.printing import printable
 from cocrea.reports.progress import docx, pdf, xlsx
 from cocrea.reports.progress.data import (
     ActivityRow,
@@ -25,7 +24,7 @@ from cocrea.reports.progress.data import (
     ProgressReport,
     gather,
 )
-from cocrea.reports.progress.pdf import render_html
+from cocrea.reports.progress.pdf import document
 from cocrea.reports.progress.wording import facts, format_value, title
 
 __all__ = [
@@ -37,12 +36,11 @@ __all__ = [
     "ProgressReport",
     "ReportError",
     "build_progress_report",
+    "document",
     "facts",
     "filename",
     "format_value",
     "gather",
-    "printable",
-    "render_html",
     "title",
 ]
 

@@ -4,7 +4,6 @@ numbers in the footer, the S-curve as its table of months."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import get_language
@@ -20,7 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 from cocrea.plans.display import money, month, month_range
 from cocrea.reports.printing import PAGE, PAGES, page_of_pages, xml_text
 from cocrea.reports.progress.data import ProgressReport
-from cocrea.reports.progress.wording import facts, format_value, title
+from cocrea.reports.progress.wording import facts, format_indicator, format_value, title
 
 
 def render(report: ProgressReport) -> bytes:
@@ -111,17 +110,7 @@ def render(report: ProgressReport) -> bytes:
     heading(_("1. Indicadores"))
     table(
         [_("Indicador"), _("Definición"), _("Valor"), _("Meta")],
-        [
-            [
-                row["key"],
-                row["definition"],
-                format_value(Decimal(str(row["value"])), "percent")
-                if row["status"] == "ok"
-                else _("Sin datos todavía"),
-                row["target"] or "—",
-            ]
-            for row in report.indicators
-        ],
+        [[row["key"], row["definition"], *format_indicator(row)] for row in report.indicators],
         numeric={2, 3},
     )
     heading(_("2. Valor ganado"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -39,6 +39,27 @@ def format_value(value: Decimal | int | date | None, kind: str) -> str:
     if kind == "date":
         return formats.date_format(value, "DATE_FORMAT")
     return str(value)
+
+
+def _number(value: Decimal) -> str:
+    """A whole number as such ("5"), anything else with two decimals ("12,50"), in the locale."""
+    if value == value.to_integral_value():
+        return formats.number_format(int(value), 0, use_l10n=True, force_grouping=True)
+    return formats.number_format(value.quantize(Decimal("0.01"), ROUND_HALF_UP), 2, use_l10n=True)
+
+
+def format_indicator(row: dict[str, Any]) -> tuple[str, str]:
+    """An indicator's value and target as the PDF and DOCX write them: a percentage (indicator A,
+    earned value) with two decimals; a count as a whole number ("5", not "5.00"); the unit after it."""
+    target = _number(Decimal(str(row["target"]))) if row.get("target") is not None else "—"
+    if row["status"] != "ok" or row["value"] is None:
+        return _("Sin datos todavía"), target
+    value = Decimal(str(row["value"]))
+    if row.get("method") == "earned_value":
+        return format_value(value, "percent"), target
+    unit = str(row.get("unit") or "").strip()
+    text = _number(value)
+    return (f"{text} {unit}" if unit else text), target
 
 
 def title(report: ProgressReport) -> str:

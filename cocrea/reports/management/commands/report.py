@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cocrea.core.jobs import ProgressBar, reporting_to
 from cocrea.drafts.models import DocumentVersion
 from cocrea.plans.models import Milestone
 from cocrea.reports.progress import FORMATS, build_progress_report
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         )
         if version is None:
             raise CommandError(_("No hay ninguna versión pública con el id %(id)s.") % {"id": version_id})
-        return stored_pdf(version, make=True) or b""
+        with reporting_to(ProgressBar(self.stderr, label=_("Informe de respuestas "))):
+            return stored_pdf(version, make=True) or b""
 
     def _handle(self, **options: Any) -> None:
         if options["kind"] == "responses":
