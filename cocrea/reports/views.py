@@ -13,11 +13,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from cocrea.core.jobs import job_poll_seconds
 from cocrea.core.ratelimit import allow, client_address
 from cocrea.drafts import queries as drafts_queries
 from cocrea.plans import queries
 from cocrea.reports.progress import FORMATS, build_progress_report, filename
 from cocrea.reports.responses import needs_waiting, stored_pdf
+from cocrea.reports.tasks import request_build
 
 REPORTS_PER_MINUTE = 20  # per client address: a PDF costs about a second of a worker
 
@@ -59,26 +61,30 @@ def response_report_pdf(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
 ) -> HttpResponse:
     """The response report of a version as PDF: made on request and kept, or, for a large one not
-    prepared yet, a page that says when it will be (503 with ``Retry-After``)."""
+    built yet, a page that follows its build in the background (503 with ``Retry-After``) and
+    offers the PDF when it is ready."""
     found = drafts_queries.get_document(request.user, plan, number, milestone, document)
     shown = drafts_queries.get_version(request.user, found, version)
     pdf = stored_pdf(shown, make=not needs_waiting(shown))
-    if pdf is None:
-        waiting = render(
-            request,
-            "drafts/report_pending.html",
-            {
-                "document": found,
-                "version": shown,
-                "milestone": found.milestone,
-                "commitment": found.milestone.commitment,
-                "action_plan": found.milestone.commitment.action_plan,
-                "cocreation": True,
-            },
-            status=503,
-        )
-        waiting["Retry-After"] = "3600"
+    if pdf is None:  # too large to make now: a worker builds it; this page follows the build
+        context = {
+            "document": found,
+            "version": shown,
+            "milestone": found.milestone,
+            "commitment": found.milestone.commitment,
+            "action_plan": found.milestone.commitment.action_plan,
+            "cocreation": True,
+            "job": request_build(shown),
+            "poll": job_poll_seconds(),
+        }
+        if request.headers.get("HX-Request"):  # the page's own polling: the status alone
+            return render(request, "drafts/_report_pending_status.html", context)
+        waiting = render(request, "drafts/report_pending.html", context, status=503)
+        waiting["Retry-After"] = str(job_poll_seconds() * 5)
         return waiting
+    if request.headers.get("HX-Request"):  # ready while the page was waiting: offer the download
+        ready = {"version": shown, "ready": True, "document": found}
+        return render(request, "drafts/_report_pending_status.html", ready)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"respuestas-{found.slug}-v{shown.number}.pdf"
     response["Content-Disposition"] = content_disposition_header(True, name)
