@@ -152,10 +152,22 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
             "json": {"()": "cocrea.core.logs.JsonFormatter"},
             "text": {"()": "cocrea.core.logs.TextFormatter"},
         },
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": formatter}},
+        "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": formatter},
+            # As in Django's default: errors emailed to ADMINS (when there are any) in production.
+            "mail_admins": {
+                "level": "ERROR",
+                "filters": ["require_debug_false"],
+                "class": "django.utils.log.AdminEmailHandler",
+            },
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             REQUEST_LOGGER: {"level": "INFO", "handlers": ["console"], "propagate": False},
+            # Django's errors once, through the root handler (its default also printed them to a
+            # console handler of its own in development).
+            "django": {"handlers": ["mail_admins"], "level": "INFO"},
             # runserver's own request lines: ours say the same with the id and the duration.
             "django.server": {"level": "WARNING"},
             # granian's own lines (start, workers, stop) in the same format; its access log is off.
