@@ -13,21 +13,25 @@ tracing) refine it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
 from sentry_sdk.integrations.django import DjangoIntegration
 
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
-def scrub(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+
+def scrub(event: Event, hint: Hint) -> Event | None:
     """What leaves for Sentry: the request's method, path and harmless headers, nothing a person typed."""
     request = event.get("request")
     if isinstance(request, dict):
         for key in ("query_string", "data", "cookies", "env"):
             request.pop(key, None)
-        if isinstance(request.get("url"), str):
-            request["url"] = request["url"].split("?", 1)[0]
+        url = request.get("url")
+        if isinstance(url, str):
+            request["url"] = url.split("?", 1)[0]
     return event
 
 
