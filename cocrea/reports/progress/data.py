@@ -187,6 +187,12 @@ class ProgressReport:
         return next((p.x for p in self.curve if p.month == current), None)
 
     @property
+    def status_label_before(self) -> bool:
+        """Write «Fecha de corte» left of its line when the line is near the chart's right edge."""
+        x = self.status_x
+        return self.chart is not None and x is not None and x > self.chart.plot_right - 90
+
+    @property
     def span(self) -> MonthRange | None:
         return self.milestone.span or (
             MonthRange(self.curve[0].month, self.curve[-1].month) if self.curve else None
