@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "cocrea.core.middleware.SafeTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the cache, before sessions and authentication (README "Cache").
+    "cocrea.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cocrea.portal.middleware.SpanishFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -395,6 +397,30 @@ CACHES["jobs"] = (
         "LOCATION": str(DATA_DIR / "jobs"),
     }
 )
+
+# --- The public page cache (cocrea/core/pagecache.py; README "Cache") ---------------------------
+# Anonymous public pages are stored whole under the versions of what they show. With CACHE_URL
+# (Redis) pages and versions are shared by every process and machine; without it, pages stay in
+# each process's memory and the versions in files under the data directory, so that a write in one
+# web process is seen by the others on their next request.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_PAGES = "pages"
+PAGE_CACHE_VERSIONS = "versions"
+if os.environ.get("CACHE_URL"):
+    CACHES["pages"] = {**env.cache_url_config(os.environ["CACHE_URL"]), "KEY_PREFIX": "page"}
+    CACHES["versions"] = {**env.cache_url_config(os.environ["CACHE_URL"]), "KEY_PREFIX": "pagev"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cocrea-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+    CACHES["versions"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "page-versions"),
+        "OPTIONS": {"MAX_ENTRIES": 100000},
+    }
 
 # --- Errors to Sentry when SENTRY_DSN is set (no personal data: send_default_pii=False) ----------
 SENTRY_ENABLED = init_sentry(os.environ, debug=DEBUG)

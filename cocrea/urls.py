@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from cocrea.core.views import favicon
 
@@ -18,7 +20,11 @@ handler500 = "cocrea.core.views.server_error"
 urlpatterns = [
     # Browsers ask for /favicon.ico wherever the page says the icon is (base.html links it).
     path("favicon.ico", favicon),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing the interface language needs no CSRF token: it only sets the language cookie (a forged
+    # request can do no more than switch a visitor's language), and without a token in the form
+    # public pages are the same for every anonymous visitor, so they can be cached whole (README
+    # "Cache"). Every other unsafe route keeps the check.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("cuenta/", include("allauth.urls")),
     path("cuenta/perfil/", include("cocrea.accounts.urls")),

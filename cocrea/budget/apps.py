@@ -6,3 +6,7 @@ class BudgetConfig(AppConfig):
     name = "cocrea.budget"
     label = "budget"
     verbose_name = _("Presupuesto")
+
+    def ready(self) -> None:
+        # lazy: ready() runs once every model is loaded; what each write touches on the public site
+        from cocrea.budget import scopes  # noqa: F401

@@ -13,3 +13,5 @@ class CatalogueConfig(AppConfig):
         from cocrea.drafts.services import paragraphs_carried
 
         paragraphs_carried.connect(carry_applications, dispatch_uid="catalogue-carry-applications")
+        # What each write touches on the public site (the page cache).
+        from cocrea.catalogue import scopes  # noqa: F401

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cocrea.audit.context import operation
 from cocrea.catalogue.models import Application, Entry
+from cocrea.core import pagecache
 from cocrea.core.actors import acting_user
 from cocrea.core.versioning import save_edit
 from cocrea.drafts.models import Paragraph
@@ -80,4 +81,6 @@ def carry_applications(sender: Any, carried: dict[int, int], **kwargs: Any) -> N
         Application.objects.filter(paragraph_id__in=carried.values()).values_list("entry_id", "paragraph_id")
     )
     fresh = {(entry, carried[paragraph]) for entry, paragraph in rows} - existing
-    Application.objects.bulk_create([Application(entry_id=e, paragraph_id=p) for e, p in sorted(fresh)])
+    applications = [Application(entry_id=e, paragraph_id=p) for e, p in sorted(fresh)]
+    Application.objects.bulk_create(applications)
+    pagecache.touched(*applications[:1])  # bulk: no signals; one row names the catalogue and the version

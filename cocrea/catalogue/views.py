@@ -10,9 +10,11 @@ from django.views.decorators.http import require_safe
 
 from cocrea.accounts.rules import permission
 from cocrea.catalogue.models import Application, Entry
+from cocrea.core import pagecache
 from cocrea.drafts.models import VersionState
 
 
+@pagecache.public_page(pagecache.CATALOGUE, pagecache.TITLES)
 @require_safe
 def entries(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("tipo", "")
@@ -30,6 +32,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     )
 
 
+@pagecache.public_page(pagecache.CATALOGUE, pagecache.TITLES)
 @require_safe
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     found = Entry.objects.filter(pk=pk).first()

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "cocrea.core"
     label = "core"
     verbose_name = _("Núcleo")
+
+    def ready(self) -> None:
+        # lazy: ready() runs once every model is loaded; the page cache's write receivers
+        from cocrea.core import pagecache
+
+        pagecache.connect()

@@ -17,3 +17,5 @@ class DraftsConfig(AppConfig):
         register_source(contribution_rows, model=self.get_model("Contribution"))
         # "Mis datos" lists what the person wrote, with the answers.
         register_person_data("contributions", person_contributions)
+        # What each write touches on the public site (the page cache).
+        from cocrea.drafts import scopes  # noqa: F401

@@ -30,6 +30,7 @@ from cocrea.catalogue.models import Entry
 from cocrea.catalogue.services import apply_entry, create_entry
 from cocrea.computations.drafttext import parse_markdown
 from cocrea.computations.months import Month
+from cocrea.core import pagecache
 from cocrea.drafts.models import Contribution, Decision, Document, DocumentVersion, Paragraph, Response
 from cocrea.drafts.services import (
     contribute,
@@ -345,4 +346,5 @@ def _date_the_past(document: Document, versions: list[DocumentVersion], opens: d
         Response.objects.filter(contribution__version=version).update(responded_at=end + ANSWERED_AFTER)
     first = min(opens.values()) - WRITTEN_BEFORE - timedelta(days=1)
     Document.objects.filter(pk=document.pk).update(created_at=first)
+    pagecache.bump_all()  # dates set in bulk (no signals): every cached page is old
     rebuild(commitment_ids={document.milestone.commitment_id})

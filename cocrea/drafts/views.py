@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cocrea.accounts.rules import permission
+from cocrea.core import pagecache
 from cocrea.core.ratelimit import limit_posts
 from cocrea.drafts import queries
 from cocrea.drafts.contribution_forms import AbuseForm, ContributionForm
@@ -81,6 +82,7 @@ def _contribution_form(
     return form
 
 
+@pagecache.public_page(pagecache.address)
 @require_safe
 def documents(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """The documents co-created in a milestone, each with its versions."""
@@ -107,6 +109,7 @@ def documents(request: HttpRequest, plan: str, number: str, milestone: str) -> H
     )
 
 
+@pagecache.public_page(pagecache.address)
 @require_safe
 def document(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> HttpResponse:
     found = queries.get_document(request.user, plan, number, milestone, document)
@@ -125,6 +128,7 @@ def document(request: HttpRequest, plan: str, number: str, milestone: str, docum
     )
 
 
+@pagecache.public_page(pagecache.address)
 @require_safe
 def version(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
@@ -166,6 +170,7 @@ def _version_page(
     )
 
 
+@pagecache.public_page(pagecache.address)
 @require_safe
 def paragraph(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int, key: Any
@@ -337,6 +342,7 @@ def follow(request: HttpRequest, plan: str, number: str, milestone: str, documen
     return redirect(found.get_absolute_url())
 
 
+@pagecache.public_page(pagecache.address)
 @require_safe
 def compare(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> HttpResponse:
     """The changes between two versions (``?de=1&a=2``; by default the last two)."""
@@ -359,6 +365,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+@pagecache.public_page(pagecache.address)
 @require_safe
 def response_report(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int

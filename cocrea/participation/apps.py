@@ -25,3 +25,5 @@ class ParticipationConfig(AppConfig):
         from cocrea.participation import summary
 
         summary.connect()
+        # What each write touches on the public site (the page cache).
+        from cocrea.participation import scopes  # noqa: F401

@@ -66,6 +66,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from cocrea.core import pagecache
 from cocrea.participation.models import (
     Attendance,
     Consent,
@@ -494,6 +495,8 @@ ORGANIZATION_FIELDS = ["first_day", "kind", "name"]
 def _bump() -> None:
 
     bump_participation_version()
+    # The summary is written in bulk (no signals): the pages that count people are old.
+    pagecache.bump(pagecache.PEOPLE)
 
 
 # --- Rebuilding from scratch -------------------------------------------------------------------

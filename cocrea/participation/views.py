@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 
 from cocrea.accounts.rules import permission
 from cocrea.computations.charts import line_chart
+from cocrea.core import pagecache
 from cocrea.core.http import attachment
 from cocrea.core.ratelimit import allow
 from cocrea.core.uploads import may_read_upload
@@ -110,6 +111,7 @@ def meeting_ics(request: HttpRequest, meeting: int) -> HttpResponse:
     return _respond(request, body, filename, public=found.milestone.is_public, attachment=True)
 
 
+@pagecache.public_page(pagecache.meeting_page)
 def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
     """A meeting's public page: date, place, agenda, minutes, agreements; sign-up for participants."""
 
@@ -207,6 +209,7 @@ def meeting_document(request: HttpRequest, document: int) -> HttpResponse:
 SHOWN_ORGANIZATIONS = 200
 
 
+@pagecache.public_page(pagecache.address)
 def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
 

@@ -17,6 +17,7 @@ from cocrea.computations.charts import line_chart
 from cocrea.computations.gantt import GanttActivity, GanttMeeting, gantt_chart
 from cocrea.computations.months import Month, MonthRange
 from cocrea.computations.schedule import build_grid
+from cocrea.core import pagecache
 from cocrea.core.http import attachment
 from cocrea.core.uploads import may_read_upload
 from cocrea.plans import indicators, queries
@@ -30,11 +31,13 @@ from cocrea.plans.models import (
 )
 
 
+@pagecache.public_page(pagecache.address)
 def action_plan(request: HttpRequest, plan: str) -> HttpResponse:
     found = queries.get_action_plan(request.user, plan)
     return render(request, "plans/action_plan.html", {"action_plan": found})
 
 
+@pagecache.public_page(pagecache.address)
 def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     found = queries.get_commitment(request.user, plan, number)
     entities = list(found.entities.all())
@@ -58,6 +61,7 @@ def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: i
     return grouped
 
 
+@pagecache.public_page(pagecache.address)
 def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     found = queries.get_milestone(request.user, plan, number, milestone)
     document = queries.plan_document(found)
@@ -102,6 +106,7 @@ def _today(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
+@pagecache.public_page(pagecache.address)
 def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     found = queries.get_milestone(request.user, plan, number, milestone)
     activities = list(queries.activities(found))
@@ -184,6 +189,7 @@ def _attach_execution(milestone, activities, today):  # type: ignore[no-untyped-
             activity.actual_months = MonthRange(Month.from_date(state.actual_start), Month.from_date(end))
 
 
+@pagecache.public_page(pagecache.address)
 def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     found = queries.get_milestone(request.user, plan, number, milestone)
     document = queries.plan_document(found)
@@ -211,6 +217,7 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
     )
 
 
+@pagecache.public_page(pagecache.address)
 def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """The indicators at a date (``?fecha=``; by default today, or the end of a milestone that has
     ended), the S-curve, the budget by line and the alerts grouped by kind."""
@@ -280,6 +287,7 @@ def evidence(request: HttpRequest, evidence: int) -> FileResponse:
     return attachment(item.upload.file.open("rb"), item.upload.original_name)
 
 
+@pagecache.public_page(pagecache.address)
 def history(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """The public change history of a milestone's work plan (Historial de cambios): readable
     labels and values, filters by kind and date, 50 changes a page; staff see every field."""

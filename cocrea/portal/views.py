@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cocrea.core import pagecache
 from cocrea.drafts.queries import open_consultations
 from cocrea.participation.queries import upcoming_meetings
 from cocrea.plans import queries
@@ -15,6 +16,7 @@ HOME_CONSULTATIONS = 6
 HOME_MEETINGS = 5
 
 
+@pagecache.public_page(pagecache.SITE)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

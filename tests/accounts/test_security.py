@@ -238,6 +238,8 @@ def test_every_unsafe_route_refuses_a_request_without_a_csrf_token(staff):
         if "(" in url or "[" in url:
             continue
         response = client.post(url, {"x": "1"})
+        if url == "/i18n/setlang/":  # exempt on purpose: it only sets the language (cocrea/urls.py)
+            continue
         if response.status_code not in (403, 404, 405):
             accepted.append((url, response.status_code))
         if response.status_code == 404:

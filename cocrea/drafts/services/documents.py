@@ -28,6 +28,7 @@ from cocrea.computations.drafttext import (
     render_markdown,
     to_markdown,
 )
+from cocrea.core import pagecache
 from cocrea.core.actors import acting_user
 from cocrea.core.versioning import StaleEdit
 from cocrea.drafts.models import Document, DocumentVersion, Paragraph, Section, VersionState
@@ -194,7 +195,9 @@ def _write_content(version: DocumentVersion, parsed: ParsedDraft) -> None:
         used.add(key)
         section_keys.append(key)
 
-    # Move the existing rows out of the way of the unique positions, then upsert.
+    # Move the existing rows out of the way of the unique positions, then upsert (in bulk: no
+    # signals, so the page cache is told here).
+    pagecache.touched(version)
     version.sections.update(position=F("position") + OFFSET)
     version.paragraphs.update(position=F("position") + OFFSET)
     existing_sections = {s.key: s for s in own_sections}

@@ -22,6 +22,7 @@ from cocrea.computations.matching import (
 )
 from cocrea.computations.orgnames import Directory
 from cocrea.computations.sheets import describe_keys
+from cocrea.core import pagecache
 from cocrea.core.sheet_import import write_all_or_nothing
 from cocrea.participation.models import Attendance, Consent, Meeting, Membership, Person
 from cocrea.participation.services._checks import _require
@@ -161,6 +162,7 @@ def import_attendance(
                         text_version=consent_version[:20], given_at=timezone.now()
                     )
                     refresh_people([person.pk])  # a bulk update sends no signal
+                    pagecache.touched(person)
                 outcome.created.append((row.row, person.name))
         for key in keys_of_row:
             people[key] = person

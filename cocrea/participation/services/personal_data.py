@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cocrea.audit.context import operation
 from cocrea.audit.redaction import redact_person
+from cocrea.core import pagecache
 from cocrea.participation.models import Person
 from cocrea.participation.summary import refresh_people
 
@@ -35,6 +36,7 @@ def anonymise_person(person: Person) -> Person:
             request.status, request.decided_at = "withdrawn", timezone.now()
             request.save(update_fields=["status", "decided_at"])
         refresh_people([person.pk])  # a bulk update sends no signal: the statistics consent is gone
+        pagecache.touched(person)
         person.name = ANONYMOUS_NAME
         person.match_key = f"anonymised-{person.pk}"
         for field_name in (

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from cocrea.audit.context import acting_as
+from cocrea.core import pagecache
 from cocrea.drafts.sample import load_sample_cocreation
 from cocrea.plans import services
 from cocrea.plans.models import Milestone
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             load_sample_cocreation(report.milestone)
             # The milestone's pages then say "datos de ejemplo" (documents and contributions too).
             Milestone.objects.filter(pk=report.milestone.pk).update(sample_execution=True)
+            pagecache.bump_all()  # a bulk update sends no signal: every cached page is old
             self.stdout.write(
                 _("Cocreación de ejemplo cargada: tres borradores de la estrategia y 60 aportes.")
             )

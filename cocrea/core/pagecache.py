@@ -1,0 +1,419 @@
+"""The public page cache: anonymous public pages stored whole, invalidated by versions (README "Cache").
+
+**Scopes and versions.** A scope is a name for a part of what the public sees: ``site`` (anything
+the home page shows), ``tree:<plan>/<number>/<milestone>/<document>`` (a plan, commitment,
+milestone or draft document and everything beneath it, named by the natural keys of its address),
+``meeting:<id>``, ``titles`` (the names shown in navigation everywhere), ``people``,
+``organizations``, ``catalogue``, and ``gen`` (everything). Each scope has a version: a random
+token in the ``versions`` cache, replaced when a write that touches the scope commits.
+
+**Writes.** Every ORM write (``post_save``, ``post_delete``, ``m2m_changed``) of a registered model
+is mapped to the scopes it touches by a function the model's own app registers with
+:func:`register` (``<app>/scopes.py``); the versions are replaced by ``transaction.on_commit``, once
+per scope and transaction. Writes that send no signal (``QuerySet.update``, ``bulk_create``) call
+:func:`touched` (or :func:`bump`); a whole-database change (loading the demo) calls :func:`bump_all`.
+
+**Pages.** A view marked with :func:`public_page` names the scopes it shows, from its URL
+arguments. :class:`PageCacheMiddleware` builds the key of an anonymous GET or HEAD from the code
+release, scheme, host, path, query string, language, and the current versions of those scopes, and
+serves the stored page when there is one, before sessions, authentication and the view run.
+Otherwise the view runs, and a 200 without cookies, without a CSRF token, for a visitor who is not
+signed in, is stored under the versions read *before* it ran (a write committed meanwhile leaves
+an entry no later request asks for). Public pages carry ``ETag``, ``Last-Modified`` and
+``Cache-Control: public, max-age=PAGE_CACHE_SECONDS, must-revalidate``; a conditional request
+that matches gets a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import get_supported_language_variant
+
+GENERATION = "gen"
+SITE = "site"
+TITLES = "titles"
+PEOPLE = "people"
+ORGANIZATIONS = "organizations"
+CATALOGUE = "catalogue"
+ADDRESS_PARTS = ("plan", "number", "milestone", "document")
+
+ScopeFunction = Callable[[Any], Iterable[str]]
+_SCOPES: dict[type[models.Model], ScopeFunction] = {}
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+# -- Scopes: the names ------------------------------------------------------------------------
+
+
+def tree(kwargs: Mapping[str, Any]) -> str:
+    """The scope of the deepest object an address names: ``tree:gpat/11/1``."""
+    return "tree:" + "/".join(str(kwargs[part]) for part in ADDRESS_PARTS if part in kwargs)
+
+
+def chain(kwargs: Mapping[str, Any]) -> list[str]:
+    """Every scope a write beneath the object ``kwargs`` names touches: the site, then the plan,
+    the commitment, the milestone, the document it sits in (each page of an ancestor lists or
+    counts what is beneath it)."""
+    parts = [str(kwargs[part]) for part in ADDRESS_PARTS if part in kwargs]
+    return [SITE, *("tree:" + "/".join(parts[: n + 1]) for n in range(len(parts)))]
+
+
+def meeting(pk: Any) -> str:
+    return f"meeting:{pk}"
+
+
+# -- Writes: from a model instance to the scopes it touches --------------------------------------
+
+
+def register(*models_: type[models.Model]) -> Callable[[ScopeFunction], ScopeFunction]:
+    """Register ``function(instance) -> scopes`` for these models (called from an app's ready())."""
+
+    def decorator(function: ScopeFunction) -> ScopeFunction:
+        for model in models_:
+            _SCOPES[model] = function
+        return function
+
+    return decorator
+
+
+class _Pending(threading.local):
+    def __init__(self) -> None:
+        self.hooks: list[Any] | None = None
+        self.scheduled: dict[tuple[Any, ...], set[str]] = {}
+        self.memo: dict[Any, Any] = {}
+
+
+_pending = _Pending()
+
+
+def memo(key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per transaction (the natural keys of a parent read once for a whole
+    import, not once a row)."""
+    _current_transaction(transaction.get_connection())
+    if key not in _pending.memo:
+        _pending.memo[key] = compute()
+    return _pending.memo[key]
+
+
+def _current_transaction(connection: Any) -> None:
+    # Django replaces connection.run_on_commit by a new list when a transaction commits or rolls
+    # back, and when a savepoint rolls back: a new list means what was scheduled may be gone.
+    if _pending.hooks is not connection.run_on_commit:
+        _pending.hooks = connection.run_on_commit
+        _pending.scheduled = {}
+        _pending.memo = {}
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def _versions_cache() -> Any:
+    return caches[settings.PAGE_CACHE_VERSIONS]
+
+
+def _bump_now(scopes: Iterable[str]) -> None:
+    _versions_cache().set_many({f"v:{scope}": new_token() for scope in scopes}, timeout=None)
+
+
+def bump(*scopes: str, using: str = "default") -> None:
+    """Replace the versions of these scopes when the current transaction commits (at once outside
+    one). Once per scope and transaction: a savepoint rolled back takes its hooks with it, so a
+    scope is scheduled again after one."""
+    wanted = set(scopes)
+    if not wanted:
+        return
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _bump_now(wanted)
+        return
+    _current_transaction(connection)
+    stack = tuple(connection.savepoint_ids)
+    covered: set[str] = set()
+    for depth in range(len(stack) + 1):
+        covered |= _pending.scheduled.get(stack[:depth], set())
+    fresh = wanted - covered
+    if fresh:
+        _pending.scheduled.setdefault(stack, set()).update(fresh)
+        transaction.on_commit(lambda: _bump_now(fresh), using=using)
+        _pending.hooks = connection.run_on_commit
+
+
+def scopes_of(instance: models.Model) -> set[str]:
+    function = _SCOPES.get(type(instance)._meta.concrete_model or type(instance))
+    if function is None:
+        return set()
+    try:
+        return set(function(instance))
+    except Exception:
+        return {GENERATION}
+
+
+def touched(*instances: models.Model) -> None:
+    """For writes that send no signal (``QuerySet.update``, ``bulk_create``, ``bulk_update``)."""
+    scopes: set[str] = set()
+    for instance in instances:
+        scopes |= scopes_of(instance)
+    bump(*scopes)
+
+
+def bump_all() -> None:
+    """Every cached page is old (a whole database loaded, restored or rebuilt)."""
+    bump(GENERATION)
+
+
+def _on_write(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw or sender not in _SCOPES:
+        return
+    bump(*scopes_of(instance), using=kwargs.get("using") or "default")
+
+
+def _on_m2m(sender: Any, instance: models.Model, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _on_write(type(instance), instance, using=kwargs.get("using"))
+        model = kwargs.get("model")
+        if model in _SCOPES and kwargs.get("pk_set"):
+            for other in model._default_manager.filter(pk__in=kwargs["pk_set"]):
+                _on_write(model, other, using=kwargs.get("using"))
+
+
+def connect() -> None:
+    post_save.connect(_on_write, dispatch_uid="cocrea_pagecache_save")
+    post_delete.connect(_on_write, dispatch_uid="cocrea_pagecache_delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="cocrea_pagecache_m2m")
+
+
+# -- Pages ----------------------------------------------------------------------------------
+
+
+def public_page(*scopes: str | Callable[[Mapping[str, Any]], Iterable[str]]) -> Callable[[V], V]:
+    """Mark a view as a public page that anonymous visitors may be served from the cache. Each
+    argument is a scope, or a function of the URL arguments returning scopes. Every page also
+    depends on ``gen``."""
+
+    def decorator(view: V) -> V:
+        view.public_page = scopes  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def page_scopes(declared: Iterable[Any], kwargs: Mapping[str, Any]) -> list[str]:
+    names = [GENERATION]
+    for scope in declared:
+        if callable(scope):
+            names.extend(scope(kwargs))
+        else:
+            names.append(scope)
+    return names
+
+
+def current_versions(scopes: Iterable[str]) -> list[str]:
+    """The versions of these scopes, in order; a scope never bumped (or evicted) gets one now."""
+    store = _versions_cache()
+    keys = [f"v:{scope}" for scope in scopes]
+    found = store.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            store.add(key, new_token(), timeout=None)
+        found.update(store.get_many(missing))
+    return [str(found.get(key, "")) for key in keys]
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """The code, templates and translations this process serves (a hash of the package's files,
+    their sizes and times): a page stored by another release is never served."""
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".html", ".mo", ".txt", ".svg", ".css", ".js"}:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()
+
+
+def language_of(request: HttpRequest) -> str:
+    """The language LocaleMiddleware will choose: the language cookie, else Spanish (the browser's
+    Accept-Language is ignored, see portal.middleware)."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if code:
+        try:
+            return str(get_supported_language_variant(code))
+        except LookupError:
+            pass
+    return str(settings.LANGUAGE_CODE)
+
+
+def _may_be_signed_in(request: HttpRequest) -> bool:
+    # Without a session cookie the visitor is anonymous and has no pending message; with one, the
+    # cache stays out of the way whatever the session holds.
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # a CSRF token was written into the page
+        return False
+    control = response.get("Cache-Control", "")
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+def _public_headers(response: HttpResponseBase, etag: str, last_modified: float) -> None:
+    seconds = settings.PAGE_CACHE_SECONDS
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = f"public, max-age={seconds}, must-revalidate"
+    # The language and the session are cookies: a shared cache must tell visitors apart by them.
+    patch_vary_headers(response, ("Cookie",))
+
+
+def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        return etag in parse_etags(if_none_match) or "*" in parse_etags(if_none_match)
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and int(last_modified) <= since
+
+
+def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+    etag, last_modified = entry["etag"], entry["last_modified"]
+    response: HttpResponseBase
+    if _not_modified(request, etag, last_modified):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=200)
+        for name, value in entry["headers"]:
+            response[name] = value
+        if request.method == "HEAD":
+            response["Content-Length"] = str(len(entry["content"]))
+    _public_headers(response, etag, last_modified)
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves and stores anonymous public pages (see the module's docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        declared = self._declared(request)
+        if declared is None:
+            response = self.get_response(request)
+            return response
+        scopes, kwargs = declared
+        if request.method not in ("GET", "HEAD") or _may_be_signed_in(request):
+            return self._private(self.get_response(request))
+        try:
+            host = request.get_host()
+        except Exception:
+            return self.get_response(request)
+        versions = current_versions(page_scopes(scopes, kwargs))
+        key = (
+            "p:"
+            + hashlib.blake2b(
+                "\n".join(
+                    [
+                        release(),
+                        request.scheme or "",
+                        host,
+                        request.path,
+                        request.META.get("QUERY_STRING", ""),
+                        language_of(request),
+                        *versions,
+                    ]
+                ).encode("utf-8", "surrogateescape"),
+                digest_size=20,
+            ).hexdigest()
+        )
+        store = caches[settings.PAGE_CACHE_PAGES]
+        entry = store.get(key)
+        if entry is not None:
+            return _answer(request, entry)
+        response = self.get_response(request)
+        if not _storable(request, response):
+            return self._private(response)
+        content = response.content  # type: ignore[attr-defined]
+        entry = {
+            "content": content,
+            "headers": [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in {"vary", "cache-control", "etag", "last-modified", "expires"}
+            ],
+            "etag": '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"',
+            "last_modified": time.time(),
+        }
+        store.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        return _answer(request, entry)
+
+    @staticmethod
+    def _private(response: HttpResponseBase) -> HttpResponseBase:
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @staticmethod
+    def _declared(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
+        if not settings.PAGE_CACHE:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        scopes = getattr(match.func, "public_page", None)
+        if scopes is None:
+            return None
+        request.resolver_match = match
+        return scopes, match.kwargs
+
+
+def forget_scheduled() -> None:
+    """Forget what this thread scheduled. For tests: Django's ``captureOnCommitCallbacks`` runs
+    the hooks of a still-open transaction without clearing them."""
+    _pending.hooks = None
+
+
+# -- What public pages show, by their URL arguments ---------------------------------------------
+
+
+def address(kwargs: Mapping[str, Any]) -> list[str]:
+    """A page of a plan, commitment, milestone or document: that object and everything beneath
+    it, the names in the navigation, people's public names, organisations, catalogue links."""
+    return [TITLES, PEOPLE, ORGANIZATIONS, CATALOGUE, tree(kwargs)]
+
+
+def meeting_page(kwargs: Mapping[str, Any]) -> list[str]:
+    return [TITLES, PEOPLE, ORGANIZATIONS, meeting(kwargs["meeting"])]
+
+
+def column(model: type[models.Model], pk: Any, field: str) -> Any:
+    """One column of one row (a parent's id or key), read once per transaction."""
+    return memo(
+        (model._meta.label, pk, field),
+        lambda: model._default_manager.filter(pk=pk).values_list(field, flat=True).get(),
+    )
