@@ -249,3 +249,30 @@ def test_after_any_write_every_affected_page_shows_it(page_cache, committed, mee
             assert text in html, (write.__name__, url)
     # And a page stays cached when nothing it shows changed: a second request runs no query.
     assert re.search("Zq", client.get(affected[0]).content.decode())
+
+
+def test_pages_and_versions_in_redis(settings, committed, meeting, staff, django_assert_num_queries):
+    """Production: CACHE_URL=redis://… puts pages and versions in Redis (DB 7 in the tests)."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/7").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    backend = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:6379/7", "KEY_PREFIX": "test-page"},
+        "versions": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:6379/7", "KEY_PREFIX": "test-pagev"},
+    }
+    settings.PAGE_CACHE = True
+    caches["pages"].clear()
+    pagecache.forget_scheduled()
+    client = Client()
+    url = reverse("participation:meeting", args=[meeting.pk])
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first.content
+    with committed():
+        participation.add_agenda_item(meeting, title="Punto en Redis", by=staff)
+    assert "Punto en Redis" in client.get(url).content.decode()
+    caches["pages"].clear()
