@@ -111,11 +111,12 @@ MIDDLEWARE = [
     "cocrea.core.logs.RequestLogMiddleware",
     "cocrea.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous public pages from the cache (README "Cache"): after the HTTPS redirect, before the
+    # rest; a stored page already carries what the layers below add (safe text, CSP header).
+    "cocrea.core.pagecache.PageCacheMiddleware",
     "cocrea.core.middleware.SafeTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous public pages from the cache, before sessions and authentication (README "Cache").
-    "cocrea.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cocrea.portal.middleware.SpanishFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

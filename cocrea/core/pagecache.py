@@ -251,6 +251,11 @@ def release() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _static_prefix() -> str:
+    return "/" + str(settings.STATIC_URL).lstrip("/")
+
+
 def language_of(request: HttpRequest) -> str:
     """The language LocaleMiddleware will choose: the language cookie, else Spanish (the browser's
     Accept-Language is ignored, see portal.middleware)."""
@@ -379,7 +384,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _declared(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
-        if not settings.PAGE_CACHE:
+        if not settings.PAGE_CACHE or request.path_info.startswith(_static_prefix()):
             return None
         try:
             match = resolve(request.path_info)

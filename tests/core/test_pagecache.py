@@ -9,6 +9,7 @@ Runs on SQLite and on PostgreSQL (DATABASE_URL).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 
 import pytest
@@ -221,10 +222,14 @@ def _meeting_title(meeting, staff, text):  # type: ignore[no-untyped-def]
 def _catalogue_entry(meeting, staff, text):  # type: ignore[no-untyped-def]
     from cocrea.catalogue import services as catalogue
 
-    entry = catalogue.create_entry(name=text, kind="concept", description="Una definición.")
+    # Hypothesis' examples share the test's transaction: each entry gets a name of its own.
+    entry = catalogue.create_entry(
+        name=f"{text} {next(SERIAL)}", kind="concept", description="Una definición."
+    )
     return [reverse("catalogue:entries"), reverse("catalogue:entry", args=[entry.pk])]
 
 
+SERIAL = itertools.count(1)
 WRITES = [_agenda, _edit_agenda, _agreement, _meeting_title, _catalogue_entry]
 
 
