@@ -51,6 +51,7 @@ _accounts = itertools.cycle(TARGETS["citizens"])
 _staff = itertools.cycle(TARGETS["staff"])
 _registered: set[tuple[str, str]] = set()  # (account, meeting) claimed: each registers once
 _tokens = itertools.count(1)
+THINK = float(os.environ.get("LOAD_THINK_SCALE", "1"))  # shorter pauses between actions when below 1
 
 
 def token(kind: str) -> str:
@@ -145,7 +146,7 @@ class Reader(Visitor):
     """An anonymous person reading the public pages."""
 
     weight = 40
-    wait_time = between(1, 5)
+    wait_time = between(1 * THINK, 5 * THINK)
 
     @task(6)
     def home(self) -> None:
@@ -212,7 +213,7 @@ class Citizen(Visitor):
     """A registered citizen: reads the open draft, comments, registers for meetings."""
 
     weight = 8
-    wait_time = between(2, 8)
+    wait_time = between(2 * THINK, 8 * THINK)
 
     def on_start(self) -> None:
         self.account = ""
@@ -289,7 +290,7 @@ class Citizen(Visitor):
                 return None
         after = self.read("citizen: meeting", meeting)
         text = after.text if after.status_code == 200 else ""
-        if "Inscripción confirmada." in text or "lista de espera" in text:
+        if "Inscripción confirmada." in text or "quedó en la lista de espera" in text:
             accepted(kind="registration", email=self.account, meeting=meeting)
         else:
             events.request.fire(
@@ -311,7 +312,7 @@ class Coordinator(Visitor):
     """A coordinator of the commitment (two-step verification) reporting progress on activities."""
 
     fixed_count = int(os.environ.get("LOAD_STAFF_USERS", "2"))
-    wait_time = between(10, 30)
+    wait_time = between(10 * THINK, 30 * THINK)
 
     def on_start(self) -> None:
         with _lock:
