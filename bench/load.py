@@ -170,6 +170,17 @@ def drain(database: str, sink: Sink, worker: subprocess.Popen[bytes]) -> float:
     return time.monotonic() - began
 
 
+def logged_errors(log: Path) -> int:
+    """Lines at ERROR or above in a JSON-lines log (tracebacks of a crash count once each line)."""
+    count = 0
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            count += json.loads(line).get("level") in ("ERROR", "CRITICAL")
+        except (ValueError, AttributeError):
+            count += "Traceback" in line
+    return count
+
+
 def read_stats(prefix: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     with open(f"{prefix}_stats.csv", newline="") as stats:
         rows = list(csv.DictReader(stats))
@@ -374,6 +385,8 @@ def main() -> int:
         )
         rows, failures = read_stats(prefix)
         result = print_report(args, rows, failures, checked)
+        result["logged errors"] = {name: logged_errors(work / f"{name}.log") for name in ("server", "worker")}
+        print("# errors logged: " + ", ".join(f"{k} {v}" for k, v in result["logged errors"].items()))
         print(f"# load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         if args.json:
             args.json.write_text(json.dumps(result, indent=1))
