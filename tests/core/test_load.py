@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -31,25 +32,29 @@ def test_a_short_load_run_loses_nothing_and_sends_each_email_once(tmp_path):
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     result = tmp_path / "load.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "load.py"),
-            "--users=8",
-            "--spawn-rate=8",
-            "--run-time=12s",
-            "--staff-users=1",
-            "--citizens=10",
-            "--think-scale=0.2",
-            "--database=cocrea_load_test",
-            f"--json={result}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "load.py"),
+                "--users=8",
+                "--spawn-rate=8",
+                "--run-time=12s",
+                "--staff-users=1",
+                "--citizens=10",
+                "--think-scale=0.2",
+                "--database=cocrea_load_test",
+                f"--json={result}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+    finally:
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+            admin.execute("DROP DATABASE IF EXISTS cocrea_load_test WITH (FORCE)")
     assert done.returncode == 0, done.stdout + done.stderr
     figures = json.loads(result.read_text())
     assert figures["errors"] == 0 and figures["lost"] == 0 and figures["emails_ok"], done.stdout
