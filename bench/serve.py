@@ -3,6 +3,7 @@
     .venv/bin/python bench/serve.py                       # PostgreSQL (cocrea_server), both servers
     .venv/bin/python bench/serve.py --sqlite              # the embedded SQLite database instead
     .venv/bin/python bench/serve.py --servers gunicorn --duration 5 --workers 3
+    .venv/bin/python bench/serve.py --sqlite --servers granian --page-cache off   # pages as built
 
 Each server serves, in turn, the bare Django app (``bench/bare``: a 20-byte response and a 50-row
 template, no middleware, no database) and Cocrea with the seed demo loaded (``cocrea load-demo
@@ -21,6 +22,7 @@ import argparse
 import concurrent.futures
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -110,8 +112,11 @@ def wrk(url: str, connections: int, seconds: float) -> tuple[float, float, int]:
     out = proc.stdout
     p50 = re.search(r"^\s*50%\s+([\d.]+)(us|ms|s)\b", out, re.M)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if p50 is None or rps is None:
+    done = re.search(r"^\s*(\d+) requests in", out, re.M)
+    if p50 is None or rps is None or done is None:
         raise RuntimeError(f"wrk output not understood:\n{out}\n{proc.stderr}")
+    if int(done.group(1)) == 0:  # wrk prints a 0.00us median when no request finished
+        return math.nan, 0.0, 1
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -157,11 +162,42 @@ def python_client(url: str, connections: int, seconds: float) -> tuple[float, fl
     return (statistics.median(times) if times else 0.0), len(times) / elapsed, sum(e for _, e in results)
 
 
+def settle(url: str, connections: int = 4) -> None:
+    """Requests on fresh connections, each answered before this returns (no time limit).
+
+    wrk stops at the end of its duration without waiting for the answers it asked for: the
+    requests still queued in the server (up to 32 after a slow page) are served afterwards, and
+    used to fill the next measurement with the previous page's work (the "version of a draft" row,
+    measured after the slowest page, read 0 ms and a few req/s). Queued behind them, these return
+    when the server is free again; on a cold page they also give every worker its first request
+    (templates, translations), which can take longer than the 1 s warm-up run."""
+    match = re.match(r"http://([^/:]+):(\d+)(/.*)", url)
+    assert match is not None
+    host, port, path = match.group(1), int(match.group(2)), match.group(3)
+
+    def fetch(_: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=300)
+        try:
+            conn.request("GET", path)
+            conn.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        list(pool.map(fetch, range(connections)))
+
+
 def measure(url: str, seconds: float) -> Figure:
     load = wrk if shutil.which("wrk") else python_client
+    settle(url)  # what the previous page left queued is served; every worker has this page warm
     load(url, 4, 1)  # warm-up: every worker loads its templates, URL resolver and translations
+    settle(url)
     p50, _rps, errors_c1 = load(url, 1, seconds)
+    settle(url)
     _p50, rps, errors_c32 = load(url, 32, seconds)
+    settle(url)
     return Figure(p50, rps, errors_c1 + errors_c32)
 
 
@@ -367,6 +403,13 @@ def main() -> None:
         "--rounds", type=int, default=3, help="measurements of each figure; the median is shown"
     )
     parser.add_argument("--sqlite", action="store_true", help="the embedded SQLite database, not PostgreSQL")
+    parser.add_argument(
+        "--page-cache",
+        choices=("on", "off"),
+        default="on",
+        help="Cocrea's public page cache (PAGE_CACHE): on, as deployed (anonymous pages are served "
+        "from it), or off to measure the pages as built (default on)",
+    )
     args = parser.parse_args()
     postgres = not args.sqlite
     names = args.servers.split(",")
@@ -377,11 +420,12 @@ def main() -> None:
     data_dir = tempfile.mkdtemp(prefix="cocrea-bench-serve-")
     try:
         env = cocrea_env(data_dir, postgres)
+        env["PAGE_CACHE"] = "1" if args.page_cache == "on" else "0"
         pages = prepare_cocrea(env, postgres)
         print(
             f"# bench/serve.py: {'PostgreSQL' if postgres else 'SQLite'}, DEBUG=0, "
             f"{os.cpu_count()} CPUs, {workers} workers, {args.duration:g} s per figure, "
-            f"median of {args.rounds} rounds, "
+            f"median of {args.rounds} rounds, page cache {args.page_cache}, "
             f"load generator: {'wrk' if shutil.which('wrk') else 'Python threads'}, "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )

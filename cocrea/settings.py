@@ -110,10 +110,11 @@ MIDDLEWARE = [
     # the host check, the HTTPS redirect, sessions and the lockout (cocrea/core/health.py).
     "cocrea.core.logs.RequestLogMiddleware",
     "cocrea.core.health.HealthCheckMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Anonymous public pages from the cache (README "Cache"): after the HTTPS redirect, before the
-    # rest; a stored page already carries what the layers below add (safe text, CSP header).
+    # Anonymous public pages from the cache (README "Cache"): a hit returns here, before the rest;
+    # a stored page carries what the layers below added (security and CSP headers, safe text), and
+    # the scheme is in its key (a plain-HTTP request still meets the HTTPS redirect below).
     "cocrea.core.pagecache.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "cocrea.core.middleware.SafeTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

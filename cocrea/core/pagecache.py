@@ -27,23 +27,29 @@ that matches gets a 304.
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from http.client import responses
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_supported_language_variant
+
+from cocrea.core import logs
 
 GENERATION = "gen"
 SITE = "site"
@@ -131,6 +137,7 @@ def _versions_cache() -> Any:
 
 def _bump_now(scopes: Iterable[str]) -> None:
     _versions_cache().set_many({f"v:{scope}": new_token() for scope in scopes}, timeout=None)
+    _read_versions.forget()
 
 
 def bump(*scopes: str, using: str = "default") -> None:
@@ -225,16 +232,74 @@ def page_scopes(declared: Iterable[Any], kwargs: Mapping[str, Any]) -> list[str]
     return names
 
 
+class _VersionsRead:
+    """What this process last read of the versions, kept while their directory is unchanged.
+
+    With the embedded default the versions are files in one directory (a ``FileBasedCache``), and
+    every write of one (``set``, ``add``, a cull) creates and renames a file there, which changes
+    the directory's modification time. So one ``stat`` tells whether anything changed since the
+    versions were read, instead of one file read per scope. A time stamp is trusted only when it is
+    older than ``SETTLED_NS`` at the moment it was seen (the racy-git rule): a file system's clock
+    ticks coarsely, and a write in the same tick as an earlier one could leave the same time.
+    A shared cache (Redis) is read as it is: one ``get_many`` is one round trip."""
+
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stamp: int | None = None
+        self.values: dict[str, Any] = {}
+
+    def forget(self) -> None:
+        with self.lock:
+            self.stamp = None
+            self.values = {}
+
+    @staticmethod
+    def stamp_of(store: Any) -> int | None:
+        if not isinstance(store, FileBasedCache):
+            return None
+        try:
+            directory: str = store._dir  # type: ignore[attr-defined]  # where it writes its files
+            return os.stat(directory).st_mtime_ns
+        except OSError:
+            return None
+
+    def get(self, stamp: int | None, keys: list[str]) -> dict[str, Any] | None:
+        with self.lock:
+            if stamp is None or stamp != self.stamp or any(key not in self.values for key in keys):
+                return None
+            return self.values
+
+    def keep(self, stamp: int | None, seen_at: int, found: Mapping[str, Any]) -> None:
+        if stamp is None or seen_at - stamp < self.SETTLED_NS:
+            return
+        with self.lock:
+            if stamp != self.stamp:
+                self.stamp, self.values = stamp, {}
+            self.values.update(found)
+
+
+_read_versions = _VersionsRead()
+
+
 def current_versions(scopes: Iterable[str]) -> list[str]:
     """The versions of these scopes, in order; a scope never bumped (or evicted) gets one now."""
     store = _versions_cache()
     keys = [f"v:{scope}" for scope in scopes]
+    seen_at = time.time_ns()
+    stamp = _read_versions.stamp_of(store)
+    kept = _read_versions.get(stamp, keys)
+    if kept is not None:
+        return [str(kept[key]) for key in keys]
     found = store.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
             store.add(key, new_token(), timeout=None)
         found.update(store.get_many(missing))
+    else:
+        _read_versions.keep(stamp, seen_at, found)
     return [str(found.get(key, "")) for key in keys]
 
 
@@ -287,13 +352,19 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return user is None or not user.is_authenticated
 
 
-def _public_headers(response: HttpResponseBase, etag: str, last_modified: float) -> None:
+def _public_headers(etag: str, last_modified: float) -> list[tuple[str, str]]:
     seconds = settings.PAGE_CACHE_SECONDS
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = f"public, max-age={seconds}, must-revalidate"
+    return [
+        ("ETag", etag),
+        ("Last-Modified", http_date(last_modified)),
+        ("Cache-Control", f"public, max-age={seconds}, must-revalidate"),
+    ]
+
+
+def _vary(response: HttpResponseBase) -> HttpResponseBase:
     # The language and the session are cookies: a shared cache must tell visitors apart by them.
     patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool:
@@ -304,57 +375,129 @@ def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool
     return since is not None and int(last_modified) <= since
 
 
+def _conditional(request: HttpRequest) -> bool:
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+
+
 def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+    """The stored page (its headers as stored, ``Vary`` included), or a 304 with the public ones."""
     etag, last_modified = entry["etag"], entry["last_modified"]
-    response: HttpResponseBase
-    if _not_modified(request, etag, last_modified):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=200)
-        for name, value in entry["headers"]:
+    if _conditional(request) and _not_modified(request, etag, last_modified):
+        response: HttpResponseBase = HttpResponseNotModified()
+        for name, value in _public_headers(etag, last_modified):
             response[name] = value
-        if request.method == "HEAD":
-            response["Content-Length"] = str(len(entry["content"]))
-    _public_headers(response, etag, last_modified)
-    return response
+        return _vary(response)
+    head = request.method == "HEAD"
+    return HttpResponse(b"" if head else entry["content"], status=200, headers=entry["headers"])
+
+
+# Headers the cache writes itself; a stored page's others are kept as the layers below made them.
+_OWN_HEADERS = frozenset({"cache-control", "etag", "last-modified", "expires"})
+
+
+def _entry(response: HttpResponseBase) -> dict[str, Any]:
+    """What is stored of a page: its body and every header a hit sends, the public ones included."""
+    content = response.content  # type: ignore[attr-defined]
+    etag = '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
+    last_modified = time.time()
+    _vary(response)
+    headers = {name: value for name, value in response.items() if name.lower() not in _OWN_HEADERS}
+    headers.update(_public_headers(etag, last_modified))
+    if not response.has_header("Content-Length"):
+        headers["Content-Length"] = str(len(content))  # a HEAD says what a GET would send
+    return {"content": content, "headers": headers, "etag": etag, "last_modified": last_modified}
+
+
+class _Declared:
+    """Which paths are public pages (their scopes and URL arguments), resolved once per path and
+    process: a cache hit then costs no URL resolution. Bounded; emptied when the URL
+    configuration changes (a test's ``ROOT_URLCONF``)."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.resolver: Any = None
+        self.paths: dict[str, tuple[Any, dict[str, Any]] | None] = {}
+
+    def __call__(self, path: str) -> tuple[Any, dict[str, Any]] | None:
+        resolver = get_resolver()
+        if resolver is not self.resolver:
+            self.resolver, self.paths = resolver, {}
+        try:
+            return self.paths[path]
+        except KeyError:
+            pass
+        try:
+            match = resolver.resolve(path)
+        except Resolver404:
+            found = None
+        else:
+            scopes = getattr(match.func, "public_page", None)
+            found = None if scopes is None else (scopes, match.kwargs)
+        if len(self.paths) >= self.LIMIT:
+            self.paths = {}
+        self.paths[path] = found
+        return found
+
+
+_declared_pages = _Declared()
+
+
+def _key(request: HttpRequest, declared: tuple[Any, dict[str, Any]]) -> str | None:
+    """The key of this anonymous GET or HEAD of a public page; None for a host not allowed."""
+    scopes, kwargs = declared
+    try:
+        host = request.get_host()
+    except Exception:
+        return None
+    versions = current_versions(page_scopes(scopes, kwargs))
+    return (
+        "p:"
+        + hashlib.blake2b(
+            "\n".join(
+                [
+                    release(),
+                    request.scheme or "",
+                    host,
+                    request.path,
+                    request.META.get("QUERY_STRING", ""),
+                    language_of(request),
+                    *versions,
+                ]
+            ).encode("utf-8", "surrogateescape"),
+            digest_size=20,
+        ).hexdigest()
+    )
+
+
+def _declared(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
+    if not settings.PAGE_CACHE or request.path_info.startswith(_static_prefix()):
+        return None
+    return _declared_pages(request.path_info)
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not _may_be_signed_in(request)
 
 
 class PageCacheMiddleware:
-    """Serves and stores anonymous public pages (see the module's docstring)."""
+    """Serves and stores anonymous public pages (see the module's docstring). It comes before the
+    security middleware: a stored page carries the headers every layer below it added (security,
+    CSP, language), and a hit returns at once. The scheme is in the key, so a plain-HTTP request
+    never gets a page stored for HTTPS and meets the HTTPS redirect below."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        declared = self._declared(request)
+        declared = _declared(request)
         if declared is None:
-            response = self.get_response(request)
-            return response
-        scopes, kwargs = declared
-        if request.method not in ("GET", "HEAD") or _may_be_signed_in(request):
-            return self._private(self.get_response(request))
-        try:
-            host = request.get_host()
-        except Exception:
             return self.get_response(request)
-        versions = current_versions(page_scopes(scopes, kwargs))
-        key = (
-            "p:"
-            + hashlib.blake2b(
-                "\n".join(
-                    [
-                        release(),
-                        request.scheme or "",
-                        host,
-                        request.path,
-                        request.META.get("QUERY_STRING", ""),
-                        language_of(request),
-                        *versions,
-                    ]
-                ).encode("utf-8", "surrogateescape"),
-                digest_size=20,
-            ).hexdigest()
-        )
+        if not _cacheable(request):
+            return self._private(self.get_response(request))
+        key = _key(request, declared)
+        if key is None:
+            return self.get_response(request)
         store = caches[settings.PAGE_CACHE_PAGES]
         entry = store.get(key)
         if entry is not None:
@@ -362,17 +505,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not _storable(request, response):
             return self._private(response)
-        content = response.content  # type: ignore[attr-defined]
-        entry = {
-            "content": content,
-            "headers": [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in {"vary", "cache-control", "etag", "last-modified", "expires"}
-            ],
-            "etag": '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"',
-            "last_modified": time.time(),
-        }
+        entry = _entry(response)
         store.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         return _answer(request, entry)
 
@@ -382,19 +515,59 @@ class PageCacheMiddleware:
             response["Cache-Control"] = "private, no-cache"
         return response
 
+
+def _stored(request: HttpRequest) -> dict[str, Any] | None:
+    """The entry :class:`PageCacheMiddleware` would answer this request from, or None when it
+    would pass the request on (not a public page, not cacheable, not stored)."""
+    declared = _declared(request)
+    if declared is None or not _cacheable(request):
+        return None
+    key = _key(request, declared)
+    return None if key is None else caches[settings.PAGE_CACHE_PAGES].get(key)
+
+
+class CachedPagesFirst:
+    """The WSGI application in front of Django's (cocrea/wsgi.py): a stored page is answered here,
+    with the request's id and log line (cocrea/core/logs.py) and nothing else, exactly as the
+    middleware would answer it; anything else goes to Django. What it saves on a hit is Django's
+    request handling around the middleware: the request signals (which close old database
+    connections and caches), the URL prefix, the response object. A hit touches no database. Any
+    error here leaves the request to Django, whose middleware meets it again and reports it."""
+
+    def __init__(self, django_application: Callable[..., Any]) -> None:
+        self.django_application = django_application
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if settings.PAGE_CACHE and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            started = time.perf_counter()
+            try:
+                request = WSGIRequest(environ)
+                entry = _stored(request)
+            except Exception:
+                entry = None
+            if entry is not None:
+                return self._serve(request, entry, start_response, started)
+        return self.django_application(environ, start_response)
+
     @staticmethod
-    def _declared(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
-        if not settings.PAGE_CACHE or request.path_info.startswith(_static_prefix()):
-            return None
+    def _serve(
+        request: HttpRequest, entry: dict[str, Any], start_response: Callable[..., Any], started: float
+    ) -> list[bytes]:
+        token = logs.begin(request)
         try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        scopes = getattr(match.func, "public_page", None)
-        if scopes is None:
-            return None
-        request.resolver_match = match
-        return scopes, match.kwargs
+            if _conditional(request):  # rare: the middleware's own answer, a 304 or the page
+                response = _answer(request, entry)
+                status, headers = response.status_code, list(response.items())
+                body = response.content  # type: ignore[attr-defined]
+            else:  # the stored headers as they were made and checked when the page was stored
+                status, headers = 200, list(entry["headers"].items())
+                body = b"" if request.method == "HEAD" else entry["content"]
+            headers.append((logs.REQUEST_ID_HEADER, request.request_id))  # type: ignore[attr-defined]
+            start_response(f"{status} {responses[status]}", headers)
+            logs.log_served(request, status, started)
+            return [body]
+        finally:
+            logs.end(token)
 
 
 def forget_scheduled() -> None:
