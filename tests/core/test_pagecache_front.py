@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
 from cocrea.core import logs, pagecache
@@ -61,7 +62,7 @@ class Served:
             "wsgi.errors": io.StringIO(),
             **headers,
         }
-        django_application = application.django_application
+        django_application = WSGIHandler()  # its middleware built with this test's settings
         self.reached_django = False
 
         def spy(environ: dict[str, Any], start_response: Any) -> Any:
