@@ -56,11 +56,13 @@ def printable_path(path: str) -> str:
     return path if len(path) <= MAX_PATH else path[:MAX_PATH] + "…"
 
 
-def begin(request: HttpRequest) -> Token[str | None]:
-    """The request's id: on the request, in the logs, on Sentry's scope. Pair with :func:`end`."""
+def begin(request: HttpRequest, sentry: bool = True) -> Token[str | None]:
+    """The request's id: on the request, in the logs, on Sentry's scope (``sentry``: inside
+    Django's handler, where Sentry's integration gives each request its own scope). Pair with
+    :func:`end`."""
     request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
     request.request_id = request_id  # type: ignore[attr-defined]
-    if sentry_sdk.get_client().is_active():
+    if sentry and sentry_sdk.get_client().is_active():
         sentry_sdk.set_tag("request_id", request_id)  # on this request's scope (DjangoIntegration)
     return _request_id.set(request_id)
 

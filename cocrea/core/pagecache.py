@@ -553,7 +553,8 @@ class CachedPagesFirst:
     def _serve(
         request: HttpRequest, entry: dict[str, Any], start_response: Callable[..., Any], started: float
     ) -> list[bytes]:
-        token = logs.begin(request)
+        # Nothing is reported to Sentry from here, and no request scope of its own surrounds it.
+        token = logs.begin(request, sentry=False)
         try:
             if _conditional(request):  # rare: the middleware's own answer, a 304 or the page
                 response = _answer(request, entry)
