@@ -12,9 +12,11 @@ import time
 from typing import Any
 
 import pytest
+from django.core import signals
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 
 from cocrea.core import logs, pagecache
@@ -75,10 +77,18 @@ class Served:
             self.status = status
             self.headers = {name.lower(): value for name, value in headers}
 
-        chunks = front(environ, start_response)
-        self.body = b"".join(chunks)
-        if hasattr(chunks, "close"):
-            chunks.close()
+        # As Django's test client does: the request signals leave the test's database connection
+        # (and its transaction) alone.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            chunks = front(environ, start_response)
+            self.body = b"".join(chunks)
+            if hasattr(chunks, "close"):
+                chunks.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
 
 def test_the_production_application_is_the_front_before_django():
