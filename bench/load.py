@@ -8,8 +8,9 @@
 Sets everything up from nothing, on this machine only (127.0.0.1): a fresh PostgreSQL database
 (``cocrea_load``) with the seed demo (``cocrea load-demo --sample-execution --sample-cocreation``),
 what the scenario needs (``bench/_load_django.py setup``: upcoming meetings, verified citizen
-accounts, coordinators with two-step verification), Redis DB 9 as the cache and DB 10 as the task
-queue (RQ; both emptied first), a small SMTP server in this process that records every message it
+accounts, coordinators with two-step verification), Redis DB 9 as the cache (this run's own key
+prefix) and DB 10 as the task queue (RQ; its keys removed first, and the run refused when another
+worker is registered there), a small SMTP server in this process that records every message it
 receives, then ``cocrea serve`` (granian, ``--web-workers`` processes, ``DEBUG=0``) and one
 ``cocrea worker``. Then locust runs the scenario (``bench/locustfile.py``) headless.
 
@@ -24,7 +25,9 @@ lost and the emails add up, else 1. ``--json FILE`` also writes the figures as J
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import ctypes
 import email
 import json
 import os
@@ -79,11 +82,29 @@ def fresh_database(name: str) -> None:
         admin.execute(f"CREATE DATABASE {name}")
 
 
-def empty_redis(*urls: str) -> None:
+def empty_queue(url: str) -> None:
+    """RQ's keys in the queue's Redis database, removed, unless a worker is using it (another load
+    run: its worker would take this run's tasks, and this run's worker its tasks)."""
     import redis
 
-    for url in urls:
-        redis.Redis.from_url(url).flushdb()
+    client = redis.Redis.from_url(url)
+    if client.scard("rq:workers"):
+        raise SystemExit(
+            f"RQ workers are registered in {url} (another load run, or one whose worker was left "
+            "running): stop them, wait for their registration to expire, or use --tasks database."
+        )
+    for key in client.scan_iter("rq:*"):
+        client.delete(key)
+
+
+def forget_cache(url: str, prefix: str) -> None:
+    """This run's keys in the default cache (rate limits, MFA, jobs), deleted at the end. The page
+    cache has prefixes of its own; its entries are keyed by host and port, so runs never share one."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):  # Django's keys are "prefix:version:key"
+        client.delete(key)
 
 
 def environment(args: argparse.Namespace, data_dir: str, smtp_port: int, port: int) -> dict[str, str]:
@@ -95,7 +116,7 @@ def environment(args: argparse.Namespace, data_dir: str, smtp_port: int, port: i
         SECURE_SSL_REDIRECT="0",  # plain HTTP to the server, as from a TLS proxy on the machine
         COCREA_DATA_DIR=data_dir,
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
-        CACHE_URL=args.cache_url,
+        CACHE_URL=f"{args.cache_url}?key_prefix={args.cache_prefix}",  # its own keys: nothing flushed
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         SITE_URL=f"http://127.0.0.1:{port}",
         DJANGO_SETTINGS_MODULE="cocrea.settings",
@@ -114,10 +135,25 @@ def run(env: dict[str, str], *command: str) -> str:
     return done.stdout
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # in the child, between fork and exec (as `cocrea start` does)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start(env: dict[str, str], log: Path, *command: str) -> subprocess.Popen[bytes]:
+    """The server or the worker, told to stop (SIGTERM) if this script dies, even by SIGKILL."""
     with open(log, "wb") as out:
         return subprocess.Popen(
-            command, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=env,
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
 
 
@@ -279,7 +315,9 @@ def main() -> int:
     parser.add_argument("--tasks-url", default="redis://127.0.0.1:6379/10")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    args.cache_prefix = f"load{os.getpid()}x{int(time.time())}"
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server and worker first
     # lazy: aiosmtpd is a development dependency, needed only when the script runs
     from aiosmtpd.controller import Controller
 
@@ -300,7 +338,8 @@ def main() -> int:
             flush=True,
         )
         fresh_database(args.database)
-        empty_redis(args.cache_url, *([args.tasks_url] if args.tasks == "redis" else []))
+        if args.tasks == "redis":
+            empty_queue(args.tasks_url)
         began = time.monotonic()
         # collectstatic (compressing every file: seconds of CPU) needs no database: beside the rest.
         collecting = subprocess.Popen(
@@ -401,6 +440,8 @@ def main() -> int:
             if proc is not None:
                 stop(proc)
         controller.stop()
+        with contextlib.suppress(Exception):
+            forget_cache(args.cache_url, args.cache_prefix)
 
 
 if __name__ == "__main__":
