@@ -133,10 +133,18 @@ def _compile_apart(source: str, document: str) -> bytes:
     return done.stdout
 
 
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
 def _lay_over(writer: PdfWriter, running: PdfReader) -> None:
     """Draw page n of ``running`` over page n of ``writer``: each running page becomes a form
     XObject that the page's content calls at its end; the page's own content is not parsed."""
 
+    opening = writer._add_object(_stream(b"q\n"))
+    closing = writer._add_object(_stream(b"\nQ q /CocreaRunning Do Q\n"))
     for page, over in zip(writer.pages, running.pages, strict=True):
         form = DecodedStreamObject()
         form.set_data(over.get_contents().get_data() if over.get_contents() is not None else b"")
@@ -154,12 +162,11 @@ def _lay_over(writer: PdfWriter, running: PdfReader) -> None:
         xobjects[NameObject("/CocreaRunning")] = writer._add_object(form)
         resources[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = resources
-        call = DecodedStreamObject()
-        call.set_data(b"q /CocreaRunning Do Q")
         contents = page.raw_get("/Contents")  # a reference: streams cannot be inlined in an array
         existing = contents.get_object() if isinstance(contents, IndirectObject) else contents
         calls = list(existing) if isinstance(existing, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([*calls, writer._add_object(call)])
+        # The page's own content between q and Q, so that no state it leaves changes the overlay.
+        page[NameObject("/Contents")] = ArrayObject([opening, *calls, closing])
 
 
 def typeset_long(
