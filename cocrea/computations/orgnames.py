@@ -141,3 +141,220 @@ def split_responsible(text: str, directory: Directory) -> list[OrgRef]:
         if known not in refs:
             refs.append(known)
     return refs
+
+
+# --- Cells listing responsible institutions ------------------------------------------------------
+
+# Words that start the name of an institution (compared folded). A piece that starts with one is a
+# name of its own, never the rest of the name before it.
+_INSTITUTION_WORDS = """
+    ministerio secretaria instituto comision oficina direccion consejo agencia procuraduria
+    contraloria fiscalia municipalidad alcaldia gobernacion universidad superintendencia registro
+    tribunal corte congreso asamblea organismo unidad departamento gobierno presidencia
+    vicepresidencia banco fundacion asociacion red centro coordinadora autoridad servicio sistema
+    programa mesa gabinete defensoria camara federacion alianza observatorio colegio consejeria
+    subsecretaria viceministerio despacho junta empresa corporacion cooperativa sociedad
+    ministry office department agency commission council secretariat institute bureau authority
+    court parliament congress university foundation association network centre center unit
+    directorate ombudsman municipality city government presidency national federal
+"""
+INSTITUTION_WORDS = frozenset(_INSTITUTION_WORDS.split())
+_BULLET = re.compile(r"^\s*(?:[-–—•·*▪●○◦►>]+|\(?\d{1,2}[.)]|\(?[a-z][)])\s+", re.MULTILINE)
+_ACRONYM = r"[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑa-z0-9&-]{1,14}"
+_TRAILING_PAREN = re.compile(r"\s*\(\s*(?P<acronym>" + _ACRONYM + r")\s*\)\s*[.,;:]*$")
+_DASHED_ACRONYM = re.compile(r"^(?P<name>.+?)\s+[-–—]\s*(?P<acronym>" + _ACRONYM + r")\s*[-–—]?\s*$")
+_ACRONYM_FIRST = re.compile(r"^(?P<acronym>" + _ACRONYM + r")\s*(?:[-–—:]|\s[-–—]\s)\s*(?P<name>.+)$")
+_ACRONYM_ONLY = re.compile(r"(?:[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9&-]{1,14}|(?:[A-Z]\.){2,}[A-Z]?\.?)")
+_CONJUNCTION = re.compile(r"\s+(?:y|e|and|&|\+)\s+|\s*[+&]\s*")
+_TOP_SEPARATORS = re.compile(r"[\n\r;|]+|\s/\s|(?<=\S)/(?=\S)")
+_MAX_LIST_WORDS = 3  # words in a piece that continues a name's own list ("Ciencia, Tecnología e Innovación")
+
+
+@dataclass(frozen=True)
+class InstitutionName:
+    """One institution named in a cell: as written, its name and its acronym when given.
+
+    ``name`` is the full name when one is written (``Secretaría de Planificación y Programación de
+    la Presidencia``), else the acronym; ``acronym`` is the one in parentheses, between dashes or
+    alone (``SEGEPLAN``), or ``""``.
+    """
+
+    written: str
+    name: str
+    acronym: str = ""
+
+    @property
+    def key(self) -> str:
+        """A comparison key: the folded acronym when there is one, else the folded name."""
+        return fold(self.acronym) if self.acronym else fold(self.name)
+
+    @property
+    def label(self) -> str:
+        """``Name (ACRONYM)``, the name alone, or the acronym alone."""
+        if self.acronym and fold(self.name) != fold(self.acronym):
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def ref(self) -> OrgRef:
+        return OrgRef(name=self.name, acronym=self.acronym)
+
+
+def split_institutions(text: str, directory: Directory | None = None) -> list[InstitutionName]:
+    """The institutions a responsible-entities cell names, in order, without repeats.
+
+    Separators: line breaks, ``;``, ``|``, ``/`` and commas outside parentheses; ``y``, ``e``,
+    ``and``, ``&`` and ``+`` only between two acronyms, two entries of ``directory``, or before a
+    piece that starts with an institution word (:data:`INSTITUTION_WORDS`: ``Ministerio``,
+    ``Secretaría``, ``Office``…), so that ``Secretaría de Planificación y Programación de la
+    Presidencia (SEGEPLAN)`` stays one name and ``INAP, GPAT; ONSEC⏎MINFIN`` is four. Bullets and
+    numbers in front of a line (``- ``, ``• ``, ``1. ``) are dropped.
+
+    A comma inside a name's own list is kept: after a comma, a short piece (three words at most)
+    that starts with no institution word and is not an acronym continues the name before it when
+    that name has at least two words and the list goes on to ``y``/``e``/``and``
+    (``Ministerio de Ciencia, Tecnología e Innovación (MINCIENCIAS)``). A text the directory knows
+    whole is never split.
+
+    The acronym is read from ``Name (ACR)``, ``Name - ACR -``, ``ACR - Name`` or an acronym alone.
+    """
+    text = _BULLET.sub("", text.replace("\r\n", "\n"))
+    found: list[InstitutionName] = []
+    seen: set[str] = set()
+    for line in _TOP_SEPARATORS.split(text):
+        for piece in _split_commas(line, directory):
+            for part in _split_conjunctions(piece, directory):
+                institution = _institution(part)
+                if institution is not None and institution.key not in seen:
+                    seen.add(institution.key)
+                    found.append(institution)
+    return found
+
+
+def _known(text: str, directory: Directory | None) -> bool:
+    if directory is None:
+        return False
+    cleaned = clean_spaces(text).strip(" .,;:-–—")
+    if directory.lookup(cleaned) is not None:
+        return True
+    match = _TRAILING_PAREN.search(cleaned)
+    return bool(match and directory.lookup(match.group("acronym")) is not None)
+
+
+def _starts_institution(text: str) -> bool:
+    words = fold(text).split()
+    return bool(words) and words[0] in INSTITUTION_WORDS
+
+
+def _is_acronym(text: str) -> bool:
+    return bool(_ACRONYM_ONLY.fullmatch(clean_spaces(text).strip(" .,;:")))
+
+
+def _split_commas(line: str, directory: Directory | None) -> list[str]:
+    if _known(line, directory):
+        return [line]
+    pieces: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in line:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char == "," and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current))
+    joined: list[str] = []
+    for index, piece in enumerate(pieces):
+        if joined and _continues(joined[-1], pieces[index:], directory):
+            joined[-1] = f"{joined[-1]},{piece}"
+        else:
+            joined.append(piece)
+    return joined
+
+
+def _continues(before: str, rest: list[str], directory: Directory | None) -> bool:
+    """Whether ``rest[0]`` (after a comma) continues the name ``before`` (see :func:`split_institutions`)."""
+    piece = clean_spaces(rest[0])
+    if not piece:
+        return False
+    if piece[0].islower():
+        return True  # "Ministerio de Economía, a través de su Dirección…"
+    if _TRAILING_PAREN.search(clean_spaces(before)) or _is_acronym(before) or len(fold(before).split()) < 2:
+        return False
+    for following in rest:
+        following = clean_spaces(following)
+        bare = _TRAILING_PAREN.sub("", following)
+        if (
+            not bare
+            or _starts_institution(bare)
+            or _is_acronym(bare)
+            or _known(following, directory)
+            or len(_CONJUNCTION.split(bare)[0].split()) > _MAX_LIST_WORDS
+        ):
+            return False
+        parts = _CONJUNCTION.split(bare)
+        if len(parts) > 1:
+            last = parts[-1]
+            short = len(last.split()) <= _MAX_LIST_WORDS
+            return short and not _starts_institution(last) and not _is_acronym(last)
+    return False
+
+
+def _split_conjunctions(piece: str, directory: Directory | None) -> list[str]:
+    if _known(piece, directory):
+        return [piece]
+    parts: list[str] = []
+    position = 0
+    text = piece
+    for match in _CONJUNCTION.finditer(text):
+        if _paren_depth(text, match.start()):
+            continue
+        left = text[position : match.start()]
+        right = text[match.end() :]
+        right_first = _CONJUNCTION.split(right)[0]
+        if (
+            (_is_acronym(left) and _is_acronym(right_first))
+            or (_known(left, directory) and _known(right_first, directory))
+            or (_starts_institution(right) and fold(left))
+        ):
+            parts.append(left)
+            position = match.end()
+    parts.append(text[position:])
+    return parts
+
+
+def _paren_depth(text: str, end: int) -> int:
+    return text.count("(", 0, end) - text.count(")", 0, end)
+
+
+def _institution(part: str) -> InstitutionName | None:
+    written = clean_spaces(part).strip(" .,;:-–—")
+    if not fold(written):
+        return None
+    name, acronym = written, ""
+    if match := _TRAILING_PAREN.search(written):
+        candidate = match.group("acronym")
+        if _looks_like_acronym(candidate):
+            name, acronym = written[: match.start()].strip(" .,;:-–—"), candidate
+    elif match := _DASHED_ACRONYM.match(written):
+        if _looks_like_acronym(match.group("acronym")):
+            name, acronym = match.group("name").strip(" .,;:-–—"), match.group("acronym")
+    elif (match := _ACRONYM_FIRST.match(written)) and len(match.group("name").split()) >= 2:
+        if _looks_like_acronym(match.group("acronym")) and not _is_acronym(match.group("name")):
+            name, acronym = match.group("name").strip(" .,;:-–—"), match.group("acronym")
+    elif _is_acronym(written):
+        acronym = re.sub(r"[.\s]", "", written) if "." in written else written
+        name = acronym
+    if not fold(name):
+        name = acronym or written
+    return InstitutionName(written=written, name=name, acronym=acronym)
+
+
+def _looks_like_acronym(text: str) -> bool:
+    """``SEGEPLAN``, ``MinEduc``, ``SAT``, ``ONSEC``: two capitals at least and no lower-case run
+    longer than the capitals (``Guatemala`` is not one)."""
+    capitals = sum(1 for char in text if char.isupper())
+    return capitals >= 2 and capitals * 2 >= sum(1 for char in text if char.isalpha())

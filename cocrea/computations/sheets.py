@@ -999,8 +999,16 @@ def _cell_too_long(row: int | None = None) -> SheetError:
 
 
 def _read_records(
-    data: bytes, aliases: Mapping[str, str], max_rows: int, required: Sequence[str] = ()
+    data: bytes,
+    aliases: Mapping[str, str],
+    max_rows: int,
+    required: Sequence[str] = (),
+    *,
+    physical_lines: bool = False,
 ) -> tuple[_Table, list[Record]]:
+    """The table's records, each numbered by its row (the spreadsheet's row; in a CSV, the record's
+    place), or with ``physical_lines`` by the CSV line where it starts (a cell holding line breaks
+    makes a record span several lines); an XLSX row is its line either way."""
     if not data or not data.strip():
         raise SheetError("empty_file", "the file is empty")
     if data.startswith(_XLSX_MAGIC):
@@ -1024,7 +1032,7 @@ def _read_records(
             "this is an old Excel .xls workbook or a password-protected one: save it as .xlsx or CSV",
         )
     text, encoding = _decode(data)
-    delimiter, records = _csv_records(text, aliases, max_rows)
+    delimiter, records = _csv_records(text, aliases, max_rows, physical_lines=physical_lines)
     return _Table("csv", encoding, delimiter), records
 
 
@@ -1058,7 +1066,9 @@ def _decode(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
-def _csv_records(text: str, aliases: Mapping[str, str], max_rows: int) -> tuple[str, list[Record]]:
+def _csv_records(
+    text: str, aliases: Mapping[str, str], max_rows: int, *, physical_lines: bool = False
+) -> tuple[str, list[Record]]:
     best: tuple[int, int, int] | None = None
     chosen = ","
     for order, delimiter in enumerate((",", ";", "\t")):
@@ -1069,23 +1079,33 @@ def _csv_records(text: str, aliases: Mapping[str, str], max_rows: int) -> tuple[
         score = (_header_score(found[1][1], aliases), len(found[1][1]), -order)
         if best is None or score > best:
             best, chosen = score, delimiter
-    return chosen, _csv_parse(text, chosen, max_rows, row_limit(max_rows))
+    return chosen, _csv_parse(text, chosen, max_rows, row_limit(max_rows), physical_lines=physical_lines)
 
 
 def _csv_parse(
-    text: str, delimiter: str, max_rows: int, max_lines: int, *, sample: bool = False
+    text: str,
+    delimiter: str,
+    max_rows: int,
+    max_lines: int,
+    *,
+    sample: bool = False,
+    physical_lines: bool = False,
 ) -> list[Record]:
     """The CSV's records, at most ``max_rows`` with content and ``max_lines`` in all.
 
     A ``sample`` (to choose the delimiter) stops quietly where the full reading raises
-    :class:`SheetError`: at a limit, a cell too long or a CSV error.
+    :class:`SheetError`: at a limit, a cell too long or a CSV error. Records are numbered from 1,
+    or with ``physical_lines`` by the line where each starts.
     """
     records: list[Record] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     content = 0
+    next_line = 1  # the physical line the next record starts on
     try:
-        for number, cells in enumerate(reader, start=1):
-            if number > max_lines:
+        for index, cells in enumerate(reader, start=1):
+            number = next_line if physical_lines else index
+            next_line = reader.line_num + 1
+            if index > max_lines:
                 if sample:
                     break
                 raise _too_many_blank_rows(max_rows)
