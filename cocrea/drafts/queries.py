@@ -118,6 +118,16 @@ def open_consultations(limit: int, now: datetime | None = None) -> list[Document
         DocumentVersion.objects.filter(_public_milestone("document__milestone__"), state=VersionState.OPEN)
         .filter(Q(opens_at=None) | Q(opens_at__lte=now), Q(closes_at=None) | Q(closes_at__gt=now))
         .select_related("document__milestone__commitment__action_plan")
+        .only(  # what the list shows and its addresses need: a narrow query is a cheaper one
+            "number",
+            "label",
+            "closes_at",
+            "document__title",
+            "document__slug",
+            "document__milestone__number",
+            "document__milestone__commitment__number",
+            "document__milestone__commitment__action_plan__slug",
+        )
         .annotate(contribution_count=Count("contributions", filter=Q(contributions__hidden_at=None)))
         .order_by(F("closes_at").asc(nulls_last=True), "pk")[:limit]
     )

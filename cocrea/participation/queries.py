@@ -67,7 +67,14 @@ def upcoming_meetings(limit: int, now: datetime.datetime | None = None) -> list[
         )
         .annotate(day=day)
         .filter(day__gte=today)
-        .select_related("milestone__commitment__action_plan")
+        .select_related("milestone__commitment")
+        .only(  # what the list shows: a narrow query is a cheaper one
+            "title",
+            "starts_at",
+            "place",
+            "online_link",
+            "milestone__commitment__number",
+        )
         .order_by("day", F("starts_at").asc(nulls_last=True), "pk")[:limit]
     )
 

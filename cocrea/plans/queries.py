@@ -74,7 +74,18 @@ def visible_milestones(user: Any, commitment: Commitment) -> list[Milestone]:
 
 def action_plans(user: Any) -> QuerySet[ActionPlan]:
     commitments = (
-        visible_commitments(user).select_related("coordinator").annotate(milestone_count=Count("milestones"))
+        visible_commitments(user)
+        .select_related("coordinator")
+        .only(  # what the list of commitments shows (portal/_commitment_list.html)
+            "action_plan",
+            "number",
+            "title",
+            "period_start",
+            "period_end",
+            "coordinator__name",
+            "coordinator__acronym",
+        )
+        .annotate(milestone_count=Count("milestones"))
     )
     plans = ActionPlan.objects.filter(commitments__in=commitments.values("pk")).distinct()
     if _scope_filter(user) is None:

@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {
-            "action_plans": queries.action_plans(request.user),
+            "action_plans": queries.action_plans(request.user).only("name", "slug"),
             "consultations": open_consultations(HOME_CONSULTATIONS),
             "meetings": upcoming_meetings(HOME_MEETINGS),
         },
