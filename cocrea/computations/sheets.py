@@ -692,7 +692,8 @@ def _decimal(value: int | float | Decimal) -> Decimal:
 def _plain(value: Decimal) -> str:
     """``Decimal('45.500')`` → ``'45.5'``, ``Decimal('1E+2')`` → ``'100'``."""
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        # Not ``quantize(Decimal(1))``: past 28 digits (a cell holding 1e28) it raises InvalidOperation.
+        return format(value.to_integral_value(), "f")
     return format(value.normalize(), "f")
 
 

@@ -716,7 +716,7 @@ _ALIASES = _Aliases()
 def _records(data: bytes, max_rows: int) -> tuple[_Table, list[Record]]:
     """The records of the file; a CSV's delimiter is the one giving the best tracker header."""
     if not data or not data.strip() or data.startswith((_XLSX_MAGIC, _OLE_MAGIC)):
-        return _read_records(data, _ALIASES, max_rows, ("milestone",), physical_lines=True)
+        return _read_records(data, _ALIASES, max_rows, ("commitment", "milestone"), physical_lines=True)
     text, encoding = _decode(data)
     best: tuple[int, int, int] | None = None
     chosen = ","
@@ -1019,6 +1019,7 @@ class _Reader:
         index, columns, _ = found
         line, values = self.records[index]
         texts = [_as_text(v) for v in values]
+        written = list(texts)
         data_start = index + 1
         # A second header row under grouping cells ("Fechas" over "Inicio" | "Fin").
         if data_start < len(self.records):
@@ -1030,8 +1031,8 @@ class _Reader:
                 for position, column in fresh.items():
                     while len(texts) <= position:
                         texts.append("")
-                    above = texts[position] or next(
-                        (texts[p] for p in range(position, -1, -1) if texts[p]), ""
+                    above = next(
+                        (written[p] for p in range(min(position, len(written) - 1), -1, -1) if written[p]), ""
                     )
                     texts[position] = (
                         f"{above} / {_as_text(below[position])}" if above else _as_text(below[position])
@@ -1293,8 +1294,7 @@ class _Reader:
                     text=evidence_text[:200],
                 )
             self.check_order(cells, start, end)
-            if not commitment_text:
-                current.commitment_id = current.commitment_id or commitment_id
+            current.commitment_id = current.commitment_id or commitment_id
             self.take(cells)
             row = TrackerRow(
                 line=line,
