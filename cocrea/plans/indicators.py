@@ -66,6 +66,24 @@ def _months_of(span: MonthRange) -> tuple[Month, ...]:
 
 
 @dataclass
+class Loaded:
+    """What a page has already read of one milestone, handed to :func:`figures` so that it is not
+    read twice. Each part left ``None`` is read by :func:`figures` as usual; a part given must be
+    what that read would return: the current activities (``pk``, ``planned_start``,
+    ``planned_end``, ``weight``) and budget lines (``pk``, ``stated_cost``, ``period_kind``,
+    ``periods``) in their order; the current meetings' planned months; the reports as
+    ``(activity_id, day, percent)`` of every activity of the milestone (all of them by day with
+    ``history``, else each activity's latest at the day); the expenses that count as
+    ``(day, amount)`` (all with ``history``, else their total at the day)."""
+
+    activities: list[Any] | None = None
+    entries: list[tuple[int, date, Decimal]] | None = None
+    lines: list[Any] | None = None
+    expenses: list[tuple[date, Decimal]] | None = None
+    meeting_months: list[date] | None = None
+
+
+@dataclass
 class _Data:
     activities: list[_Row] = field(default_factory=list)
     entries: list[tuple[int, date, Decimal]] = field(default_factory=list)
@@ -75,22 +93,41 @@ class _Data:
     baselines: list[Baseline] = field(default_factory=list)
 
 
-def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _Data]:
-    """Everything indicator A needs for these milestones, in six queries whatever their number.
+def _load(
+    milestones: list[Milestone], day: date, history: bool, known: dict[int, Loaded] | None = None
+) -> dict[int, _Data]:
+    """Everything indicator A needs for these milestones, in six queries whatever their number
+    (fewer when ``known`` holds parts already read: those are not read again).
 
     Without ``history`` only what the value at ``day`` depends on is read: each activity's latest
     report at or before it, and each milestone's spending up to it (summed in the database).
     """
 
-    ids = [m.pk for m in milestones]
+    known = known or {}
     data: dict[int, _Data] = defaultdict(_Data)
+
+    def missing(part: str) -> list[int]:
+        """The milestones whose ``part`` is still to be read (the others' are copied in)."""
+        found = []
+        for milestone in milestones:
+            given = getattr(known.get(milestone.pk), part, None)
+            if given is None:
+                found.append(milestone.pk)
+            else:
+                setattr(data[milestone.pk], part, list(given))
+        return found
+
+    ids = missing("activities")
     for row in (
         Activity.objects.current()
         .filter(milestone_id__in=ids)
         .order_by("milestone_id", "position")
         .values("pk", "milestone_id", "planned_start", "planned_end", "weight")
+        if ids
+        else ()
     ):
         data[row["milestone_id"]].activities.append(_Row(row))
+    ids = missing("entries")
     entries = ProgressEntry.objects.filter(activity__milestone_id__in=ids)
     if not history and connection.vendor == "postgresql":
         entries = entries.filter(day__lte=day).order_by("activity_id", "-day", "-pk").distinct("activity_id")
@@ -103,36 +140,44 @@ def _load(milestones: list[Milestone], day: date, history: bool) -> dict[int, _D
         entries = entries.filter(day__lte=day, pk=Subquery(latest)).order_by("day", "pk")
     else:
         entries = entries.order_by("day", "pk")
-    for milestone_id, activity_id, entry_day, percent in entries.values_list(
-        "activity__milestone_id", "activity_id", "day", "percent_complete"
+    for milestone_id, activity_id, entry_day, percent in (
+        entries.values_list("activity__milestone_id", "activity_id", "day", "percent_complete") if ids else ()
     ):
         data[milestone_id].entries.append((activity_id, entry_day, percent))
+    ids = missing("lines")
     for row in (
         BudgetLine.objects.current()
         .filter(milestone_id__in=ids)
         .order_by("milestone_id", "position")
         .values("pk", "milestone_id", "stated_cost", "period_kind", "periods")
+        if ids
+        else ()
     ):
         data[row["milestone_id"]].lines.append(_Row(row))
+    ids = missing("expenses")
     expenses = Expenditure.objects.counted().filter(budget_line__milestone_id__in=ids)  # annulled: not spent
-    if history:
+    if ids and history:
         for milestone_id, expense_day, amount in expenses.values_list(
             "budget_line__milestone_id", "day", "amount"
         ):
             data[milestone_id].expenses.append((expense_day, amount))
-    else:
+    elif ids:
         totals = (
             expenses.filter(day__lte=day).values("budget_line__milestone_id").annotate(total=Sum("amount"))
         )
         for row in totals:
             data[row["budget_line__milestone_id"]].expenses.append((day, row["total"]))
+    ids = missing("meeting_months")
     for milestone_id, month in (
         Meeting.objects.current()
         .filter(milestone_id__in=ids)
         .exclude(planned_month=None)
         .values_list("milestone_id", "planned_month")
+        if ids
+        else ()
     ):
         data[milestone_id].meeting_months.append(month)
+    ids = [m.pk for m in milestones]
     for baseline in Baseline.objects.filter(milestone_id__in=ids).order_by("effective_from", "number"):
         data[baseline.milestone_id].baselines.append(baseline)
     return data
@@ -227,13 +272,16 @@ class MilestoneFigures:
     original: EarnedValue | None = None
 
 
-def figures(milestones: Iterable[Milestone], day: date, history: bool = False) -> list[MilestoneFigures]:
+def figures(
+    milestones: Iterable[Milestone], day: date, history: bool = False, known: dict[int, Loaded] | None = None
+) -> list[MilestoneFigures]:
     """Indicator A for every milestone at ``day`` (a bounded number of queries).
 
-    With ``history`` the calculators also hold every report and expense, for S-curves.
+    With ``history`` the calculators also hold every report and expense, for S-curves. ``known``:
+    what the caller has already read of some milestones (:class:`Loaded`), not read again.
     """
     milestones = list(milestones)
-    loaded = _load(milestones, day, history)
+    loaded = _load(milestones, day, history, known)
     result = []
     for milestone in milestones:
         data = loaded[milestone.pk]
@@ -262,13 +310,13 @@ CATALOGUE_METHODS = (
 
 
 def indicator_values(
-    milestone: Milestone, day: date, history: bool = False
+    milestone: Milestone, day: date, history: bool = False, known: Loaded | None = None
 ) -> tuple[MilestoneFigures, list[dict[str, Any]]]:
     """Indicator A's figures and every indicator's row at ``day``: what every page shows.
 
     ``history`` adds what charts need (every report and expense, indicator A's monthly snapshots);
-    the values are the same with or without it."""
-    item = figures([milestone], day, history=history)[0]
+    the values are the same with or without it. ``known``: what the page has already read."""
+    item = figures([milestone], day, history=history, known={milestone.pk: known} if known else None)[0]
     rows = indicator_rows(milestone, item.earned_value, item.calculator if history else None, day=day)
     return item, rows
 
@@ -416,15 +464,27 @@ class Alert:
     href: str = ""
 
 
-def alerts(milestone: Milestone, day: date) -> list[Alert]:
-    """What needs attention at ``day``: late work, order problems, overspending, missing records."""
+def alerts(milestone: Milestone, day: date, execution: Execution | None = None) -> list[Alert]:
+    """What needs attention at ``day``: late work, order problems, overspending, missing records
+    (from ``execution`` when the page has read it, see :func:`read_execution`)."""
 
     found: list[Alert] = []
-    activities = list(milestone.activities.all())
-    latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(day)
     finished: dict[int, date] = {}
-    for entry in ProgressEntry.objects.filter(activity__milestone=milestone, status="done", day__lte=day):
-        finished.setdefault(entry.activity_id, entry.actual_end or entry.day)
+    if execution is not None:
+        activities = execution.activities
+        latest = execution.latest_at(day)
+        for entry in execution.entries:
+            if entry.status == "done" and entry.day <= day:
+                finished.setdefault(entry.activity_id, entry.actual_end or entry.day)
+        lines = execution.lines_at(day)
+        meetings: Iterable[Any] = execution.meetings
+    else:
+        activities = list(milestone.activities.all())
+        latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(day)
+        for entry in ProgressEntry.objects.filter(activity__milestone=milestone, status="done", day__lte=day):
+            finished.setdefault(entry.activity_id, entry.actual_end or entry.day)
+        lines = _lines_with_spending(milestone, day)
+        meetings = milestone.meetings.all()
     for activity in activities:
         state = latest.get(activity.pk)
         status = state.status if state else "planned"
@@ -463,7 +523,7 @@ def alerts(milestone: Milestone, day: date) -> list[Alert]:
                     },
                 )
             )
-    for line in _lines_with_spending(milestone, day):
+    for line in lines:
         spent = line.spent
         if line.stated_cost is not None and spent > line.stated_cost:
             found.append(
@@ -477,7 +537,7 @@ def alerts(milestone: Milestone, day: date) -> list[Alert]:
                     },
                 )
             )
-    for meeting in milestone.meetings.all():
+    for meeting in meetings:
         if (
             meeting.planned_month
             and meeting.status == "scheduled"
@@ -504,11 +564,88 @@ def _lines_with_spending(milestone: Milestone, day: date) -> list[BudgetLine]:
     return result
 
 
-def budget_rows(milestone: Milestone, calculator: Calculator | None, day: date) -> list[dict[str, Any]]:
+@dataclass
+class Execution:
+    """A milestone's plan and execution as read once for a page that shows them whole (the
+    dashboard): its current activities, budget lines and meetings, every progress report and every
+    expense that counts, in five narrow queries. :meth:`loaded` hands indicator A its inputs, and
+    :func:`alerts` and :func:`budget_rows` read the rest from here."""
+
+    activities: list[Activity]
+    entries: list[_Row]  # every report of the milestone's activities, by day (then as recorded)
+    lines: list[BudgetLine]
+    expenses: list[tuple[int, date, Decimal]]  # (budget line, day, amount), by day
+    meetings: list[_Row]
+
+    @property
+    def last_report(self) -> date | None:
+        return max((entry.day for entry in self.entries), default=None)
+
+    def latest_at(self, day: date) -> dict[int, _Row]:
+        """Each activity's state at ``day``: its latest report at or before it."""
+        latest: dict[int, _Row] = {}
+        for entry in self.entries:
+            if entry.day <= day:
+                latest[entry.activity_id] = entry
+        return latest
+
+    def lines_at(self, day: date) -> list[BudgetLine]:
+        """The budget lines, each with ``spent``: what it had spent by the end of ``day``."""
+        spent: dict[int, Decimal] = defaultdict(Decimal)
+        for line_id, expense_day, amount in self.expenses:
+            if expense_day <= day:
+                spent[line_id] += amount
+        for line in self.lines:
+            line.spent = spent[line.pk].quantize(Decimal("0.01"))
+        return self.lines
+
+    def loaded(self) -> Loaded:
+        """Indicator A's inputs with ``history`` (every report and expense), from what was read."""
+        return Loaded(
+            activities=self.activities,
+            entries=[(e.activity_id, e.day, e.percent_complete) for e in self.entries],
+            lines=self.lines,
+            expenses=[(expense_day, amount) for _line, expense_day, amount in self.expenses],
+            meeting_months=[m.planned_month for m in self.meetings if m.planned_month is not None],
+        )
+
+
+def read_execution(milestone: Milestone) -> Execution:
+    """What the dashboard shows of a milestone, read once (five queries whatever its size)."""
+    activities = list(
+        milestone.activities.only(
+            "milestone_id", "position", "number", "letter", "planned_start", "planned_end", "weight"
+        )
+    )
+    entries = [
+        _Row(row)
+        for row in ProgressEntry.objects.filter(activity__milestone=milestone)
+        .order_by("day", "pk")
+        .values("activity_id", "day", "percent_complete", "status", "actual_start", "actual_end")
+    ]
+    lines = list(
+        milestone.budget_lines.only(
+            "milestone_id", "position", "number", "description", "stated_cost", "period_kind", "periods"
+        )
+    )
+    expenses = list(
+        Expenditure.objects.counted()
+        .filter(budget_line__milestone=milestone)
+        .order_by("day", "pk")
+        .values_list("budget_line_id", "day", "amount")
+    )
+    meetings = [_Row(row) for row in milestone.meetings.values("title", "status", "planned_month")]
+    return Execution(activities, entries, lines, expenses, meetings)
+
+
+def budget_rows(
+    milestone: Milestone, calculator: Calculator | None, day: date, execution: Execution | None = None
+) -> list[dict[str, Any]]:
     """Each line: stated cost, planned spending to date, spent to date, remaining."""
     plans = {plan.key: plan for plan in (calculator.inputs.budget_lines if calculator else ())}
     rows = []
-    for line in _lines_with_spending(milestone, day):
+    lines = execution.lines_at(day) if execution is not None else _lines_with_spending(milestone, day)
+    for line in lines:
         plan = plans.get(str(line.pk))
         planned = line_planned_to_date(plan.months, plan.amount, day) if plan else Decimal(0)
         stated = line.stated_cost or Decimal(0)
@@ -636,30 +773,54 @@ class StatusDate:
         return ""
 
 
-def milestone_period(milestone: Milestone) -> tuple[date | None, date | None]:
-    """The milestone's first and last day: its stated period, else its activities' planned months."""
+def milestone_period(
+    milestone: Milestone, activities: Iterable[Any] | None = None
+) -> tuple[date | None, date | None]:
+    """The milestone's first and last day: its stated period, else its activities' planned months
+    (its current ``activities`` when the page has read them, else read here)."""
     span = milestone.span
     if span is not None:
         return span.start.first_day(), span.end.last_day()
-    found = (
-        Activity.objects.current()
-        .filter(milestone=milestone)
-        .aggregate(start=Min("planned_start"), end=Max("planned_end"))
-    )
+    if activities is not None:
+        activities = list(activities)
+        found = {
+            "start": min((a.planned_start for a in activities if a.planned_start), default=None),
+            "end": max((a.planned_end for a in activities if a.planned_end), default=None),
+        }
+    else:
+        found = (
+            Activity.objects.current()
+            .filter(milestone=milestone)
+            .aggregate(start=Min("planned_start"), end=Max("planned_end"))
+        )
     start = Month.from_date(found["start"]).first_day() if found["start"] else None
     end = Month.from_date(found["end"]).last_day() if found["end"] else None
     return start, end
 
 
-def status_date(milestone: Milestone, value: str = "", today: date | None = None) -> StatusDate:
+_UNREAD: Any = object()
+
+
+def status_date(
+    milestone: Milestone,
+    value: str = "",
+    today: date | None = None,
+    *,
+    last_report: date | None = _UNREAD,
+    activities: Iterable[Any] | None = None,
+) -> StatusDate:
     """The day to show: ``value`` (``YYYY-MM-DD``, as typed in the date picker) kept within the days
     one may consult, else the default: today, or for a milestone that has ended its last day (or
     its last progress report, when later). A value that is no date, or out of range, gives the
-    default or the nearest day one may consult, and says so (:meth:`StatusDate.problem_message`)."""
+    default or the nearest day one may consult, and says so (:meth:`StatusDate.problem_message`).
+
+    The day of the last progress report and the current activities are read here unless the page
+    has them already (``last_report``, ``activities``)."""
     today = today or timezone.localdate()
-    start, end = milestone_period(milestone)
-    reports = ProgressEntry.objects.filter(activity__milestone=milestone)
-    last_report = reports.aggregate(last=Max("day"))["last"]
+    start, end = milestone_period(milestone, activities)
+    if last_report is _UNREAD:
+        reports = ProgressEntry.objects.filter(activity__milestone=milestone)
+        last_report = reports.aggregate(last=Max("day"))["last"]
     default = today
     if end is not None and end < today:
         default = end

@@ -115,13 +115,23 @@ def get_commitment(user: Any, plan: str, number: str) -> Commitment:
     return _visible_or_404(user, commitment, "commitment")
 
 
-def get_milestone(user: Any, plan: str, number: str, milestone: str) -> Milestone:
+def get_milestone(
+    user: Any, plan: str, number: str, milestone: str, *, last_report: bool = False
+) -> Milestone:
+    """The milestone with its commitment, action plan, coordinator and imported document (without
+    its text, read only when the plan check is not cached) in one query; with ``last_report``, also
+    the day of its latest progress report (``last_report_day``, what the status date starts from)."""
     found = (
-        Milestone.objects.select_related("commitment__action_plan", "commitment__coordinator")
+        Milestone.objects.select_related(
+            "commitment__action_plan", "commitment__coordinator", "document"
+        )
+        .defer("document__content")
         .filter(commitment__action_plan__slug=plan, commitment__number=number, number=milestone)
-        .first()
     )
-    return _visible_or_404(user, found, "milestone")
+    if last_report:
+        latest = ProgressEntry.objects.filter(activity__milestone=OuterRef("pk")).order_by("-day")
+        found = found.annotate(last_report_day=Subquery(latest.values("day")[:1]))
+    return _visible_or_404(user, found.first(), "milestone")
 
 
 def activities(milestone: Milestone) -> QuerySet[Activity]:
@@ -135,6 +145,9 @@ def strategies(milestone: Milestone) -> QuerySet[Strategy]:
 
 
 def plan_document(milestone: Milestone) -> PlanDocument | None:
+    """The milestone's imported document (no query when :func:`get_milestone` read it)."""
+    if Milestone.document.is_cached(milestone):
+        return getattr(milestone, "document", None)
     return PlanDocument.objects.filter(milestone=milestone).first()
 
 

@@ -63,17 +63,25 @@ def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: i
 
 @pagecache.public_page(pagecache.address)
 def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
-    found = queries.get_milestone(request.user, plan, number, milestone)
-    document = queries.plan_document(found)
-    findings = queries.findings_for(document)
+    found = queries.get_milestone(request.user, plan, number, milestone, last_report=True)
+    findings = queries.findings_for(queries.plan_document(found))
     flagged = {f.item for f in findings if f.item}
     objectives = list(found.objectives.all())
     budget_lines = list(found.budget_lines.all())
     activities = list(queries.activities(found))
     for activity in activities:
         activity.flagged = activity.code in flagged
-    status = indicators.status_date(found, request.GET.get("fecha", ""))
-    _figures, indicator_rows = indicators.indicator_values(found, status.day)
+    meeting_months = list(found.meetings.values_list("planned_month", flat=True))
+    status = indicators.status_date(
+        found, request.GET.get("fecha", ""), last_report=found.last_report_day, activities=activities
+    )
+    # Indicator A reads what this page has read already (activities, budget lines, meetings) from it.
+    known = indicators.Loaded(
+        activities=activities,
+        lines=budget_lines,
+        meeting_months=[month for month in meeting_months if month is not None],
+    )
+    _figures, indicator_rows = indicators.indicator_values(found, status.day, known=known)
     return render(
         request,
         "plans/milestone.html",
@@ -89,7 +97,7 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
             "strategies": queries.strategies(found),
             "budget_lines": budget_lines,
             "budget_total": sum((line.stated_cost or 0 for line in budget_lines), 0),
-            "meeting_count": found.meetings.count(),
+            "meeting_count": len(meeting_months),
             "findings": findings,
             "error_count": sum(1 for f in findings if f.severity == "error"),
             "warning_count": sum(1 for f in findings if f.severity == "warning"),
@@ -109,7 +117,7 @@ def _today(request: HttpRequest) -> date:
 @pagecache.public_page(pagecache.address)
 def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     found = queries.get_milestone(request.user, plan, number, milestone)
-    activities = list(queries.activities(found))
+    activities = list(found.activities.all())  # the schedule shows responsible_text, not the entities
     meetings = list(found.meetings.all())
     findings = queries.findings_for(queries.plan_document(found))
     flagged = {f.item for f in findings if f.item}
@@ -223,9 +231,15 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
     ended), the S-curve, the budget by line and the alerts grouped by kind."""
 
     found = queries.get_milestone(request.user, plan, number, milestone)
-    status = indicators.status_date(found, request.GET.get("fecha", ""))
+    execution = indicators.read_execution(found)  # read once: indicator A, the alerts and the budget
+    status = indicators.status_date(
+        found,
+        request.GET.get("fecha", ""),
+        last_report=execution.last_report,
+        activities=execution.activities,
+    )
     day = status.day
-    item, indicator_rows = indicators.indicator_values(found, day, history=True)
+    item, indicator_rows = indicators.indicator_values(found, day, history=True, known=execution.loaded())
     context: dict = {
         "milestone": found,
         "commitment": found.commitment,
@@ -241,8 +255,8 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
             indicators.time_variance_text(item.original.time_variance_days) if item.original else ""
         ),
         "indicators": indicator_rows,
-        "alert_groups": indicators.alert_groups(indicators.alerts(found, day)),
-        "budget": indicators.budget_rows(found, item.calculator, day),
+        "alert_groups": indicators.alert_groups(indicators.alerts(found, day, execution)),
+        "budget": indicators.budget_rows(found, item.calculator, day, execution),
     }
     if item.calculator is not None and item.span is not None:
         months = list(item.span)
