@@ -273,3 +273,28 @@ def _page_cache_off():  # type: ignore[no-untyped-def]
     override.enable()
     yield
     override.disable()
+
+
+# -- Kept report files (cocrea/reports/kept.py): apart per test process and per test ---------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_apart(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Stored files (uploads, kept reports) under this test process's own temporary folder, not
+    the repository's data folder, which other test processes and runs share."""
+    from django.test.utils import override_settings
+
+    override = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _kept_reports_apart():  # type: ignore[no-untyped-def]
+    """A progress report is kept under the page-cache versions of what it reads, which only a
+    committed write replaces; tests never commit, so each starts with new versions and never
+    finds a report another test kept."""
+    from django.core.cache import caches
+
+    caches["versions"].clear()

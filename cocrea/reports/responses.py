@@ -10,8 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Sum
 from django.utils import formats, timezone, translation
 from django.utils.translation import get_language, ngettext
@@ -22,6 +20,7 @@ from cocrea.drafts import queries
 from cocrea.drafts.models import Contribution, DocumentVersion
 from cocrea.drafts.models import DocumentVersion as Version
 from cocrea.participation.models import Consent, Person
+from cocrea.reports.kept import RESPONSES_PREFIX, KeptReport
 from cocrea.reports.printing import typeset_long
 
 CHUNK = 500
@@ -151,10 +150,10 @@ def render_pdf(version: DocumentVersion) -> bytes:
 
 
 # Typst typesets some 1,000 contributions (about 100 pages) in half a second of one core here
-# (bench/report.py): up to this many the PDF is made while the person waits; larger reports are
-# prepared in the background (the daily job, ``cocrea daily``, or ``cocrea report responses``),
-# and every PDF is kept until the report's content changes.
-MADE_ON_REQUEST = 3000
+# (bench/report.py). Every PDF is made by a worker when first asked for and kept until the
+# report's content changes; reports with more contributions than this are also prepared in advance
+# by the daily job (``cocrea daily``), so that nobody waits minutes for one.
+PREPARED_IN_ADVANCE = 3000
 
 
 def fingerprint(version: DocumentVersion) -> str:
@@ -185,42 +184,36 @@ def fingerprint(version: DocumentVersion) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
-def _prefix(version: DocumentVersion) -> str:
-    return f"respuestas-{version.pk}-{get_language() or 'es'}-"
-
-
-def _name(version: DocumentVersion, stamp: str) -> str:
-    return f"reports/{_prefix(version)}{stamp}.pdf"
+def kept_response_report(version: DocumentVersion) -> KeptReport:
+    """The kept PDF of ``version``'s report in the active language, for its content now."""
+    return KeptReport(
+        f"{RESPONSES_PREFIX}{version.pk}-{get_language() or 'es'}-", fingerprint(version), "pdf"
+    )
 
 
 def stored_pdf(version: DocumentVersion, *, make: bool) -> bytes | None:
-    """The report's PDF for the current content: the stored one, else made now when ``make``."""
+    """The report's PDF for the current content: the kept one, else made now (and kept) when
+    ``make`` (a worker, the daily job, the command line; never a request)."""
 
-    name = _name(version, fingerprint(version))
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as stored:
-            return stored.read()  # type: ignore[no-any-return]
-    if not make:
-        return None
+    kept = kept_response_report(version)
+    pdf = kept.read()
+    if pdf is not None or not make:
+        return pdf
     pdf = render_pdf(version)
-    _, files = default_storage.listdir("reports") if default_storage.exists("reports") else ([], [])
-    for old in files:  # the outdated copies of this version's report in this language
-        if old.startswith(_prefix(version)):
-            default_storage.delete(f"reports/{old}")
-    default_storage.save(name, ContentFile(pdf))
+    kept.store(pdf)
     return pdf
 
 
-def needs_waiting(version: DocumentVersion) -> bool:
-    return version.contributions.filter(parent=None).count() > MADE_ON_REQUEST
+def prepared_in_advance(version: DocumentVersion) -> bool:
+    return version.contributions.filter(parent=None).count() > PREPARED_IN_ADVANCE
 
 
 def prepare_large_reports() -> int:
-    """Make the PDFs too large to make on request, for every public version whose report changed."""
+    """Make the large reports' PDFs in advance, for every public version whose report changed."""
 
     made = 0
     for version in Version.objects.public().select_related("document__milestone__commitment"):
-        if not needs_waiting(version):
+        if not prepared_in_advance(version):
             continue
         for language, _label in settings.LANGUAGES:
             with translation.override(language):

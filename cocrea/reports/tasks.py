@@ -1,10 +1,18 @@
-"""Background builds of the reports: a response report too large to typeset while someone waits is
-built by a worker, once per version and language at a time, and kept (see :mod:`.responses`).
-Its page (the PDF's address) follows the build and offers the PDF when it is ready."""
+"""Background builds of the reports: every report file is built by a worker, once per key at a
+time, and kept (:mod:`.kept`). The report's address serves the kept file, or a page that follows
+the build and starts the download when it is ready (:mod:`.views`).
+
+A build is a :class:`~cocrea.core.models.Job` whose ``kind`` is the report's key without the
+fingerprint (``progress:<milestone>:<day>:<format>:<language>``, ``responses:<version>:<language>``):
+while one is queued or running, asking again follows it instead of queueing another. The worker
+computes the fingerprint itself before it reads the data, so a build queued before a change and
+run after it keeps what the data is when it runs; a request that still finds no file for the
+current fingerprint when the build is done asks for another.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -14,10 +22,15 @@ from django_tasks import task
 from cocrea.core.jobs import live, run_job, start_job, succeed
 from cocrea.core.models import Job
 from cocrea.drafts.models import DocumentVersion
+from cocrea.plans.models import Milestone
+from cocrea.reports.kept import kept_progress_report
+from cocrea.reports.progress import build_progress_report, progress_report_url, report_title
 from cocrea.reports.responses import stored_pdf
 
 # A build still queued after this long is taken for lost (no worker ran it): another is asked for.
 STALE = timedelta(hours=6)
+# A build that failed is shown as failed for this long; asking again after it queues another.
+FAILED_SHOWN = timedelta(minutes=5)
 
 
 @task()
@@ -36,32 +49,84 @@ def build_response_report(job_id: str, version_id: int, language: str) -> str:
         return run_job(job_id, work)
 
 
-def _kind(version: DocumentVersion, language: str) -> str:
-    return f"responses:{version.pk}:{language}"
+@task()
+def build_progress_report_file(job_id: str, milestone_id: int, day: str, fmt: str, language: str) -> str:
+    """Build and keep ``milestone_id``'s progress report at ``day`` in ``fmt`` and ``language``
+    (a no-op when the file for the data as it is now is already kept)."""
+
+    def work(job: Job) -> None:
+        milestone = Milestone.objects.select_related(
+            "commitment__action_plan", "commitment__coordinator"
+        ).get(pk=milestone_id)
+        at = date.fromisoformat(day)
+        kept = kept_progress_report(milestone, at, fmt)  # the fingerprint first, then the data
+        if not kept.exists():
+            kept.store(build_progress_report(milestone, at, fmt))  # tells core.jobs.progress
+        succeed(job, _("El informe está listo."), url=progress_report_url(milestone, at, fmt))
+
+    with translation.override(language):
+        return run_job(job_id, work)
 
 
-def request_build(version: DocumentVersion) -> Job:
-    """The build of ``version``'s response report in the active language under way, or a new one
-    (enqueued when the request's transaction commits). With its latest progress."""
-    language = get_language() or "es"
-    kind = _kind(version, language)
+def following(kind: str) -> Job | None:
+    """The build of ``kind`` under way (or one that failed a moment ago, so that its page says so
+    instead of queueing the same failure again), with its latest progress; ``None`` if there is none."""
+    now = timezone.now()
     job = (
-        Job.objects.filter(
-            kind=kind,
-            state__in=(Job.State.QUEUED, Job.State.RUNNING),
-            created_at__gte=timezone.now() - STALE,
-        )
+        Job.objects.filter(kind=kind, created_at__gte=now - STALE)
+        .exclude(state=Job.State.SUCCEEDED)
         .order_by("-created_at")
         .first()
     )
-    if job is None:
-        job = start_job(
-            build_response_report,
-            kind=kind,
-            title=_("Informe de respuestas: %(title)s, %(label)s")
-            % {"title": version.document.title, "label": version.label},
-            owner=None,
-            version_id=version.pk,
-            language=language,
-        )
+    if job is None or (job.state == Job.State.FAILED and (job.finished_at or now) < now - FAILED_SHOWN):
+        return None
     return live(job)
+
+
+def response_kind(version: DocumentVersion) -> str:
+    return f"responses:{version.pk}:{get_language() or 'es'}"
+
+
+def start_response_build(version: DocumentVersion) -> Job:
+    """Queue the build of ``version``'s response report in the active language (when the request's
+    transaction commits)."""
+    return start_job(
+        build_response_report,
+        kind=response_kind(version),
+        title=_("Informe de respuestas: %(title)s, %(label)s")
+        % {"title": version.document.title, "label": version.label},
+        owner=None,
+        version_id=version.pk,
+        language=get_language() or "es",
+    )
+
+
+def request_build(version: DocumentVersion) -> Job:
+    """The build of ``version``'s response report in the active language: the one under way, or a
+    new one."""
+    return following(response_kind(version)) or start_response_build(version)
+
+
+def progress_kind(milestone: Milestone, day: date, fmt: str) -> str:
+    return f"progress:{milestone.pk}:{day:%Y%m%d}:{fmt}:{get_language() or 'es'}"[:40]
+
+
+def start_progress_build(milestone: Milestone, day: date, fmt: str) -> Job:
+    """Queue the build of ``milestone``'s progress report at ``day`` in ``fmt`` and the active
+    language (when the request's transaction commits)."""
+    return start_job(
+        build_progress_report_file,
+        kind=progress_kind(milestone, day, fmt),
+        title=f"{report_title(milestone)} ({day.isoformat()}, {fmt.upper()})",
+        owner=None,
+        milestone_id=milestone.pk,
+        day=day.isoformat(),
+        fmt=fmt,
+        language=get_language() or "es",
+    )
+
+
+def request_progress_build(milestone: Milestone, day: date, fmt: str) -> Job:
+    """The build of ``milestone``'s progress report at ``day`` in ``fmt`` and the active language:
+    the one under way, or a new one."""
+    return following(progress_kind(milestone, day, fmt)) or start_progress_build(milestone, day, fmt)

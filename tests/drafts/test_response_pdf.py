@@ -1,5 +1,6 @@
-"""The response report's PDF: made on request and kept while the report is unchanged; too large a
-report is prepared by the daily job (or ``cocrea report responses``) instead of while one waits."""
+"""The response report's PDF: made by a worker when asked for and kept while the report is
+unchanged; a large report is also prepared in advance by the daily job (or ``cocrea report
+responses``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from cocrea.reports import responses
+from tests.reports.fetch import fetch_report
 
 pytestmark = pytest.mark.django_db
 
@@ -38,36 +40,36 @@ def test_made_once_then_kept_until_the_report_changes(client, sample, renders, s
 
     v1 = sample.versions[0]
     url = v1.get_report_pdf_url()
-    first = client.get(url)
-    assert first.status_code == 200 and first.content.startswith(b"%PDF")
-    assert client.get(url).content == first.content
+    first = b"".join(fetch_report(client, url).streaming_content)
+    assert first.startswith(b"%PDF")
+    assert b"".join(client.get(url).streaming_content) == first
     assert renders == [v1.pk]
     # A changed response makes a new one.
     answered = Contribution.objects.filter(version=v1, parent=None).first()
     respond_to_contribution(
         answered, "out_of_scope", "Otra razón.", by=staff, expected_version=answered.response.edit_version
     )
-    assert client.get(url).status_code == 200
+    assert fetch_report(client, url).status_code == 200
     assert renders == [v1.pk, v1.pk]
     # English is another document.
     client.cookies["django_language"] = "en"
-    client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    fetch_report(client, url, HTTP_ACCEPT_LANGUAGE="en")
     assert len(renders) == 3
 
 
 def test_a_large_report_is_prepared_by_the_daily_job(client, sample, renders, monkeypatch):
-    monkeypatch.setattr(responses, "MADE_ON_REQUEST", 10)
+    monkeypatch.setattr(responses, "PREPARED_IN_ADVANCE", 10)
     v1 = sample.versions[0]
-    waiting = client.get(v1.get_report_pdf_url())
+    waiting = client.get(v1.get_report_pdf_url())  # a worker would build it (not run here)
     assert waiting.status_code == 503 and int(waiting["Retry-After"]) > 0
-    assert "se prepara aparte" in waiting.content.decode()
+    assert "Se está preparando el PDF" in waiting.content.decode()
     assert renders == []
     out = StringIO()
     call_command("daily", stdout=out)
     assert "informes de respuestas grandes preparados" in out.getvalue()
     assert sorted(renders) == sorted([v1.pk, v1.pk, sample.versions[1].pk, sample.versions[1].pk])  # es, en
     ready = client.get(v1.get_report_pdf_url())
-    assert ready.status_code == 200 and ready.content.startswith(b"%PDF")
+    assert ready.status_code == 200 and b"".join(ready.streaming_content).startswith(b"%PDF")
 
 
 def test_report_responses_command(sample, tmp_path):
@@ -157,14 +159,13 @@ def test_hostile_contributions_print_as_text(sample, staff):
     assert "root:" not in printed
 
 
-def test_a_large_report_is_built_by_a_worker_while_its_page_follows_the_build(
-    client, sample, renders, monkeypatch, django_capture_on_commit_callbacks
+def test_the_report_is_built_by_a_worker_while_its_page_follows_the_build(
+    client, sample, renders, django_capture_on_commit_callbacks
 ):
-    """Asked for, a large report's PDF is queued once (not once per request) and built by the
-    worker (at once in the tests); the waiting page polls itself and then offers the PDF."""
+    """Asked for, the PDF is queued once (not once per request) and built by the worker (at once
+    in the tests); the waiting page polls itself, then offers the PDF and starts its download."""
     from cocrea.core.models import Job
 
-    monkeypatch.setattr(responses, "MADE_ON_REQUEST", 10)
     v1 = sample.versions[0]
     url = v1.get_report_pdf_url()
     with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -173,6 +174,7 @@ def test_a_large_report_is_built_by_a_worker_while_its_page_follows_the_build(
     assert first.status_code == again.status_code == 503
     page = first.content.decode()
     assert f'hx-get="{url}"' in page and "report-progress" in page and "htmx" in page
+    assert v1.get_report_url() in page  # meanwhile, the report on the web
     (job,) = Job.objects.filter(kind=f"responses:{v1.pk}:es")
     assert job.state == Job.State.QUEUED and len(queued) == 1 and renders == []
     polled = client.get(url, HTTP_HX_REQUEST="true")
@@ -182,6 +184,8 @@ def test_a_large_report_is_built_by_a_worker_while_its_page_follows_the_build(
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and job.percent == 100 and renders == [v1.pk]
     ready = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "El PDF está listo" in ready and f'href="{url}"' in ready and "hx-get" not in ready
+    assert "El archivo PDF está listo" in ready and f'href="{url}"' in ready and "load delay" not in ready
+    assert client.get(url, HTTP_HX_REQUEST="true", HTTP_X_REPORT_DOWNLOAD="1")["HX-Redirect"] == url
     pdf = client.get(url)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and renders == [v1.pk]
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert renders == [v1.pk]

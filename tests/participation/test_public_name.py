@@ -20,6 +20,7 @@ from cocrea.participation import consents, services
 from cocrea.participation.models import AffiliationRequest, Consent, Membership, Person
 from cocrea.plans.models import Organization
 from tests.factories import PASSWORD, UserFactory
+from tests.reports.fetch import report_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +121,8 @@ def _pages(version, paragraph):
         "report": client.get(version.get_report_url()).content.decode(),
         "participation": client.get(commitment.get_participation_url()).content.decode(),
     }
-    pdf = client.get(version.get_report_pdf_url())
-    html["report_pdf"] = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = report_bytes(client, version.get_report_pdf_url())
+    html["report_pdf"] = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     return html
 
 

@@ -18,6 +18,7 @@ from cocrea.computations.months import Month
 from cocrea.plans.display import money
 from cocrea.plans.sample import load_sample_execution
 from cocrea.reports.progress import FORMATS, build_progress_report, gather
+from tests.reports.fetch import fetch_report
 
 pytestmark = pytest.mark.django_db
 
@@ -387,7 +388,7 @@ def url(milestone, fmt: str) -> str:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_the_download_is_an_attachment_of_the_right_type(client, executed, fmt):
-    response = client.get(url(executed, fmt), {"fecha": DAY})
+    response = fetch_report(client, url(executed, fmt), {"fecha": DAY})
     assert response.status_code == 200
     assert response["Content-Type"] == FORMATS[fmt]
     assert response["Content-Disposition"].startswith("attachment;")
@@ -403,13 +404,20 @@ def test_the_dashboard_links_to_the_three_formats_at_its_date(client, milestone)
         assert f'{url(milestone, fmt)}?fecha={DAY}"' in dashboard
 
 
-def test_an_unpublished_milestone_is_not_found_except_for_who_may_see_it(client, milestone, staff):
+def test_an_unpublished_milestone_is_not_found_except_for_who_may_see_it(
+    client, milestone, staff, django_capture_on_commit_callbacks
+):
     milestone.is_published = False
     milestone.save()
     assert client.get(url(milestone, "xlsx"), {"fecha": DAY}).status_code == 404
     client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker runs the build it queues
+        waiting = client.get(url(milestone, "xlsx"), {"fecha": DAY})
+    assert waiting.status_code == 503 and waiting["Cache-Control"] == "private, no-store"
     response = client.get(url(milestone, "xlsx"), {"fecha": DAY})
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    client.logout()  # the kept file is no more reachable than the report's address
+    assert client.get(url(milestone, "xlsx"), {"fecha": DAY}).status_code == 404
 
 
 def test_the_download_refuses_an_unknown_format_and_a_bad_date(client, milestone):

@@ -22,6 +22,7 @@ from cocrea.drafts.services import create_document, create_version, transition_v
 from cocrea.plans.sample import load_sample_execution
 from cocrea.reports.progress import build_progress_report
 from cocrea.reports.responses import render_pdf
+from tests.reports.fetch import report_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +79,8 @@ def test_the_response_report_pdf_says_sample_data_only_for_the_sample(sample_coc
 
 
 def test_the_response_report_pdf_served_for_download_carries_the_notice(client, sample_cocreation):
-    response = client.get(sample_cocreation.versions[0].get_report_pdf_url())
-    assert response.status_code == 200
-    assert LABEL in pdf_text(response.content)
+    pdf = report_bytes(client, sample_cocreation.versions[0].get_report_pdf_url())
+    assert LABEL in pdf_text(pdf)
 
 
 def progress_texts(milestone) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -88,7 +88,9 @@ def test_hostile_drafts_and_contributions_are_inert(client, staff, milestone, dj
     # The PDF carries the text as text.
     from pypdf import PdfReader
 
-    pdf = client.get(first.get_report_pdf_url()).content
+    from tests.reports.fetch import report_bytes
+
+    pdf = report_bytes(client, first.get_report_pdf_url())
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "alert(1)" in text.replace("\x00", "")  # shown as typed, not run
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cocrea.core.jobs import progress
 from cocrea.plans.models import Milestone
 from cocrea.reports.progress import docx, pdf, xlsx
 from cocrea.reports.progress.data import (
@@ -41,6 +43,8 @@ __all__ = [
     "filename",
     "format_value",
     "gather",
+    "progress_report_url",
+    "report_title",
     "title",
 ]
 
@@ -67,7 +71,32 @@ def build_progress_report(milestone: Milestone, day: date, fmt: str) -> bytes:
         raise ReportError(
             _("Formato desconocido: %(format)s (se esperaba pdf, xlsx o docx).") % {"format": fmt}
         )
-    return WRITERS[fmt](gather(milestone, day))
+    progress(0, 2, _("Reuniendo los datos"))
+    report = gather(milestone, day)
+    progress(1, 2, _("Escribiendo el archivo %(format)s") % {"format": fmt.upper()})
+    data = WRITERS[fmt](report)
+    progress(2, 2, _("Listo"))
+    return data
+
+
+def report_title(milestone: Milestone) -> str:
+    """The report's title without gathering it (the waiting page's heading)."""
+    return _("Informe mensual de avance: compromiso %(commitment)s, hito %(milestone)s") % {
+        "commitment": milestone.commitment.number,
+        "milestone": milestone.number,
+    }
+
+
+def progress_report_url(milestone: Milestone, day: date, fmt: str) -> str:
+    """The report's address: ``…/tablero/informe.pdf?fecha=2019-12-31``."""
+    commitment = milestone.commitment
+    kwargs = {
+        "plan": commitment.action_plan.slug,
+        "number": commitment.number,
+        "milestone": milestone.number,
+        "fmt": fmt,
+    }
+    return f"{reverse('portal:progress_report', kwargs=kwargs)}?fecha={day.isoformat()}"
 
 
 def filename(milestone: Milestone, day: date, fmt: str) -> str:

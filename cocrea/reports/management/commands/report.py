@@ -2,6 +2,8 @@
 ``cocrea report responses --document-version ID -o FILE``: a consultation's response report (PDF), also kept
 for the web so that a large one need not be made while someone waits.
 
+The command builds in its own process (not through the task queue), with a progress bar on stderr.
+
 Writes the monthly progress report of a milestone at a date. ``--milestone`` (the milestone's id)
 may be left out when the database holds one milestone. Bad input (a date that does not parse, an
 unknown milestone, several milestones and no ``--milestone``, a file that cannot be written) is a
@@ -83,7 +85,9 @@ class Command(BaseCommand):
                 _("Fecha no válida: %(value)s (se esperaba AAAA-MM-DD).") % {"value": options["day"]}
             ) from exc
         milestone = self._milestone(options["milestone"])
-        self._write(Path(options["output"]), build_progress_report(milestone, day, options["fmt"]))
+        with reporting_to(ProgressBar(self.stderr, label=_("Informe de avance "))):
+            data = build_progress_report(milestone, day, options["fmt"])
+        self._write(Path(options["output"]), data)
 
     def _write(self, output: Path, data: bytes) -> None:
         if output.is_dir():

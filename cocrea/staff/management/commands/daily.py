@@ -2,7 +2,8 @@
 
 It reminds confirmed participants of tomorrow's meetings, closes the consultations whose closing
 date has passed, tells the followers of a document that its consultation closes within two days,
-and prepares the large response reports as PDF. It lives in the staff shell because it calls
+prepares the large response reports as PDF and removes the kept report files no one will ask for
+again. It lives in the staff shell because it calls
 several domains (participation, drafts) and a renderer (reports); ``cocrea send-reminders`` is
 the same command under its former name."""
 
@@ -19,6 +20,7 @@ from django.utils.translation import ngettext
 from cocrea.audit.context import acting_as
 from cocrea.drafts.services import close_due_consultations, send_closing_reminders
 from cocrea.participation.services import send_reminders
+from cocrea.reports.kept import prune
 from cocrea.reports.responses import prepare_large_reports
 
 
@@ -76,4 +78,13 @@ class Command(BaseCommand):
                 made,
             )
             % {"count": made}
+        )
+        pruned = prune()
+        self.stdout.write(
+            ngettext(
+                "%(count)s informe guardado ya sin uso eliminado.",
+                "%(count)s informes guardados ya sin uso eliminados.",
+                pruned,
+            )
+            % {"count": pruned}
         )
