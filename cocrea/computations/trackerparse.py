@@ -70,7 +70,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cocrea.computations.matching import organization_ref
-from cocrea.computations.months import MonthParseError, parse_month
+from cocrea.computations.months import MonthParseError, parse_month, parse_month_range
 from cocrea.computations.orgnames import Directory, InstitutionName, OrgRef, split_institutions
 from cocrea.computations.sheets import (
     _OLE_MAGIC,
@@ -104,6 +104,7 @@ TRACKER_COLUMNS = (
     "commitment",
     "commitment_id",
     "institutions",
+    "milestone_id",
     "milestone",
     "activity",
     "product",
@@ -112,6 +113,9 @@ TRACKER_COLUMNS = (
     "observations",
     "start",
     "end",
+    "period",
+    "actual_start",
+    "actual_end",
     "completion",
     "status",
     "weight",
@@ -168,7 +172,25 @@ TRACKER_HEADERS: dict[str, tuple[str, ...]] = {
         "implementing agency",
         "implementing agencies",
     ),
-    "milestone": ("hito", "hitos", "milestone", "milestones", "hito o actividad", "milestone activity"),
+    "milestone_id": (
+        "no de hito",
+        "numero de hito",
+        "no hito",
+        "milestone no",
+        "milestone number",
+        "milestone id",
+    ),
+    "milestone": (
+        "hito",
+        "hitos",
+        "milestone",
+        "milestones",
+        "hito o actividad",
+        "milestone activity",
+        "milestone activity with a verifiable deliverable",
+        "nombre del hito",
+        "titulo del hito",
+    ),
     "activity": (
         "actividad",
         "actividades",
@@ -252,6 +274,21 @@ TRACKER_HEADERS: dict[str, tuple[str, ...]] = {
         "deadline",
         "completion date",
     ),
+    "period": ("periodo", "plazo", "periodo de ejecucion", "cronograma", "period", "timeline", "timeframe"),
+    "actual_start": (
+        "inicio real",
+        "fecha de inicio real",
+        "fecha real de inicio",
+        "actual start",
+        "actual start date",
+    ),
+    "actual_end": (
+        "fin real",
+        "fecha de fin real",
+        "fecha real de finalizacion",
+        "actual end",
+        "actual end date",
+    ),
     "completion": (
         "avance",
         "de avance",
@@ -272,33 +309,50 @@ TRACKER_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 # Word rules for headers not spelled as above, in order: the first column whose rule holds wins.
-# Each rule is a set of word stems that must all start some word of the header (alternatives per
-# stem separated by "|"). Only headers of at most _RULE_WORDS words are read by rule.
+# Each rule is a tuple of alternatives that must all hold; an alternative ("inicio$|start") holds
+# when some word of the header starts with one of its stems, or equals it when the stem ends in "$".
+# Only headers of at most _RULE_WORDS words are read by rule (a title row is not a header).
+_NUMBER_WORDS = "no$|n$|nro$|num$|numero$|id$|codigo$|cod$|number$|ref$|referencia$"
 _HEADER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("evidence", ("evidenc|verificac|verificat|soporte|enlace|link|url|respaldo|support",)),
+    ("evidence", ("evidenc|verificac|verificat|soporte|enlace|link$|links$|url$|urls$|respaldo|supporting",)),
     ("observations", ("observac|comentario|comment|remark",)),
-    ("weight", ("peso|ponderac|weight",)),
-    ("start", ("fecha|date|plazo", "inicio|start|comienzo|begin|desde")),
-    ("start", ("inicio|start",)),
+    ("weight", ("peso$|ponderac|weight",)),
+    ("actual_start", ("inicio$|start$|comienzo$|begin", "real$|actual$|efectiv|ejecutad")),
+    (
+        "actual_end",
+        (
+            "fin$|final$|finalizacion$|termino$|cierre$|conclusion$|end$|culminacion$|finalizado$",
+            "real$|actual$|efectiv|ejecutad",
+        ),
+    ),
+    ("start", ("fecha|date$|dates$|plazo", "inicio$|start|comienzo|begin|desde$")),
+    ("start", ("inicio$|start$|starts$|comienzo$",)),
     (
         "end",
         (
-            "fecha|date|plazo",
-            "fin|final|finaliz|termin|cierre|conclus|end|entrega|vencim|due|limite|culmin|hasta",
+            "fecha|date$|dates$|plazo",
+            "fin$|final$|finaliz|termin|cierre$|conclus|end$|entrega|vencim|due$|limite$|culmin|hasta$",
         ),
     ),
-    ("end", ("fin|end|deadline|termino|culmin",)),
-    ("description", ("descripc|descrip|detalle|realizad|desarrollad|logro|achiev|taken|done|narrativ",)),
+    ("end", ("fin$|end$|deadline|termino$|culminacion$|finalizacion$|due$",)),
+    ("milestone_id", (_NUMBER_WORDS, "hito|milestone|actividad|activity")),
+    ("commitment_id", (f"{_NUMBER_WORDS}|ogp$", "compromiso|commitment")),
+    ("commitment_id", ("codigo$|id$|code$", "ogp$")),
+    ("description", ("descripc|descrip|detalle|realizad|desarrollad|logro|achiev|taken$|done$|narrativ",)),
+    (
+        "period",
+        ("periodo|plazo$|plazos$|cronograma|duracion|timeline|timeframe|duration|period$|fechas$|dates$",),
+    ),
     ("product", ("producto|entregable|deliverable|output|product|resultado|result",)),
     ("completion", ("avance|cumplim|completion|progress|porcentaje|percent|ejecuc|complet",)),
     ("status", ("estado|status|situac",)),
-    ("commitment_id", ("codigo|ogp|id", "compromiso|commitment|ogp")),
+    ("institutions", ("responsab|instituc|entidad|lead$|agency|agencies|organizac|dependenc|implement",)),
     ("milestone", ("hito|milestone",)),
     ("activity", ("actividad|activity|accion|action|tarea|task",)),
-    ("institutions", ("responsab|instituc|entidad|lead|agency|agencies|organizac|dependenc|implement",)),
     ("commitment", ("compromiso|commitment",)),
 )
 _RULE_WORDS = 10
+_NAMES_A_MILESTONE = re.compile(r"\b(?:hito|hitos|milestone|milestones|actividad|actividades|activity)\b")
 
 # --- Completion words ----------------------------------------------------------------------------
 
@@ -425,6 +479,7 @@ ERROR_CODES = frozenset(
         "duplicate_milestone",  # params: first_line, title; the second row is left out
         "date_unreadable",  # params: forms
         "date_invalid",  # written in a date form but not a day of the calendar
+        "period_unreadable",  # a period column's cell that is no period
         "end_before_start",  # params: start, end
         "completion_unreadable",  # params: words (accepted)
         "completion_out_of_range",  # params: completion
@@ -529,6 +584,9 @@ class TrackerRow:
     completion_written: str  # the completion (or status) cell as written
     status: str  # one of STATUSES, or "" when nothing says
     weight: float | None = None
+    milestone_id: str = ""  # a "No. de hito" column, as written
+    actual_start: date | None = None
+    actual_end: date | None = None
     commitment_inherited: bool = False
     institutions_inherited: bool = False
     milestone_inherited: bool = False
@@ -551,6 +609,9 @@ class TrackerMilestone:
     weight: float | None
     activities: tuple[TrackerRow, ...] = ()  # with an activity column; else empty
     row: TrackerRow | None = None  # the row, when the milestone is one row
+    milestone_id: str = ""
+    actual_start: date | None = None
+    actual_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -676,13 +737,20 @@ def column_for_header(text: str) -> str | None:
     words = key.split()
     if len(words) > _RULE_WORDS:
         return None
-    for column, stems in _HEADER_RULES:
-        if all(
-            any(word.startswith(stem) for word in words for stem in alternatives.split("|"))
-            for alternatives in stems
-        ):
+    for column, alternatives in _HEADER_RULES:
+        if all(any(_word_matches(word, stems) for word in words) for stems in alternatives):
             return column
     return None
+
+
+def _word_matches(word: str, stems: str) -> bool:
+    for stem in stems.split("|"):
+        if stem.endswith("$"):
+            if word == stem[:-1]:
+                return True
+        elif word.startswith(stem):
+            return True
+    return False
 
 
 _EXACT = {header_key(s): name for name, spellings in TRACKER_HEADERS.items() for s in (name, *spellings)}
@@ -796,10 +864,9 @@ def _month_number(word: str) -> int | None:
         return None
 
 
-def _numeric_parts(text: str) -> tuple[int, int] | None:
-    """The two first numbers of a ``dd/mm/yyyy`` text, for the file's day-or-month-first choice."""
-    match = _NUMERIC_DATE.fullmatch(text.strip())
-    return (int(match.group(1)), int(match.group(3))) if match else None
+def _numeric_parts(text: str) -> list[tuple[int, int]]:
+    """The two first numbers of each ``dd/mm/yyyy`` in a text, for the file's day-or-month-first choice."""
+    return [(int(m.group(1)), int(m.group(3))) for m in _NUMERIC_DATE.finditer(text)]
 
 
 def parse_tracker_date(value: object, *, end: bool = False, month_first: bool = False) -> date:
@@ -850,6 +917,49 @@ def parse_tracker_date(value: object, *, end: bool = False, month_first: bool = 
     except (MonthParseError, ValueError):
         _fail("date_unreadable", _DATE_EXPECTED, forms=list(DATE_FORMS))
     return month_value.last_day() if end else month_value.first_day()
+
+
+_PERIOD_SEPARATOR = re.compile(r"\s+(?:al|a|hasta|to|until|through)\s+|\s+[-–—]\s*|\s*[–—]\s*", re.IGNORECASE)
+_YEARS = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4})")
+
+
+def parse_period(value: object, *, month_first: bool = False) -> tuple[date, date]:
+    """A period in one cell: ``20/10/2020 al 15/11/2020``, ``Octubre 2020 - Septiembre 2022``,
+    ``de marzo a julio de 2020``, ``2020-2022``, or a single date or month (its first and last day).
+    Raises the reader's ``_Invalid``."""
+    expected = "a period: 20/10/2020 al 15/11/2020, Octubre 2020 - Septiembre 2022, 2020-2022 or one date"
+    text = " ".join(_as_text(value).split())
+    if isinstance(value, date | int | float | Decimal) and not isinstance(value, bool):
+        return parse_tracker_date(value), parse_tracker_date(value, end=True)
+    if match := _YEARS.fullmatch(text):
+        found = date(int(match.group(1)), 1, 1), date(int(match.group(2)), 12, 31)
+    else:
+        try:
+            months = parse_month_range(text)
+            found = months.start.first_day(), months.end.last_day()
+        except (MonthParseError, ValueError):
+            parts = _PERIOD_SEPARATOR.split(text, maxsplit=1) if _PERIOD_SEPARATOR.search(text) else [text]
+            try:
+                if len(parts) == 1:
+                    found = (
+                        parse_tracker_date(text, month_first=month_first),
+                        parse_tracker_date(text, end=True, month_first=month_first),
+                    )
+                else:
+                    end = parse_tracker_date(parts[1], end=True, month_first=month_first)
+                    found = parse_tracker_date(parts[0], month_first=month_first), end
+            except _Invalid as invalid:
+                if invalid.code == "date_invalid":
+                    raise
+                _fail("period_unreadable", expected)
+    if found[1] < found[0]:
+        _fail(
+            "end_before_start",
+            "a period that ends on or after its start",
+            start=found[0].isoformat(),
+            end=found[1].isoformat(),
+        )
+    return found
 
 
 def _serial(number: Decimal) -> date:
@@ -911,6 +1021,22 @@ def _completion_word(value: object) -> _Completion | None:
         return None
     status, number = found
     return _Completion(number, status, "" if status in _EXACT_STATUSES else _as_text(value))
+
+
+_PERCENT_IN_TEXT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%")
+
+
+def _percent_in_text(value: object) -> _Completion | None:
+    """The one percentage written among words: ``En proceso (60%)``, ``60 % - en ejecución``."""
+    found = _PERCENT_IN_TEXT.findall(_as_text(value))
+    if len(found) != 1:
+        return None
+    number = Decimal(found[0].replace(",", "."))
+    if number > 100:
+        _fail("completion_out_of_range", "a completion from 0 to 100", completion=_plain(number))
+    word = _completion_word(_PERCENT_IN_TEXT.sub(" ", _as_text(value)).strip(" ()-–—:;,."))
+    status = word.status if word and word.status in ("delayed", "cancelled") else _status_of(float(number))
+    return _Completion(float(round(number, 2)), status)
 
 
 def _bare_fraction(value: object) -> Decimal | None:
@@ -1025,7 +1151,11 @@ class _Reader:
         if data_start < len(self.records):
             _, below = self.records[data_start]
             below_columns = _header_columns(below)
-            fresh = {p: c for p, c in below_columns.items() if c not in columns.values() and p not in columns}
+            fresh = {
+                p: c
+                for p, c in below_columns.items()
+                if c not in columns.values() and columns.get(p, "period") == "period"
+            }
             values_below = [p for p, v in enumerate(below) if not _is_blank(v)]
             if fresh and all(p in below_columns for p in values_below):
                 for position, column in fresh.items():
@@ -1075,6 +1205,10 @@ class _Reader:
                 )
             else:
                 chosen[column] = position
+        described = header_key(texts[chosen["description"]]) if "description" in chosen else ""
+        if "milestone" not in chosen and "activity" not in chosen and _NAMES_A_MILESTONE.search(described):
+            # "Descripción del hito" with no "Hito" column: the milestone's title.
+            chosen["milestone"] = chosen.pop("description")
         if "activity" in chosen and "milestone" not in chosen:
             chosen["milestone"] = chosen.pop("activity")  # "Actividad" alone: one row per milestone
         if extra:
@@ -1118,11 +1252,10 @@ class _Reader:
         example = ""
         bare: list[tuple[int, Decimal]] = []
         for line, values in header.records():
-            for column in ("start", "end"):
+            for column in ("start", "end", "actual_start", "actual_end", "period"):
                 position = header.columns.get(column)
                 if position is not None and position < len(values):
-                    parts = _numeric_parts(_as_text(values[position]))
-                    if parts is not None:
+                    for parts in _numeric_parts(_as_text(values[position])):
                         if parts[0] > 12:
                             day_first_only = True
                         elif parts[1] > 12:
@@ -1215,12 +1348,13 @@ class _Reader:
                         name=institution.written,
                     )
             commitment_id = _title(cells.raw("commitment_id"))
-            start = cells.parse(
-                "start", lambda v: parse_tracker_date(v, month_first=self.month_first), required=False
-            )
-            end = cells.parse(
-                "end", lambda v: parse_tracker_date(v, end=True, month_first=self.month_first), required=False
-            )
+            milestone_id = _title(cells.raw("milestone_id"))
+            start, end = self.dates(cells, "start", "end")
+            if not _is_blank(cells.raw("period")):
+                period = cells.parse("period", lambda v: parse_period(v, month_first=self.month_first))
+                if period is not None:
+                    start, end = start or period[0], end or period[1]
+            actual_start, actual_end = self.dates(cells, "actual_start", "actual_end")
             completion = self.completion(cells)
             status = self.status(cells, completion)
             weight = cells.parse("weight", _weight, required=False)
@@ -1234,6 +1368,8 @@ class _Reader:
                 institutions
                 or start
                 or end
+                or actual_start
+                or actual_end
                 or completion
                 or observations
                 or not _is_blank(cells.raw("weight"))
@@ -1315,6 +1451,9 @@ class _Reader:
                 completion_written=_as_text(cells.raw("completion")) or _as_text(cells.raw("status")),
                 status=status,
                 weight=weight,
+                milestone_id=milestone_id,
+                actual_start=actual_start,
+                actual_end=actual_end,
                 commitment_inherited=not commitment_text,
                 institutions_inherited=institutions_inherited,
                 milestone_inherited=milestone_inherited,
@@ -1362,7 +1501,11 @@ class _Reader:
         else:
             column = "completion"
         try:
-            found = _completion_number(value, self.fractions) or _completion_word(value)
+            found = (
+                _completion_number(value, self.fractions)
+                or _completion_word(value)
+                or _percent_in_text(value)
+            )
         except _Invalid as invalid:
             cells.error(column, invalid.code, invalid.expected, **invalid.params)
             return None
@@ -1407,10 +1550,23 @@ class _Reader:
             )
         return word.status
 
-    def check_order(self, cells: _Cells, start: date | None, end: date | None) -> None:
+    def dates(self, cells: _Cells, start_column: str, end_column: str) -> tuple[date | None, date | None]:
+        start = cells.parse(
+            start_column, lambda v: parse_tracker_date(v, month_first=self.month_first), required=False
+        )
+        end = cells.parse(
+            end_column,
+            lambda v: parse_tracker_date(v, end=True, month_first=self.month_first),
+            required=False,
+        )
+        if start_column != "start":
+            self.check_order(cells, start, end, end_column)
+        return start, end
+
+    def check_order(self, cells: _Cells, start: date | None, end: date | None, column: str = "end") -> None:
         if start is not None and end is not None and end < start:
             cells.error(
-                "end",
+                column,
                 "end_before_start",
                 "an end date on or after the start date",
                 start=start.isoformat(),
@@ -1515,6 +1671,9 @@ def _milestone_of_row(row: TrackerRow) -> TrackerMilestone:
         evidence_text=row.evidence_text,
         weight=row.weight,
         row=row,
+        milestone_id=row.milestone_id,
+        actual_start=row.actual_start,
+        actual_end=row.actual_end,
     )
 
 
@@ -1535,6 +1694,7 @@ def _milestone_of_activities(rows: list[TrackerRow]) -> TrackerMilestone:
         for r in rows
     ]
     completion = mean_completion(activities)
+    actual_ends = [r.actual_end for r in rows if r.actual_end]
     statuses = {r.status for r in rows if r.status != "cancelled"}
     status = _status_of(completion) if completion is not None else ""
     if "delayed" in statuses and status != "complete":
@@ -1554,6 +1714,9 @@ def _milestone_of_activities(rows: list[TrackerRow]) -> TrackerMilestone:
         evidence_text="\n".join(r.evidence_text for r in rows if r.evidence_text),
         weight=None,
         activities=tuple(rows),
+        milestone_id=next((r.milestone_id for r in rows if r.milestone_id), ""),
+        actual_start=min((r.actual_start for r in rows if r.actual_start), default=None),
+        actual_end=max(actual_ends) if len(actual_ends) == len(rows) else None,  # every activity ended
     )
 
 
@@ -1586,9 +1749,12 @@ def _institution_dict(institution: InstitutionName) -> dict[str, str]:
 def _milestone_dict(milestone: TrackerMilestone) -> dict[str, Any]:
     found: dict[str, Any] = {
         "title": milestone.title,
+        "id": milestone.milestone_id,
         "product": milestone.product,
         "start": _iso(milestone.start),
         "end": _iso(milestone.end),
+        "actual_start": _iso(milestone.actual_start),
+        "actual_end": _iso(milestone.actual_end),
         "completion": milestone.completion,
         "status": milestone.status,
         "evidence": list(milestone.evidence),
@@ -1607,6 +1773,8 @@ def _milestone_dict(milestone: TrackerMilestone) -> dict[str, Any]:
                 "product": row.product,
                 "start": _iso(row.start),
                 "end": _iso(row.end),
+                "actual_start": _iso(row.actual_start),
+                "actual_end": _iso(row.actual_end),
                 "completion": row.completion,
                 "status": row.status,
                 "evidence": list(row.evidence),

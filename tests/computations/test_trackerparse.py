@@ -548,7 +548,7 @@ def test_completion_cells(written: str, completion: float | None) -> None:
         ("150%", "completion_out_of_range"),
         ("-5", "completion_out_of_range"),
         ("mucho", "completion_unreadable"),
-        ("50%%", "completion_unreadable"),
+        ("5O%", "completion_unreadable"),
     ],
 )
 def test_bad_completion_cells(written: str, code: str) -> None:
@@ -782,3 +782,71 @@ def test_a_huge_number_in_a_cell_is_a_finding_not_a_crash() -> None:
         write_xlsx([["1", "2020-01-01", 1e28]], ["activity", "date", "percent"]), {"1": "a"}
     )
     assert [e.params["percent"] for e in progress.errors] == ["1" + "0" * 28]
+
+
+@pytest.mark.parametrize(
+    ("written", "completion", "status"),
+    [
+        ("En proceso (60%)", 60.0, "in_progress"),
+        ("60 % - en ejecución", 60.0, "in_progress"),
+        ("Retrasado: 30%", 30.0, "delayed"),
+        ("Avance: 100%", 100.0, "complete"),
+    ],
+)
+def test_a_percentage_among_words(written: str, completion: float, status: str) -> None:
+    result = sheet(["C1", "INAP", "Hito 1", "", "", "", written, ""])
+    assert result.ok
+    assert (result.rows[0].completion, result.rows[0].status) == (completion, status)
+
+
+def test_a_percentage_among_words_is_one_or_none() -> None:
+    assert [f.code for f in sheet(["C1", "INAP", "Hito 1", "", "", "", "de 20% a 40%", ""]).errors] == [
+        "completion_unreadable"
+    ]
+
+
+def test_period_column_actual_dates_and_milestone_numbers() -> None:
+    header = [
+        "No.",
+        "Nombre del compromiso",
+        "No. de hito",
+        "Descripción del hito",
+        "Responsable del hito",
+        "Período de ejecución",
+        "Fecha de inicio real",
+        "Fecha real de finalización",
+        "Avance (%)",
+    ]
+    rows = [
+        [
+            "1",
+            "Datos abiertos",
+            "1.1",
+            "Inventario de datos",
+            "SEGEPLAN",
+            "20/10/2020 al 15/11/2020",
+            "01/11/2020",
+            "30/11/2020",
+            "100",
+        ],
+        ["", "", "1.2", "Portal", "", "Octubre 2020 - Septiembre 2022", "", "", "40"],
+        ["", "", "1.3", "Evaluación", "", "2021-2022", "", "", "0"],
+        ["", "", "1.4", "Informe", "", "hasta que se pueda", "01/12/2022", "01/11/2022", ""],
+    ]
+    result = read_tracker(csv_bytes([header, *rows]))
+    assert result.headings["milestone"] == "Descripción del hito"
+    assert result.headings["institutions"] == "Responsable del hito"
+    assert result.headings["milestone_id"] == "No. de hito"
+    report = check_report(result)
+    milestones = report["commitments"][0]["milestones"]
+    assert [m["id"] for m in milestones] == ["1.1", "1.2", "1.3", "1.4"]
+    assert [(m["start"], m["end"]) for m in milestones[:3]] == [
+        ("2020-10-20", "2020-11-15"),
+        ("2020-10-01", "2022-09-30"),
+        ("2021-01-01", "2022-12-31"),
+    ]
+    assert (milestones[0]["actual_start"], milestones[0]["actual_end"]) == ("2020-11-01", "2020-11-30")
+    assert [(f.line, f.column, f.code) for f in result.errors] == [
+        (5, "period", "period_unreadable"),
+        (5, "actual_end", "end_before_start"),
+    ]
