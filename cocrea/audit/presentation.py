@@ -108,9 +108,12 @@ def repair_cut(text: str, prefix: str, length: int) -> str:
 
 def is_internal(model: type[models.Model] | None, name: str) -> bool:
     """Bookkeeping fields, fields the model no longer has, ids, and links to accounts."""
+    return _is_internal(name, _field(model, name))
+
+
+def _is_internal(name: str, found: Any) -> bool:
     if name in INTERNAL_FIELDS or name.endswith("_id"):
         return True
-    found = _field(model, name)
     if found is None:
         return True
     if not getattr(found, "editable", True) and name not in SHOWN_ALTHOUGH_NOT_EDITABLE:
@@ -133,13 +136,68 @@ def _field(model: type[models.Model] | None, name: str) -> Any:
 
 
 def label_of(model: type[models.Model] | None, name: str) -> str:
-    found = _field(model, name)
+    return _label(_field(model, name), name)
+
+
+def _label(found: Any, name: str) -> str:
     label = getattr(found, "verbose_name", None) if found is not None else None
     return capfirst(str(label)) if label else name
 
 
 def yes_no(value: bool) -> str:
     return _("Sí") if value else _("No")
+
+
+class Fields:
+    """What display rows need to know of a model's fields (the field, its label and choice labels
+    in the active language, whether it is internal), looked up once per model and field rather
+    than once per value: make one per request, in the language the page is written in."""
+
+    def __init__(self) -> None:
+        self._fields: dict[tuple[type[models.Model] | None, str], Any] = {}
+        self._labels: dict[tuple[type[models.Model] | None, str], str] = {}
+        self._internal: dict[tuple[type[models.Model] | None, str], bool] = {}
+        self._choices: dict[tuple[type[models.Model] | None, str], dict[str, str]] = {}
+        self._orders: dict[type[models.Model] | None, dict[str, int]] = {}
+        self._yes_no: dict[bool, str] = {}
+
+    def field(self, model: type[models.Model] | None, name: str) -> Any:
+        key = (model, name)
+        if key not in self._fields:
+            self._fields[key] = _field(model, name)
+        return self._fields[key]
+
+    def label(self, model: type[models.Model] | None, name: str) -> str:
+        key = (model, name)
+        if key not in self._labels:
+            self._labels[key] = _label(self.field(model, name), name)
+        return self._labels[key]
+
+    def internal(self, model: type[models.Model] | None, name: str) -> bool:
+        key = (model, name)
+        if key not in self._internal:
+            self._internal[key] = _is_internal(name, self.field(model, name))
+        return self._internal[key]
+
+    def choices(self, model: type[models.Model] | None, name: str) -> dict[str, str]:
+        """The labels of a field's choices by stored value as text (empty: no choices)."""
+        key = (model, name)
+        if key not in self._choices:
+            found = self.field(model, name)
+            flat = found.flatchoices if getattr(found, "choices", None) else ()
+            self._choices[key] = {str(k): str(v) for k, v in flat}
+        return self._choices[key]
+
+    def order(self, model: type[models.Model] | None) -> dict[str, int]:
+        """The position of each of the model's fields (a page lists changes in this order)."""
+        if model not in self._orders:
+            self._orders[model] = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+        return self._orders[model]
+
+    def yes_no(self, value: bool) -> str:
+        if value not in self._yes_no:
+            self._yes_no[value] = yes_no(value)
+        return self._yes_no[value]
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -179,50 +237,53 @@ def display_value(
     *,
     related: Mapping[tuple[type[models.Model], str], str] | None = None,
     formatters: Mapping[str, Formatter] | None = None,
+    fields: Fields | None = None,
 ) -> str | None:
-    """``value`` (as the trail stores it) written for people; ``None`` when there is none."""
+    """``value`` (as the trail stores it) written for people; ``None`` when there is none.
+    ``fields``: the request's lookups, when many values are written."""
     if value is None or value == "":
         return None
     if value == HIDDEN:
         return HIDDEN
     if formatters and name in formatters:
         return formatters[name](value)
-    found = _field(model, name)
+    fields = fields or Fields()
+    found = fields.field(model, name)
     if found is None:
-        return _plain(value)
+        return _plain(value, fields)
     if getattr(found, "choices", None):
-        choices = {str(k): v for k, v in found.flatchoices}
+        choices = fields.choices(model, name)
         if str(value) in choices:
-            return str(choices[str(value)])
+            return choices[str(value)]
     if isinstance(found, models.BooleanField):
-        return yes_no(bool(value))
+        return fields.yes_no(bool(value))
     if isinstance(found, models.DateTimeField):
         moment = _datetime(value)
-        return formats.date_format(moment, "DATETIME_FORMAT") if moment else _plain(value)
+        return formats.date_format(moment, "DATETIME_FORMAT") if moment else _plain(value, fields)
     if isinstance(found, models.DateField):
         day = _date(value)
-        return formats.date_format(day, "DATE_FORMAT") if day else _plain(value)
+        return formats.date_format(day, "DATE_FORMAT") if day else _plain(value, fields)
     if isinstance(found, models.TimeField):
         try:
             return formats.time_format(datetime.time.fromisoformat(str(value)), "TIME_FORMAT")
         except ValueError:
-            return _plain(value)
+            return _plain(value, fields)
     if isinstance(found, models.DecimalField | models.FloatField):
-        return _number(value, getattr(found, "decimal_places", None)) or _plain(value)
+        return _number(value, getattr(found, "decimal_places", None)) or _plain(value, fields)
     remote = getattr(found, "related_model", None)
     if remote is not None and not found.many_to_many:
         name_of = (related or {}).get((remote, str(value)))
         return name_of if name_of is not None else f"#{value}"
-    return _plain(value)
+    return _plain(value, fields)
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, fields: Fields) -> str:
     if isinstance(value, bool):
-        return yes_no(value)
+        return fields.yes_no(value)
     if isinstance(value, list):
-        return ", ".join(_plain(v) for v in value if v not in (None, ""))
+        return ", ".join(_plain(v, fields) for v in value if v not in (None, ""))
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {_plain(v, fields)}" for k, v in value.items())
     return str(value)
 
 
@@ -234,21 +295,25 @@ def field_rows(
     related: Mapping[tuple[type[models.Model], str], str] | None = None,
     formatters: Mapping[str, Formatter] | None = None,
     context_fields: Iterable[str] = (),
+    fields: Fields | None = None,
 ) -> list[FieldRow]:
     """The entry's changed fields as display rows, in the model's field order.
 
     The public (``full=False``) sees neither the internal fields, nor personal data (which the
     trail holds only as ``•••`` anyway), nor the fields that repeat the page's context; staff
-    (``full=True``) see every field, the internal ones marked."""
+    (``full=True``) see every field, the internal ones marked. ``fields``: the request's lookups,
+    when the rows of many entries are written."""
+    fields = fields or Fields()
     context = set(context_fields)
-    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+    order = fields.order(model)
+    last = len(order)
     rows = []
-    for name in sorted(entry.changes, key=lambda n: (order.get(n, len(order)), n)):
+    for name in sorted(entry.changes, key=lambda n: (order.get(n, last), n)):
         change = entry.changes[name]
-        internal = is_internal(model, name) or name in context
+        internal = fields.internal(model, name) or name in context
         if not full and (internal or is_personal(name)):
             continue
-        label = label_of(model, name)
+        label = fields.label(model, name)
         if isinstance(change, dict):  # many-to-many: {"added": [...], "removed": [...]}
             removed = ", ".join(str(v) for v in change.get("removed", [])) or None
             added = ", ".join(str(v) for v in change.get("added", [])) or None
@@ -259,8 +324,8 @@ def field_rows(
             FieldRow(
                 name,
                 label,
-                display_value(model, name, before, related=related, formatters=formatters),
-                display_value(model, name, after, related=related, formatters=formatters),
+                display_value(model, name, before, related=related, formatters=formatters, fields=fields),
+                display_value(model, name, after, related=related, formatters=formatters, fields=fields),
                 internal,
             )
         )
@@ -268,18 +333,23 @@ def field_rows(
 
 
 def foreign_keys(
-    entries: Iterable[AuditEntry], *, full: bool, context_fields: Iterable[str] = ()
+    entries: Iterable[AuditEntry],
+    *,
+    full: bool,
+    context_fields: Iterable[str] = (),
+    fields: Fields | None = None,
 ) -> dict[type[models.Model], set[str]]:
     """The objects that the shown foreign-key values point to, by model: what to name in one
     query per model (accounts excluded: they are never named on a page from here)."""
+    fields = fields or Fields()
     context = set(context_fields)
     wanted: dict[type[models.Model], set[str]] = {}
     for entry in entries:
         model = entry.content_type.model_class()
         for name, change in entry.changes.items():
-            if not full and (name in context or is_internal(model, name)):
+            if not full and (name in context or fields.internal(model, name)):
                 continue
-            found = _field(model, name)
+            found = fields.field(model, name)
             remote = getattr(found, "related_model", None)
             if remote is None or found.many_to_many or remote._meta.label == settings.AUTH_USER_MODEL:
                 continue

@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import CharField, Q
+from django.db.models import CharField, Count, Q, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -99,18 +99,22 @@ def _keys(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
 
 def _condition(kind: Kind, milestone: Milestone) -> Q:
     content_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=False)
-    existing = kind.model._default_manager.filter(**{kind.to_milestone: milestone.pk})
-    condition = Q(content_type=content_type, object_id__in=_keys(existing))
+    if kind.to_milestone == "pk":  # the milestone itself, loaded: its key, no subquery
+        condition = Q(content_type=content_type, object_id=str(milestone.pk))
+    else:
+        existing = kind.model._default_manager.filter(**{kind.to_milestone: milestone.pk})
+        condition = Q(content_type=content_type, object_id__in=_keys(existing))
     if kind.parent and kind.parent_model is not None:
         # Objects deleted since: their deletion entry names their parent, which is still here.
-        parents = kind.parent_model._default_manager.filter(**{kind.parent_to_milestone: milestone.pk})
-        deleted = (
-            AuditEntry.objects.filter(content_type=content_type, action=AuditEntry.Action.DELETE)
-            .annotate(parent_key=Cast(KT(f"changes__{kind.parent}__0"), CharField()))
-            .filter(parent_key__in=_keys(parents))
-            .values("object_id")
-        )
-        condition |= Q(content_type=content_type, object_id__in=deleted)
+        deleted = AuditEntry.objects.filter(
+            content_type=content_type, action=AuditEntry.Action.DELETE
+        ).annotate(parent_key=Cast(KT(f"changes__{kind.parent}__0"), CharField()))
+        if kind.parent_to_milestone == "pk":  # the parent is the milestone itself
+            deleted = deleted.filter(parent_key=str(milestone.pk))
+        else:
+            parents = kind.parent_model._default_manager.filter(**{kind.parent_to_milestone: milestone.pk})
+            deleted = deleted.filter(parent_key__in=_keys(parents))
+        condition |= Q(content_type=content_type, object_id__in=deleted.values("object_id"))
     return condition
 
 
@@ -277,12 +281,12 @@ def _entry_name(
     entry: AuditEntry,
     model: type[models.Model] | None,
     names: dict[tuple[type[models.Model], str], str],
-    currency: str,
+    namers: dict[type[models.Model], tuple[tuple[str, ...], Namer]],
 ) -> str:
     if model is not None and (model, entry.object_id) in names:
         return names[(model, entry.object_id)]
     if model is not None and entry.action != AuditEntry.Action.UPDATE:  # the object is gone
-        related, namer = _namers(currency).get(model, (("",), str))  # unknown: not rebuilt
+        related, namer = namers.get(model, (("",), str))  # unknown: not rebuilt
         values = {
             k: (v[1] if entry.action == AuditEntry.Action.CREATE else v[0])
             for k, v in entry.changes.items()
@@ -301,19 +305,25 @@ def _entry_name(
 
 
 def changes(entries: list[AuditEntry], milestone: Milestone, *, full: bool) -> list[presentation.Change]:
-    """Each entry with its kind, the whole name of its object and its display rows."""
+    """Each entry with its kind, the whole name of its object and its display rows (labels,
+    kinds and choice labels looked up once per model and field for the whole list)."""
     currency = milestone.currency or "GTQ"
-    wanted = presentation.foreign_keys(entries, full=full, context_fields=CONTEXT_FIELDS)
+    fields = presentation.Fields()
+    wanted = presentation.foreign_keys(entries, full=full, context_fields=CONTEXT_FIELDS, fields=fields)
     names = _names(entries, milestone, currency, wanted)
+    namers = _namers(currency)
     formatters = _formatters(currency)
+    kinds: dict[type[models.Model], str] = {}
     shown = []
     for entry in entries:
         model = entry.content_type.model_class()
+        if model is not None and model not in kinds:
+            kinds[model] = capfirst(str(model._meta.verbose_name))
         shown.append(
             presentation.Change(
                 entry=entry,
-                kind=capfirst(str(model._meta.verbose_name)) if model else entry.content_type.model,
-                name=_entry_name(entry, model, names, currency),
+                kind=kinds[model] if model else entry.content_type.model,
+                name=_entry_name(entry, model, names, namers),
                 rows=presentation.field_rows(
                     entry,
                     model,
@@ -321,6 +331,7 @@ def changes(entries: list[AuditEntry], milestone: Milestone, *, full: bool) -> l
                     related=names,
                     formatters=formatters.get(model, {}) if model else {},
                     context_fields=CONTEXT_FIELDS,
+                    fields=fields,
                 ),
             )
         )
@@ -344,6 +355,24 @@ def page_numbers(page: Page[Any], around: int = 2) -> list[int | None]:
     return numbers
 
 
+def _page(entries: models.QuerySet[AuditEntry], number: str | None) -> Page[AuditEntry]:
+    """The page ``Paginator.get_page`` gives (the first for no number or a wrong one, the last for
+    one past the end or below 1), with the number of entries counted in the same query as the
+    page's rows (a window over the whole list); only past the end does it count first."""
+    paginator = Paginator(entries, PER_PAGE)
+    try:
+        wanted = int(number)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        bottom = (wanted - 1) * PER_PAGE
+        rows = list(entries.annotate(listed_total=Window(Count("pk")))[bottom : bottom + PER_PAGE])
+        if rows or wanted == 1:
+            paginator.count = rows[0].listed_total if rows else 0  # type: ignore[misc]  # a cached_property
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(wanted)
+
+
 def history_context(user: Any, query: QueryDict, milestone: Milestone) -> dict[str, Any]:
     """What the history page shows: the filter form, the page of changes, the page links."""
     full = bool(user.has_perm(FULL_HISTORY, milestone))
@@ -356,7 +385,7 @@ def history_context(user: Any, query: QueryDict, milestone: Milestone) -> dict[s
         since=data.get("desde"),
         until=data.get("hasta"),
     )
-    page = Paginator(entries, PER_PAGE).get_page(query.get("pagina"))
+    page = _page(entries, query.get("pagina"))
     kept = query.copy()
     kept.pop("pagina", None)
     return {
