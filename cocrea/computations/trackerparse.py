@@ -62,12 +62,16 @@ Import only when ``result.ok`` (no errors); warnings never block.
 
 from __future__ import annotations
 
+import io
+import posixpath
 import re
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.parsers import expat
 
 from cocrea.computations.matching import organization_ref
 from cocrea.computations.months import MonthParseError, parse_month, parse_month_range
@@ -686,6 +690,8 @@ def read_tracker(
     except SheetError as exc:
         raise TrackerError(exc.code, exc.message, **exc.params) from exc
     reader = _Reader(table, records, commitment, weights or {}, periods or {})
+    if table.source == "xlsx":
+        reader.links = xlsx_links(data)
     return reader.read()
 
 
@@ -840,6 +846,130 @@ def _no_header() -> TrackerError:
         columns=list(TRACKER_COLUMNS),
         looked_for=looked_for,
     )
+
+
+# --- Links behind XLSX cells --------------------------------------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_HYPERLINK_FORMULA = re.compile(r'HYPERLINK\(\s*"([^"]+)"', re.IGNORECASE)
+_LINK_SCHEME = re.compile(r"(?:https?|ftp)://\S+", re.IGNORECASE)
+
+
+def _parse_xml(data: bytes, start: Any, end: Any = None, text: Any = None) -> None:
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
+    parser.Parse(data, True)
+
+
+def _refuse_doctype(*_: object) -> None:
+    raise ValueError("a DTD, which Excel never writes")
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """The targets of ``part``'s relationships by id, internal ones as member names."""
+    folder, _, name = part.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+    if rels not in archive.namelist():
+        return {}
+    found: dict[str, str] = {}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if tag == f"{_RELS} Relationship" and "Id" in attributes and "Target" in attributes:
+            target = attributes["Target"]
+            if attributes.get("TargetMode") != "External":
+                target = posixpath.normpath(
+                    target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+                )
+            found[attributes["Id"]] = target
+
+    _parse_xml(archive.read(rels), start)
+    return found
+
+
+def xlsx_links(data: bytes) -> dict[tuple[int, int], str]:
+    """The links behind the cells of an XLSX's first sheet (a cell's hyperlink, or a
+    ``=HYPERLINK("…")`` formula), by (row, column) counted from 1: a cell reading "Ver evidencia"
+    often holds its link only there. Any trouble gives ``{}``; call it on a workbook
+    :func:`read_tracker` has accepted (its sizes and XML are checked by then)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            first: list[str] = []
+
+            def sheet(tag: str, attributes: dict[str, str]) -> None:
+                if tag == f"{_MAIN} sheet" and not first:
+                    first.append(attributes.get(f"{_DOC_RELS} id", ""))
+
+            _parse_xml(archive.read("xl/workbook.xml"), sheet)
+            part = _relationships(archive, "xl/workbook.xml").get(first[0] if first else "", "")
+            if part not in archive.namelist():
+                return {}
+            targets = _relationships(archive, part)
+            links: dict[tuple[int, int], str] = {}
+            cell: list[str] = [""]
+            formula: list[str] = []
+
+            def start(tag: str, attributes: dict[str, str]) -> None:
+                if tag == f"{_MAIN} c":
+                    cell[0] = attributes.get("r", "")
+                elif tag == f"{_MAIN} f":
+                    formula.clear()
+                    formula.append("")
+                elif tag == f"{_MAIN} hyperlink":
+                    target = targets.get(attributes.get(f"{_DOC_RELS} id", ""), "")
+                    if _LINK_SCHEME.fullmatch(target):
+                        for position in _cells_of(attributes.get("ref", "")):
+                            links.setdefault(position, target)
+
+            def end(tag: str) -> None:
+                if tag == f"{_MAIN} f" and formula:
+                    match = _HYPERLINK_FORMULA.search(formula[0])
+                    if match and _LINK_SCHEME.fullmatch(match.group(1)):
+                        for position in _cells_of(cell[0]):
+                            links[position] = match.group(1)
+                    formula.clear()
+
+            def text(data: str) -> None:
+                if formula:
+                    formula[0] += data
+
+            _parse_xml(archive.read(part), start, end, text)
+            return links
+    except Exception:  # a link is a bonus: a workbook read without them loses nothing else
+        return {}
+
+
+_CELL_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?")
+
+
+def _cells_of(reference: str) -> list[tuple[int, int]]:
+    """``"H5"`` → ``[(5, 8)]``; ``"H5:H7"`` → three cells (at most 1,000)."""
+    match = _CELL_RANGE.fullmatch(reference.strip().upper())
+    if match is None:
+        return []
+    first_column, first_row = _column_number(match.group(1)), int(match.group(2))
+    last_column = _column_number(match.group(3)) if match.group(3) else first_column
+    last_row = int(match.group(4)) if match.group(4) else first_row
+    cells = [
+        (row, column)
+        for row in range(first_row, min(last_row, first_row + 1_000) + 1)
+        for column in range(first_column, min(last_column, first_column + 100) + 1)
+    ]
+    return cells[:1_000]
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 # --- Cell parsers --------------------------------------------------------------------------------
@@ -1135,6 +1265,7 @@ class _Reader:
         self.extra: dict[str, list[int]] = {}  # more columns of a MULTI_COLUMNS name
         self.month_first = False
         self.fractions = False
+        self.links: dict[tuple[int, int], str] = {}  # XLSX: links behind cells, by (row, column)
 
     # -- header --
 
@@ -1303,6 +1434,7 @@ class _Reader:
         last_institutions: tuple[InstitutionName, ...] = ()
         last_milestone = ""
         has_activity = "activity" in header.columns
+        has_institutions = "institutions" in header.columns
         rows: list[TrackerRow] = []
         seen = False
         for record in header.records():
@@ -1363,6 +1495,7 @@ class _Reader:
             observations = self.joined(cells, "observations")
             evidence_cell = self.joined(cells, "evidence")
             links, evidence_text = split_evidence(evidence_cell)
+            links = self.cell_links(cells, links)
             milestone_data = bool(product or description or evidence_cell or activity_text)
             any_data = milestone_data or bool(
                 institutions
@@ -1413,7 +1546,7 @@ class _Reader:
                 institutions, institutions_inherited = last_institutions, True
             elif institutions:
                 last_institutions = institutions
-            if not institutions and not current.institutions:
+            if has_institutions and not institutions and not current.institutions:
                 self.warn(
                     line,
                     "institutions",
@@ -1483,6 +1616,20 @@ class _Reader:
         position = next(p for p, v in enumerate(cells.values) if not _is_blank(v))
         titles = {cells.header.columns.get("milestone"), cells.header.columns.get("activity")}
         return position not in titles or len(first_text.split()) <= 3
+
+    def cell_links(self, cells: _Cells, links: tuple[str, ...]) -> tuple[str, ...]:
+        """``links`` and those behind the row's evidence, product, description and observations cells."""
+        if not self.links:
+            return links
+        found = list(links)
+        for column in ("evidence", "product", "description", "observations"):
+            positions = [cells.header.columns.get(column), *self.extra.get(column, ())]
+            for position in positions:
+                if position is not None:
+                    link = self.links.get((cells.row, position + 1))
+                    if link and link not in found:
+                        found.append(link)
+        return tuple(found)
 
     def joined(self, cells: _Cells, column: str) -> str:
         texts = [_as_text(cells.raw(column))]

@@ -850,3 +850,31 @@ def test_period_column_actual_dates_and_milestone_numbers() -> None:
         (5, "period", "period_unreadable"),
         (5, "actual_end", "end_before_start"),
     ]
+
+
+def test_links_behind_xlsx_cells_are_evidence() -> None:
+    workbook = Workbook()
+    sheet_ = workbook.active
+    sheet_.append(["Compromiso", "Hito", "Producto", "Evidencia", "Avance"])
+    sheet_.append(["C1", "Hito 1", "Estrategia", "Ver evidencia", "100%"])
+    sheet_.append(["", "Hito 2", "Informe", '=HYPERLINK("https://b.gob.gt/informe","Ver")', "50%"])
+    sheet_.append(["", "Hito 3", "Acta", "Acta firmada", "0%"])
+    sheet_["D2"].hyperlink = "https://a.gob.gt/evidencia?x=1&y=2"
+    sheet_["C2"].hyperlink = "https://a.gob.gt/estrategia.pdf"
+    sheet_["B3"].hyperlink = "https://not.evidence/title"  # a title's link is not evidence
+    out = io.BytesIO()
+    workbook.save(out)
+    result = read_tracker(out.getvalue())
+    first, second, third = result.commitments[0].milestones
+    assert first.evidence == ("https://a.gob.gt/evidencia?x=1&y=2", "https://a.gob.gt/estrategia.pdf")
+    assert first.evidence_text == "Ver evidencia"
+    assert second.evidence == ("https://b.gob.gt/informe",)
+    assert third.evidence == ()
+    assert [(f.line, f.code) for f in result.findings] == [(4, "evidence_not_a_link")]
+
+
+def test_links_of_a_damaged_workbook_are_none() -> None:
+    from cocrea.computations.trackerparse import xlsx_links
+
+    assert xlsx_links(b"PK\x03\x04 not a zip") == {}
+    assert xlsx_links(write_xlsx([["C1", "Hito 1"]], ["Compromiso", "Hito"])) == {}
