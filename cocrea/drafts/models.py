@@ -264,11 +264,19 @@ class Contribution(models.Model):
 
     @property
     def author_name(self) -> str:
-        """What public pages show: the chosen display name with consent, else «Participante»."""
-        person = self.person
-        if person.anonymised_at:
+        """What public pages show: the chosen display name with consent, else «Participante».
+
+        Read from the row when the query brought it (``drafts.queries.with_author``: the same rule
+        as ``Person.public_name``), else from the person and their consents."""
+        if "author_consents" in self.__dict__:
+            anonymised = self.author_anonymised
+            shown = self.author_display if self.author_consents and not anonymised else None
+        else:
+            person = self.person
+            anonymised, shown = bool(person.anonymised_at), person.public_name
+        if anonymised:
             return str(_("Participante eliminado"))
-        return person.public_name or str(_("Participante"))
+        return shown or str(_("Participante"))
 
     @property
     def target_label(self) -> Any:

@@ -8,13 +8,27 @@ from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.rules import permission
+from cocrea.catalogue.models import Application
 from cocrea.computations.draftdiff import Block, Change, diff_versions, summarize
 from cocrea.core.attention import CONTRIBUTIONS, Attention
 from cocrea.drafts.models import (
@@ -26,7 +40,7 @@ from cocrea.drafts.models import (
     Response,
     VersionState,
 )
-from cocrea.participation.models import Person
+from cocrea.participation.models import Consent, Person
 from cocrea.plans.models import Organization
 
 PERSON_PREFETCH = Prefetch("person", queryset=Person.objects.prefetch_related("consents"))
@@ -57,10 +71,36 @@ def visible_versions(user: Any, document: Document) -> list[DocumentVersion]:
 
 
 def get_version(user: Any, document: Document, number: int) -> DocumentVersion:
-    for version in visible_versions(user, document):
+    return pick_version(visible_versions(user, document), number)
+
+
+def pick_version(versions: list[DocumentVersion], number: int) -> DocumentVersion:
+    """The version of that number among those the user may read (:func:`visible_versions`)."""
+    for version in versions:
         if version.number == number:
             return version
     raise Http404
+
+
+def _count(queryset: QuerySet[Any]) -> Any:
+    """``SELECT COUNT(*)`` of the queryset as a scalar subquery, to read several counts at once."""
+    return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
+
+
+def version_counts(version: DocumentVersion) -> dict[str, int]:
+    """What the version page counts, in one query: its paragraphs (``paragraph_count``), its
+    top-level contributions (``contribution_count``) and those about the whole document or a
+    section (``general_count``, the general comments)."""
+    top_level = Contribution.objects.filter(version=OuterRef("pk"), parent=None)
+    return (
+        DocumentVersion.objects.filter(pk=version.pk)
+        .values(
+            paragraph_count=_count(Paragraph.objects.filter(version=OuterRef("pk"))),
+            contribution_count=_count(top_level),
+            general_count=_count(top_level.filter(paragraph=None)),
+        )
+        .get()
+    )
 
 
 def contributions() -> QuerySet[Contribution]:
@@ -82,6 +122,75 @@ def contributions() -> QuerySet[Contribution]:
             ).order_by("version__number", "position"),
         ),
     )
+
+
+def with_author(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    """Contributions with what their author line shows read in their own row: the person's chosen
+    name, whether they were anonymised and whether they consent to the name being shown (see
+    :attr:`Contribution.author_name`). No query for the person or their consents, and none of
+    their contact data read."""
+    consents = Consent.objects.filter(
+        person=OuterRef("person"), purpose=Consent.Purpose.PUBLIC_NAME, withdrawn_at=None
+    )
+    return queryset.annotate(
+        author_display=F("person__display_name"),
+        author_anonymised=ExpressionWrapper(
+            Q(person__anonymised_at__isnull=False), output_field=BooleanField()
+        ),
+        author_consents=Exists(consents),
+    )
+
+
+def threads() -> QuerySet[Contribution]:
+    """Contributions as the public pages show them (``drafts/_contribution.html``): author line,
+    target, response, and ``thread_replies`` and ``response.carried`` as lists, in three queries
+    whatever their number (the contributions, their replies, the paragraphs carrying the
+    responses). The carried paragraphs come without their version: :func:`link_carried` sets it."""
+    return (
+        with_author(Contribution.objects.select_related("organization", "response", "paragraph", "section"))
+        .defer("paragraph__text", "paragraph__html")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=with_author(Contribution.objects.select_related("organization")).order_by(
+                    "created_at", "pk"
+                ),
+                to_attr="thread_replies",
+            ),
+            Prefetch(
+                "response__resulting_paragraphs",
+                queryset=Paragraph.objects.only("id", "version_id", "key", "number").order_by(
+                    "version__number", "position"
+                ),
+                to_attr="carried",
+            ),
+        )
+    )
+
+
+def link_carried(items: list[Contribution], versions: list[DocumentVersion]) -> list[Contribution]:
+    """Each carried paragraph (:func:`threads`) linked to its version among the document's versions
+    already read, which know their document; any other version (one not shown to this user) is read
+    in one more query with its document."""
+    known = {version.pk: version for version in versions}
+    carried = [p for item in items if _response(item) for p in item.response.carried]
+    missing = {p.version_id for p in carried} - known.keys()
+    if missing:
+        known.update(
+            DocumentVersion.objects.select_related("document__milestone__commitment__action_plan")
+            .defer("markdown")
+            .in_bulk(missing)
+        )
+    for paragraph in carried:
+        paragraph.version = known[paragraph.version_id]
+    return items
+
+
+def _response(item: Contribution) -> Response | None:
+    try:
+        return item.response
+    except Response.DoesNotExist:
+        return None
 
 
 def contributions_of(person: Person) -> QuerySet[Contribution]:
@@ -133,37 +242,50 @@ def open_consultations(limit: int, now: datetime | None = None) -> list[Document
     )
 
 
-def text_page(version: DocumentVersion, number: Any, per_page: int) -> Any:
+def text_page(version: DocumentVersion, number: Any, per_page: int, count: int | None = None) -> Any:
     """A page of the version's paragraphs, each with ``comment_count`` (visible, top-level), in
-    three queries whatever the number of contributions: the page, its entries, its counts."""
+    two queries whatever the number of contributions: the page with its counts, its entries. With
+    ``count`` (the version's paragraphs, :func:`version_counts`) the pager does not count them."""
 
-    page = Paginator(
+    comments = Contribution.objects.filter(paragraph=OuterRef("pk"), parent=None, hidden_at=None)
+    paginator = Paginator(
         version.paragraphs.select_related("section")
-        .prefetch_related("applications__entry")
+        .annotate(comment_count=_count(comments))
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.select_related("entry")
+                .only("id", "paragraph_id", "entry__id", "entry__name")
+                .order_by("pk"),
+            )
+        )
         .order_by("position"),
         per_page,
-    ).get_page(number)
-    paragraphs = list(page.object_list)
-    counts = dict(
-        Contribution.objects.filter(paragraph__in=paragraphs, parent=None, hidden_at=None)
-        .values_list("paragraph")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # counted already: no COUNT query
+    page = paginator.get_page(number)
+    paragraphs = list(page.object_list)
     for paragraph in paragraphs:
         paragraph.version = version
-        paragraph.comment_count = counts.get(paragraph.pk, 0)
     page.object_list = paragraphs
     return page
 
 
-def paragraph_history(user: Any, document: Document, key: Any) -> list[Paragraph]:
-    """The paragraph in every version the user may read, oldest first."""
-    visible = {v.pk for v in visible_versions(user, document)}
-    rows = Paragraph.objects.filter(version__document=document, key=key).select_related("version")
-    found = sorted((p for p in rows if p.version_id in visible), key=lambda p: p.version.number)
+def paragraph_history(
+    user: Any, document: Document, key: Any, versions: list[DocumentVersion] | None = None
+) -> list[Paragraph]:
+    """The paragraph in every version the user may read (``versions``, if already read), oldest
+    first."""
+    if versions is None:
+        versions = visible_versions(user, document)
+    visible = {v.pk: v for v in versions}
+    rows = Paragraph.objects.filter(version__document=document, key=key).only(
+        "id", "version_id", "key", "text"
+    )
+    found = sorted((p for p in rows if p.version_id in visible), key=lambda p: visible[p.version_id].number)
     for paragraph in found:
-        paragraph.version.document = document
+        paragraph.version = visible[paragraph.version_id]
     return found
 
 
@@ -214,12 +336,11 @@ def response_report(version: DocumentVersion) -> ResponseReport:
     return report
 
 
+REPORT_ORDER = ("paragraph__position", "section__position", "created_at", "pk")
+
+
 def report_contributions(version: DocumentVersion) -> QuerySet[Contribution]:
-    return (
-        contributions()
-        .filter(version=version, parent=None)
-        .order_by("paragraph__position", "section__position", "created_at", "pk")
-    )
+    return contributions().filter(version=version, parent=None).order_by(*REPORT_ORDER)
 
 
 # --- comparing versions ------------------------------------------------------------------------

@@ -57,8 +57,30 @@ def _context(request: HttpRequest, document: Document, **extra: Any) -> dict[str
     }
 
 
-def _page(request: HttpRequest, items: Any, per_page: int, parameter: str = "pagina") -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get(parameter))
+def _page(
+    request: HttpRequest, items: Any, per_page: int, parameter: str = "pagina", count: int | None = None
+) -> Any:
+    """A page of the items; with ``count`` (counted with the page's other figures) the pager does
+    not count them again."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]
+    return paginator.get_page(request.GET.get(parameter))
+
+
+def _threads_page(
+    request: HttpRequest,
+    items: Any,
+    versions: list[DocumentVersion],
+    per_page: int,
+    parameter: str = "pagina",
+    count: int | None = None,
+) -> Any:
+    """A page of contributions from :func:`queries.threads`, read now, with the paragraphs that
+    carry their responses linked to the versions already read."""
+    page = _page(request, items, per_page, parameter, count)
+    page.object_list = queries.link_carried(list(page.object_list), versions)
+    return page
 
 
 def _person(request: HttpRequest) -> Any:
@@ -135,22 +157,33 @@ def version(
 ) -> HttpResponse:
     """The text of a version, paginated, with each paragraph's count of comments."""
     found = queries.get_document(request.user, plan, number, milestone, document)
-    return _version_page(request, found, queries.get_version(request.user, found, version))
+    versions = queries.visible_versions(request.user, found)
+    return _version_page(request, found, queries.pick_version(versions, version), versions=versions)
 
 
 def _version_page(
-    request: HttpRequest, found: Document, shown: DocumentVersion, form: Any = None, status: int = 200
+    request: HttpRequest,
+    found: Document,
+    shown: DocumentVersion,
+    form: Any = None,
+    status: int = 200,
+    versions: list[DocumentVersion] | None = None,
 ) -> HttpResponse:
-    page = queries.text_page(shown, request.GET.get("pagina"), PARAGRAPHS_PER_PAGE)
-    general = _page(
+    if versions is None:
+        versions = queries.visible_versions(request.user, found)
+    counts = queries.version_counts(shown)
+    page = queries.text_page(shown, request.GET.get("pagina"), PARAGRAPHS_PER_PAGE, counts["paragraph_count"])
+    general = _threads_page(
         request,
-        queries.contributions()
+        queries.threads()
         .filter(version=shown, parent=None, paragraph=None)
         .order_by("section__position", "created_at", "pk"),
+        versions,
         CONTRIBUTIONS_PER_PAGE,
         "aportes",  # pages apart from the text's
+        counts["general_count"],
     )
-    versions = queries.visible_versions(request.user, found)
+    form = form or _contribution_form(request, shown)
     return render(
         request,
         "drafts/version.html",
@@ -161,10 +194,10 @@ def _version_page(
             versions=versions,
             page=page,
             general=general,
-            sections=list(shown.sections.all()),
+            sections=shown.sections.all() if form else (),  # the form's choice of section only
             open_now=is_open_now(shown),
-            form=form or _contribution_form(request, shown),
-            total_contributions=shown.contributions.filter(parent=None).count(),
+            form=form,
+            total_contributions=counts["contribution_count"],
         ),
         status=status,
     )
@@ -177,7 +210,8 @@ def paragraph(
 ) -> HttpResponse:
     """One paragraph: its text, its history across versions, its comments and proposals."""
     found = queries.get_document(request.user, plan, number, milestone, document)
-    return _paragraph_page(request, found, queries.get_version(request.user, found, version), key)
+    versions = queries.visible_versions(request.user, found)
+    return _paragraph_page(request, found, queries.pick_version(versions, version), key, versions=versions)
 
 
 def _paragraph_page(
@@ -187,7 +221,10 @@ def _paragraph_page(
     key: Any,
     form: Any = None,
     status: int = 200,
+    versions: list[DocumentVersion] | None = None,
 ) -> HttpResponse:
+    if versions is None:
+        versions = queries.visible_versions(request.user, found)
     item = (
         Paragraph.objects.select_related("section")
         .prefetch_related("applications__entry")
@@ -197,10 +234,11 @@ def _paragraph_page(
     if item is None:
         raise Http404
     item.version = shown
-    history = queries.paragraph_history(request.user, found, key)
-    threads = _page(
+    history = queries.paragraph_history(request.user, found, key, versions)
+    threads = _threads_page(
         request,
-        queries.contributions().filter(paragraph=item, parent=None).order_by("created_at", "pk"),
+        queries.threads().filter(paragraph=item, parent=None).order_by("created_at", "pk"),
+        versions,
         CONTRIBUTIONS_PER_PAGE,
     )
     return render(
@@ -371,9 +409,16 @@ def response_report(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
 ) -> HttpResponse:
     found = queries.get_document(request.user, plan, number, milestone, document)
-    shown = queries.get_version(request.user, found, version)
+    versions = queries.visible_versions(request.user, found)
+    shown = queries.pick_version(versions, version)
     summary = queries.response_report(shown)
-    page = _page(request, queries.report_contributions(shown), REPORT_PER_PAGE)
+    page = _threads_page(
+        request,
+        queries.threads().filter(version=shown, parent=None).order_by(*queries.REPORT_ORDER),
+        versions,
+        REPORT_PER_PAGE,
+        count=summary.total,  # the report's contributions, counted by the summary
+    )
     return render(
         request,
         "drafts/report.html",

@@ -41,7 +41,7 @@ def test_documents_page_for_staff_links_their_screen(staff_client, sample, miles
 
 def test_version_page_shows_text_counts_and_no_private_data(client, sample, django_assert_max_num_queries):
     url = sample.versions[0].get_absolute_url()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(8):
         response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200
@@ -71,7 +71,7 @@ def test_version_page_queries_do_not_grow_with_contributions(client, sample, dja
 def test_paragraph_page_history_threads_and_responses(client, sample, django_assert_max_num_queries):
     v2 = sample.versions[1]
     url = v2.paragraphs.get(position=1).get_absolute_url()
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(10):
         page = client.get(url).content.decode()
     assert "Este párrafo en cada versión" in page
     assert page.count("Borrador 1") >= 1 and "Borrador 3" in page
@@ -192,6 +192,62 @@ def test_response_report_web_and_pdf(client, sample):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Aceptado en parte" in text and "Fuera de alcance" in text
     assert "@ejemplo.org" not in text
+
+
+def test_response_report_queries_do_not_grow(client, sample, django_assert_max_num_queries):
+    """Document, versions, summary (which counts the pager too), contributions, replies, the
+    paragraphs carrying the responses: six queries whatever the number of contributions."""
+    v1 = sample.versions[0]
+    url = v1.get_report_url()
+    with django_assert_max_num_queries(6):
+        client.get(url)
+    person = Contribution.objects.first().person
+    parent = Contribution.objects.filter(version=v1, parent=None).first()
+    Contribution.objects.bulk_create(
+        [Contribution(version=v1, person=person, text=f"más {i}") for i in range(40)]
+        + [Contribution(version=v1, person=person, parent=parent, text=f"réplica {i}") for i in range(5)]
+    )
+    with django_assert_max_num_queries(6):
+        page = client.get(url).content.decode()
+    assert "más 39" in page and "réplica 4" in page
+
+
+def test_carried_paragraph_in_a_version_the_visitor_cannot_read_still_links(client, sample, staff):
+    """A response carried into a version being written: its link is read in one more query."""
+    from cocrea.computations.drafttext import parse_markdown
+    from cocrea.drafts.models import Response
+    from cocrea.drafts.services import create_version
+
+    draft = create_version(sample.document, parse_markdown("# T\n\n## S\n\nEn redacción."), by=staff)
+    response = Response.objects.filter(contribution__version=sample.versions[0]).first()
+    carried = draft.paragraphs.get()
+    response.resulting_paragraphs.add(carried)
+    page = client.get(sample.versions[0].get_report_url()).content.decode()
+    carried.version = draft
+    assert carried.get_absolute_url() in page
+
+
+def test_author_line_read_in_the_row_follows_the_person_and_consents(sample):
+    """``queries.threads()`` reads the author line in the contribution's row: the same names as
+    the person and their consents give, after a withdrawal and an anonymisation too."""
+    from django.utils import timezone
+
+    from cocrea.drafts import queries
+    from cocrea.participation.models import Consent, Person
+
+    def names():
+        rows = {c.pk: c.author_name for c in queries.threads()}
+        plain = {c.pk: c.author_name for c in Contribution.objects.select_related("person")}
+        assert rows == plain
+        return set(rows.values())
+
+    shown = names()
+    assert "Participante" in shown and len(shown) > 2
+    named = Person.objects.filter(consents__purpose="public_name").exclude(display_name="").first()
+    Consent.objects.filter(person=named).update(withdrawn_at=timezone.now())
+    assert named.display_name not in names()
+    Person.objects.filter(pk=Contribution.objects.first().person_id).update(anonymised_at=timezone.now())
+    assert "Participante eliminado" in names()
 
 
 def test_catalogue_pages(client, sample):
