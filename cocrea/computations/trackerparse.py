@@ -194,6 +194,9 @@ TRACKER_HEADERS: dict[str, tuple[str, ...]] = {
         "milestone activity with a verifiable deliverable",
         "nombre del hito",
         "titulo del hito",
+        "meta",
+        "metas",
+        "meta o hito",
     ),
     "activity": (
         "actividad",
@@ -350,8 +353,11 @@ _HEADER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("product", ("producto|entregable|deliverable|output|product|resultado|result",)),
     ("completion", ("avance|cumplim|completion|progress|porcentaje|percent|ejecuc|complet",)),
     ("status", ("estado|status|situac",)),
-    ("institutions", ("responsab|instituc|entidad|lead$|agency|agencies|organizac|dependenc|implement",)),
-    ("milestone", ("hito|milestone",)),
+    (
+        "institutions",
+        ("responsab|instituc|entidad|lead$|agency|agencies|organizac|organismo|dependenc|implement|ministr",),
+    ),
+    ("milestone", ("hito|milestone|meta$|metas$",)),
     ("activity", ("actividad|activity|accion|action|tarea|task",)),
     ("commitment", ("compromiso|commitment",)),
 )
@@ -500,6 +506,7 @@ WARNING_CODES = frozenset(
         "value_outside_columns",  # from sheets
         "no_rows",
         "summary_row_ignored",  # a totals or notes row: params: text
+        "repeated_header",  # the header row again, skipped
         "evidence_not_a_link",  # the text is kept as evidence_text: params: text
         "completion_from_status",  # params: word, completion (an estimate)
         "completion_fractions",  # the column was read as fractions of 1: params: lines
@@ -1446,6 +1453,9 @@ class _Reader:
             commitment_text = _title(cells.raw("commitment"))
             milestone_text = _title(cells.raw("milestone"))
             activity_text = _title(cells.raw("activity"))
+            if self.repeated_header(cells):
+                self.warn(line, "", "repeated_header", "a repetition of the header row was skipped")
+                continue
             if self.summary(cells, first_text):
                 self.warn(
                     line,
@@ -1607,6 +1617,18 @@ class _Reader:
             header_line=header.row,
             headings={name: header.texts[p] for name, p in header.columns.items()},
         )
+
+    def repeated_header(self, cells: _Cells) -> bool:
+        """The header row again (a printed sheet's, or one above each commitment's block): two cells
+        at least, and most of the row, read as the header's own cells."""
+        texts = cells.header.texts
+        filled = [p for p, v in enumerate(cells.values) if not _is_blank(v)]
+        same = [
+            p
+            for p in filled
+            if p < len(texts) and texts[p] and fold(_as_text(cells.values[p])) == fold(texts[p])
+        ]
+        return len(same) >= 2 and 2 * len(same) >= len(filled)
 
     def summary(self, cells: _Cells, first_text: str) -> bool:
         """A totals or notes row: its first cell starts with Total, Promedio, Nota, Fuente…; in the

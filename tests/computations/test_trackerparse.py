@@ -878,3 +878,29 @@ def test_links_of_a_damaged_workbook_are_none() -> None:
 
     assert xlsx_links(b"PK\x03\x04 not a zip") == {}
     assert xlsx_links(write_xlsx([["C1", "Hito 1"]], ["Compromiso", "Hito"])) == {}
+
+
+def test_a_repeated_header_row_and_uruguay_style_metas() -> None:
+    header = ["Compromiso", "Organismo responsable", "Metas", "Fecha de inicio", "Fecha de fin", "Avance"]
+    result = read_tracker(
+        csv_bytes(
+            [
+                header,
+                ["1.1 Datos abiertos", "AGESIC", "Meta 1", "01/01/2021", "30/06/2021", "100%"],
+                header,
+                [
+                    "1.2 Presupuesto abierto",
+                    "Ministerio de Economía y Finanzas (MEF)",
+                    "Meta 1",
+                    "",
+                    "",
+                    "50%",
+                ],
+            ]
+        )
+    )
+    assert result.ok
+    assert [(f.line, f.code) for f in result.findings] == [(3, "repeated_header")]
+    assert [c.title for c in result.commitments] == ["1.1 Datos abiertos", "1.2 Presupuesto abierto"]
+    assert result.headings["institutions"] == "Organismo responsable"
+    assert [i.acronym for i in result.commitments[1].institutions] == ["MEF"]
