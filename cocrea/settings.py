@@ -240,7 +240,17 @@ SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT',
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
-LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "WARNING" if DEBUG else "INFO").upper())
+# The request lines are written out together, at most LOG_BUFFER_SECONDS after they happen (as
+# nginx buffers its access log); 0 writes each at once, the default in development.
+try:
+    LOG_BUFFER_SECONDS = float(os.environ.get("LOG_BUFFER_SECONDS", "0" if DEBUG else "1"))
+except ValueError:
+    LOG_BUFFER_SECONDS = -1
+if not 0 <= LOG_BUFFER_SECONDS <= 60:
+    raise ImproperlyConfigured("LOG_BUFFER_SECONDS must be a number of seconds from 0 to 60.")
+LOGGING = logging_config(
+    LOG_FORMAT, os.environ.get("LOG_LEVEL", "WARNING" if DEBUG else "INFO").upper(), LOG_BUFFER_SECONDS
+)
 
 # The bundled demo plan (the INAP/GPAT work plan for Commitment 11, Milestone 1).
 DEMO_PLAN = BASE_DIR / "plans" / "data" / "demo-plan.txt"

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -119,3 +120,71 @@ def test_the_settings_choose_the_format_from_log_format(settings):
     assert config["root"]["level"] == "INFO"
     assert config["loggers"]["cocrea.request"]["level"] == "INFO"
     assert logs.logging_config("text", "WARNING")["handlers"]["console"]["formatter"] == "text"
+
+
+class CountingStream(io.StringIO):
+    """A stream that counts its writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def buffered(
+    seconds: float, max_bytes: int = 64 * 1024
+) -> tuple[logging.Logger, CountingStream, logs.BufferedStreamHandler]:
+    stream = CountingStream()
+    handler = logs.BufferedStreamHandler(stream, seconds=seconds, max_bytes=max_bytes)
+    handler.setFormatter(logs.JsonFormatter())
+    logger = logging.getLogger(f"cocrea.test.buffered.{id(handler)}")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    return logger, stream, handler
+
+
+def test_request_lines_are_written_out_together_then_all_of_them():
+    logger, stream, handler = buffered(seconds=30)
+    for n in range(5):
+        logger.info("línea %s", n)
+    assert stream.getvalue() == ""  # waiting: nothing written yet
+    handler.flush()  # what logging does at exit
+    assert [json.loads(line)["message"] for line in stream.getvalue().splitlines()] == [
+        f"línea {n}" for n in range(5)
+    ]
+    assert stream.writes == 1
+
+
+def test_a_full_buffer_is_written_at_once():
+    logger, stream, _ = buffered(seconds=30, max_bytes=300)
+    for n in range(10):
+        logger.info("línea %s", n)
+    lines = stream.getvalue().splitlines()
+    assert 0 < len(lines) < 10 and stream.writes < 5  # written in batches, before any flush
+
+
+def test_a_quiet_servers_last_line_comes_out_within_the_interval():
+    logger, stream, _ = buffered(seconds=0.05)
+    logger.info("la última")
+    for _ in range(100):  # the timer thread writes it; up to 5 s on a busy machine
+        if stream.getvalue():
+            break
+        time.sleep(0.05)
+    assert json.loads(stream.getvalue())["message"] == "la última"
+
+
+def test_no_buffer_writes_each_line_at_once():
+    logger, stream, _ = buffered(seconds=0)
+    logger.info("una")
+    assert json.loads(stream.getvalue())["message"] == "una"
+
+
+def test_the_production_settings_buffer_the_request_lines_only():
+    config = logs.logging_config("json", "INFO", 1.0)
+    assert config["loggers"][logs.REQUEST_LOGGER]["handlers"] == ["requests"]
+    assert config["handlers"]["requests"]["seconds"] == 1.0
+    assert config["root"]["handlers"] == ["console"]  # warnings and errors: written at once
