@@ -27,6 +27,9 @@ def strategy_versions(commitment: Commitment) -> list[DocumentVersion]:
         DocumentVersion.objects.public()
         .filter(document__milestone__commitment=commitment, document__kind=Document.Kind.STRATEGY)
         .select_related("document")
+        .only(  # what the indicators show of each version (not its text)
+            "document__title", "number", "label", "state", "opens_at", "closed_at", "approved_at"
+        )
         .order_by("document__created_at", "document_id", "number")
     )
 

@@ -337,7 +337,9 @@ def indicator_rows(
         day = earned_value.status_date
     rows = []
     catalogue: dict[str, Any] | None = None
-    for indicator in milestone.indicators.all():
+    for indicator in milestone.indicators.only(
+        "milestone_id", "key", "definition", "method", "unit", "target"
+    ):
         row: dict[str, Any] = {
             "key": indicator.key,
             "definition": indicator.definition,

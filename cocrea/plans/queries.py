@@ -122,9 +122,7 @@ def get_milestone(
     its text, read only when the plan check is not cached) in one query; with ``last_report``, also
     the day of its latest progress report (``last_report_day``, what the status date starts from)."""
     found = (
-        Milestone.objects.select_related(
-            "commitment__action_plan", "commitment__coordinator", "document"
-        )
+        Milestone.objects.select_related("commitment__action_plan", "commitment__coordinator", "document")
         .defer("document__content")
         .filter(commitment__action_plan__slug=plan, commitment__number=number, number=milestone)
     )
@@ -135,13 +133,30 @@ def get_milestone(
 
 
 def activities(milestone: Milestone) -> QuerySet[Activity]:
-    return milestone.activities.prefetch_related(
-        Prefetch("responsible", queryset=Organization.objects.order_by("acronym", "name"))
+    """The activities as the work plan lists them (and indicator A reads them), with the entities
+    responsible (their names)."""
+    return milestone.activities.only(
+        "milestone_id",
+        "position",
+        "number",
+        "letter",
+        "title",
+        "responsible_text",
+        "planned_start",
+        "planned_end",
+        "weight",
+    ).prefetch_related(
+        Prefetch(
+            "responsible", queryset=Organization.objects.order_by("acronym", "name").only("name", "acronym")
+        )
     )
 
 
 def strategies(milestone: Milestone) -> QuerySet[Strategy]:
-    return milestone.strategies.prefetch_related("partners")
+    """The strategies with their partner organisations (their names)."""
+    return milestone.strategies.only("milestone_id", "key", "text").prefetch_related(
+        Prefetch("partners", queryset=Organization.objects.only("name", "acronym"))
+    )
 
 
 def plan_document(milestone: Milestone) -> PlanDocument | None:

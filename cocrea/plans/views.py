@@ -66,8 +66,10 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
     found = queries.get_milestone(request.user, plan, number, milestone, last_report=True)
     findings = queries.findings_for(queries.plan_document(found))
     flagged = {f.item for f in findings if f.item}
-    objectives = list(found.objectives.all())
-    budget_lines = list(found.budget_lines.all())
+    objectives = list(found.objectives.only("milestone_id", "kind", "key", "text"))
+    budget_lines = list(
+        found.budget_lines.defer("origin", "archived_at", "archived_by", "edit_version", "source_line")
+    )
     activities = list(queries.activities(found))
     for activity in activities:
         activity.flagged = activity.code in flagged
