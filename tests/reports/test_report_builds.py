@@ -59,12 +59,16 @@ def builds(monkeypatch):
 
 
 @pytest.fixture
-def queue(settings):
-    """The database queue instead of the tests' immediate backend: a task waits for a worker."""
+def queue(settings, monkeypatch):
+    """The database queue instead of the tests' immediate backend: a task waits for a worker. The
+    worker runs in the test's own transaction here, so it must not close the connection between
+    tasks as it does in its own process (on PostgreSQL that would end the test's transaction)."""
     settings.TASKS = DATABASE_QUEUE
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
 
 def run_worker() -> None:
+    """``cocrea worker`` on the database queue, until the queue is empty."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())
 
 
