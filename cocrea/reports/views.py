@@ -146,7 +146,8 @@ def _report(
         return served
     job = tasks.following(kind)
     if job is None:
-        if limited and not polled and not allow(f"report:{client_address(request)}", REPORTS_PER_MINUTE, 60):
+        # Every new build counts, an htmx request's too (anyone can send the header).
+        if limited and not allow(f"report:{client_address(request)}", REPORTS_PER_MINUTE, 60):
             return _too_many()
         job = start()
     context.update(_waiting(job))
