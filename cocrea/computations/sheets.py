@@ -1146,10 +1146,13 @@ def _trim_wide(cells: list[str], row: int, *, strict: bool) -> list[str]:
 
 
 def _xlsx_records(
-    data: bytes, max_rows: int, aliases: Mapping[str, str], required: Sequence[str]
+    data: bytes, max_rows: int, aliases: Mapping[str, str], required: Sequence[str], *, index: int = 0
 ) -> tuple[list[Record], str, list[str]]:
     """The first sheet's records, its title, and the titles of the other sheets that look like a
-    report too (see :func:`_looks_like_a_report`), which are not read."""
+    report too (see :func:`_looks_like_a_report`), which are not read.
+
+    With ``index``, the records and title of that sheet instead (no others); past the last sheet,
+    no records and an empty title."""
     parts = _scan_xlsx(data, max_rows)
     try:
         with warnings.catch_warnings():
@@ -1161,7 +1164,9 @@ def _xlsx_records(
         sheets = list(workbook.worksheets)
         if not sheets:
             raise SheetError("no_header", "the workbook has no worksheet")
-        sheet = sheets[0]
+        if index >= len(sheets):
+            return [], "", []
+        sheet = sheets[index]
         scanned = parts.get(str(getattr(sheet, "_worksheet_path", "")), None)
         if scanned is None:  # not found where openpyxl reads it: judge by the largest part
             scanned = _PartScan.largest(parts.values())
@@ -1187,6 +1192,8 @@ def _xlsx_records(
                     content += 1
                     if content > max_rows + 1:  # the header is not counted
                         raise _too_many_rows(max_rows)
+        if index:
+            return records, str(sheet.title), []
         others = [str(s.title) for s in sheets[1:] if _looks_like_a_report(s, aliases, required)]
         return records, str(sheet.title), others
     except SheetError:

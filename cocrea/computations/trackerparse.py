@@ -97,6 +97,7 @@ from cocrea.computations.sheets import (
     _plain,
     _read_records,
     _Table,
+    _xlsx_records,
     header_key,
     row_limit,
 )
@@ -362,6 +363,7 @@ _HEADER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("commitment", ("compromiso|commitment",)),
 )
 _RULE_WORDS = 10
+MAX_SHEETS = 50  # sheets of a workbook read after the first one
 _NAMES_A_MILESTONE = re.compile(r"\b(?:hito|hitos|milestone|milestones|actividad|actividades|activity)\b")
 
 # --- Completion words ----------------------------------------------------------------------------
@@ -507,6 +509,7 @@ WARNING_CODES = frozenset(
         "no_rows",
         "summary_row_ignored",  # a totals or notes row: params: text
         "repeated_header",  # the header row again, skipped
+        "sheet_skipped",  # params: sheet; a sheet that looked like a tracker has no header row
         "evidence_not_a_link",  # the text is kept as evidence_text: params: text
         "completion_from_status",  # params: word, completion (an estimate)
         "completion_fractions",  # the column was read as fractions of 1: params: lines
@@ -560,11 +563,13 @@ class Finding:
     expected: str  # English: what the cell should hold, or what was done
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = "error"
+    sheet: str = ""  # an XLSX sheet's title ("" in a CSV)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "severity": self.severity,
+            "sheet": self.sheet,
             "line": self.line,
             "column": self.column,
             "value": self.value,
@@ -598,6 +603,7 @@ class TrackerRow:
     milestone_id: str = ""  # a "No. de hito" column, as written
     actual_start: date | None = None
     actual_end: date | None = None
+    sheet: str = ""  # an XLSX sheet's title ("" in a CSV)
     commitment_inherited: bool = False
     institutions_inherited: bool = False
     milestone_inherited: bool = False
@@ -648,7 +654,8 @@ class TrackerResult:
     encoding: str = ""
     delimiter: str = ""
     header_line: int = 1
-    headings: Mapping[str, str] = field(default_factory=dict)  # column → header as written
+    headings: Mapping[str, str] = field(default_factory=dict)  # column → header as written (first sheet)
+    sheets: tuple[str, ...] = ()  # the XLSX sheets read, in order
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -691,15 +698,32 @@ def read_tracker(
     Raises :class:`TrackerError` only for a file that cannot be read as a table or has no header.
     """
     try:
-        table, records = _records(data, max_rows)
+        table, records, title, looked_like = _records(data, max_rows)
+        reader = _Reader(table, commitment, weights or {}, periods or {})
+        if table.source != "xlsx":
+            reader.read_sheet(records)
+            return reader.finish()
+        # Every sheet with a header row is read (a cover or instructions sheet is not).
+        sheets: list[tuple[int, str, list[Record]]] = []
+        for index in range(MAX_SHEETS + 1):
+            if index:
+                records, title, _ = _xlsx_records(data, max_rows, _ALIASES, _REPORT_COLUMNS, index=index)
+                if not title:
+                    break
+            if _find_header(records) is not None:
+                sheets.append((index, title, records))
+            elif title in looked_like:
+                reader.warn(1, "", "sheet_skipped", "a sheet with no header row was not read", sheet=title)
+        if not sheets:
+            raise _no_header()
+        for index, title, rows in sheets:
+            reader.links = xlsx_links(data, index)
+            reader.read_sheet(rows, title, several=len(sheets) > 1)
     except TrackerError:
         raise
     except SheetError as exc:
         raise TrackerError(exc.code, exc.message, **exc.params) from exc
-    reader = _Reader(table, records, commitment, weights or {}, periods or {})
-    if table.source == "xlsx":
-        reader.links = xlsx_links(data)
-    return reader.read()
+    return reader.finish()
 
 
 def check_report(result: TrackerResult) -> dict[str, Any]:
@@ -711,6 +735,7 @@ def check_report(result: TrackerResult) -> dict[str, Any]:
         "delimiter": result.delimiter,
         "header_line": result.header_line,
         "headings": dict(result.headings),
+        "sheets": list(result.sheets),
         "counts": {
             "commitments": len(result.commitments),
             "milestones": sum(len(c.milestones) for c in result.commitments),
@@ -794,10 +819,18 @@ class _Aliases(Mapping[str, str]):
 _ALIASES = _Aliases()
 
 
-def _records(data: bytes, max_rows: int) -> tuple[_Table, list[Record]]:
-    """The records of the file; a CSV's delimiter is the one giving the best tracker header."""
-    if not data or not data.strip() or data.startswith((_XLSX_MAGIC, _OLE_MAGIC)):
-        return _read_records(data, _ALIASES, max_rows, ("commitment", "milestone"), physical_lines=True)
+_REPORT_COLUMNS = ("commitment", "milestone")  # a sheet naming both looks like a tracker
+
+
+def _records(data: bytes, max_rows: int) -> tuple[_Table, list[Record], str, list[str]]:
+    """The records of the file (an XLSX's first sheet), the sheet's title and the titles of the
+    other sheets that look like trackers; a CSV's delimiter is the one giving the best header."""
+    if data.startswith(_XLSX_MAGIC):
+        records, title, others = _xlsx_records(data, max_rows, _ALIASES, _REPORT_COLUMNS)
+        return _Table("xlsx"), records, title, others
+    if not data or not data.strip() or data.startswith(_OLE_MAGIC):
+        table, records = _read_records(data, _ALIASES, max_rows, _REPORT_COLUMNS, physical_lines=True)
+        return table, records, "", []
     text, encoding = _decode(data)
     best: tuple[int, int, int] | None = None
     chosen = ","
@@ -812,7 +845,7 @@ def _records(data: bytes, max_rows: int) -> tuple[_Table, list[Record]]:
         if best is None or score > best:
             best, chosen = score, delimiter
     records = _csv_parse(text, chosen, max_rows, row_limit(max_rows), physical_lines=True)
-    return _Table("csv", encoding, chosen), records
+    return _Table("csv", encoding, chosen), records, "", []
 
 
 def _header_columns(values: Sequence[object]) -> dict[int, str]:
@@ -901,21 +934,21 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     return found
 
 
-def xlsx_links(data: bytes) -> dict[tuple[int, int], str]:
-    """The links behind the cells of an XLSX's first sheet (a cell's hyperlink, or a
-    ``=HYPERLINK("…")`` formula), by (row, column) counted from 1: a cell reading "Ver evidencia"
-    often holds its link only there. Any trouble gives ``{}``; call it on a workbook
-    :func:`read_tracker` has accepted (its sizes and XML are checked by then)."""
+def xlsx_links(data: bytes, index: int = 0) -> dict[tuple[int, int], str]:
+    """The links behind the cells of an XLSX's first sheet, or of the ``index``-th (from 0): a
+    cell's hyperlink or a ``=HYPERLINK("…")`` formula, by (row, column) counted from 1. A cell
+    reading "Ver evidencia" often holds its link only there. Any trouble gives ``{}``; call it on a
+    workbook :func:`read_tracker` has accepted (its sizes and XML are checked by then)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            first: list[str] = []
+            ids: list[str] = []
 
             def sheet(tag: str, attributes: dict[str, str]) -> None:
-                if tag == f"{_MAIN} sheet" and not first:
-                    first.append(attributes.get(f"{_DOC_RELS} id", ""))
+                if tag == f"{_MAIN} sheet":
+                    ids.append(attributes.get(f"{_DOC_RELS} id", ""))
 
             _parse_xml(archive.read("xl/workbook.xml"), sheet)
-            part = _relationships(archive, "xl/workbook.xml").get(first[0] if first else "", "")
+            part = _relationships(archive, "xl/workbook.xml").get(ids[index] if index < len(ids) else "", "")
             if part not in archive.namelist():
                 return {}
             targets = _relationships(archive, part)
@@ -1252,20 +1285,29 @@ class _Heading:
     end: date | None = None
     period_given: bool = False
     rows: list[TrackerRow] = field(default_factory=list)
+    has_activity: bool = False  # its rows come from a sheet with an activity column
 
 
 class _Reader:
+    """Reads the rows of one sheet after another (:meth:`read_sheet`), then groups them
+    (:meth:`finish`)."""
+
     def __init__(
         self,
         table: _Table,
-        records: list[Record],
         commitment: str | None,
         weights: Mapping[str, Mapping[str, float]],
         periods: Mapping[str, tuple[date | None, date | None]],
     ) -> None:
         self.table = table
-        self.records = records
-        self.default_commitment = _title(commitment) if commitment else ""
+        self.records: list[Record] = []
+        self.given_commitment = _title(commitment) if commitment else ""
+        self.default_commitment = self.given_commitment
+        self.headings: dict[str, _Heading] = {}
+        self.order: list[str] = []
+        self.sheets: list[str] = []
+        self.first_header: _Header | None = None
+        self.sheet = ""
         self.weights = {fold(k): {fold(m): w for m, w in v.items()} for k, v in weights.items()}
         self.periods = {fold(k): v for k, v in periods.items()}
         self.findings: list[Finding] = []
@@ -1426,18 +1468,39 @@ class _Reader:
 
     # -- rows --
 
-    def read(self) -> TrackerResult:
-        self.findings.extend(_from_sheet(error) for error in self.table.errors)
-        self.findings.extend(_from_sheet(warning) for warning in self.table.warnings)
+    def read_sheet(self, records: list[Record], title: str = "", *, several: bool = False) -> None:
+        """Read one sheet's rows. A later sheet (``several``) without a commitment column is the
+        commitment named by the caller, else by the sheet's title."""
+        start = len(self.findings)
+        if not self.sheets:
+            self.findings.extend(_from_sheet(error) for error in self.table.errors)
+            self.findings.extend(_from_sheet(warning) for warning in self.table.warnings)
+        self.sheets.append(title)
+        self.sheet = title
+        self.records = records
+        self.extra = {}
+        self.month_first = self.fractions = False
+        self.default_commitment = self.given_commitment or (_title(title) if several else "")
+        try:
+            self.read_rows()
+        finally:
+            if title:
+                self.findings[start:] = [replace(f, sheet=title) for f in self.findings[start:]]
+
+    def read_rows(self) -> None:
         header = self.header()
+        if self.first_header is None:
+            self.first_header = header
         self.survey(header)
-        headings: dict[str, _Heading] = {}
-        order: list[str] = []
+        headings = self.headings
+        order = self.order
         current: _Heading | None = None
         if self.default_commitment and "commitment" not in header.columns:
-            current = _Heading(self.default_commitment, header.row)
-            headings[fold(self.default_commitment)] = current
-            order.append(fold(self.default_commitment))
+            key = fold(self.default_commitment) or self.default_commitment
+            if key not in headings:
+                headings[key] = _Heading(self.default_commitment, header.row)
+                order.append(key)
+            current = headings[key]
         last_institutions: tuple[InstitutionName, ...] = ()
         last_milestone = ""
         has_activity = "activity" in header.columns
@@ -1597,25 +1660,34 @@ class _Reader:
                 milestone_id=milestone_id,
                 actual_start=actual_start,
                 actual_end=actual_end,
+                sheet=self.sheet,
                 commitment_inherited=not commitment_text,
                 institutions_inherited=institutions_inherited,
                 milestone_inherited=milestone_inherited,
             )
             rows.append(row)
             current.rows.append(row)
+            current.has_activity = current.has_activity or has_activity
         if not seen:
             self.warn(header.row, "", "no_rows", "the file has a header and no rows")
-        commitments = tuple(self.commitment(headings[key], has_activity) for key in order)
+
+    def finish(self) -> TrackerResult:
+        commitments = tuple(self.commitment(self.headings[key]) for key in self.order)
         kept = tuple(r for c in commitments for m in c.milestones for r in (m.activities or (m.row,)) if r)
+        header = self.first_header
+        sheets = {title: place for place, title in enumerate(self.sheets)}
         return TrackerResult(
             rows=kept,
             commitments=tuple(c for c in commitments if c.milestones),
-            findings=tuple(sorted(self.findings, key=lambda f: (f.line, f.severity != "error"))),
+            findings=tuple(
+                sorted(self.findings, key=lambda f: (sheets.get(f.sheet, 0), f.line, f.severity != "error"))
+            ),
             source=self.table.source,
             encoding=self.table.encoding,
             delimiter=self.table.delimiter,
-            header_line=header.row,
-            headings={name: header.texts[p] for name, p in header.columns.items()},
+            header_line=header.row if header else 1,
+            headings={name: header.texts[p] for name, p in header.columns.items()} if header else {},
+            sheets=tuple(t for t in self.sheets if t),
         )
 
     def repeated_header(self, cells: _Cells) -> bool:
@@ -1744,10 +1816,10 @@ class _Reader:
 
     # -- grouping --
 
-    def commitment(self, heading: _Heading, has_activity: bool) -> TrackerCommitment:
+    def commitment(self, heading: _Heading) -> TrackerCommitment:
         key = fold(heading.title) or heading.title
         milestones: list[TrackerMilestone] = []
-        if has_activity:
+        if heading.has_activity:
             groups: dict[str, list[TrackerRow]] = {}
             for row in heading.rows:
                 groups.setdefault(fold(row.milestone) or row.milestone, []).append(row)
@@ -1933,6 +2005,7 @@ def _milestone_dict(milestone: TrackerMilestone) -> dict[str, Any]:
         "institutions": [i.label for i in milestone.institutions],
         "institutions_detail": [_institution_dict(i) for i in milestone.institutions],
         "weight": milestone.weight,
+        "sheet": milestone.row.sheet if milestone.row else milestone.activities[0].sheet,
         "line": milestone.line,
     }
     if milestone.activities:

@@ -190,6 +190,7 @@ def test_broken_sheet_reports_every_row_with_its_line() -> None:
     assert report["findings"][0] == {
         "code": "commitment_missing",
         "severity": "error",
+        "sheet": "",
         "line": 2,
         "column": "commitment",
         "value": "",
@@ -904,3 +905,37 @@ def test_a_repeated_header_row_and_uruguay_style_metas() -> None:
     assert [c.title for c in result.commitments] == ["1.1 Datos abiertos", "1.2 Presupuesto abierto"]
     assert result.headings["institutions"] == "Organismo responsable"
     assert [i.acronym for i in result.commitments[1].institutions] == ["MEF"]
+
+
+def test_a_workbook_of_one_sheet_per_commitment() -> None:
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "Portada"
+    cover["A1"] = "Seguimiento del 4.º Plan de Acción Nacional de Gobierno Abierto"
+    for title, milestones in (("Compromiso 11", ["Hito 1", "Hito 2"]), ("Compromiso 12", ["Hito 1"])):
+        sheet_ = workbook.create_sheet(title)
+        sheet_.append([f"{title}: matriz de avance"])
+        sheet_.append(["Hito", "Responsable", "Fecha de inicio", "Fecha de fin", "Avance"])
+        for number, milestone in enumerate(milestones):
+            sheet_.append([milestone, "INAP", datetime(2020, 1 + number, 1), "31/12/2019", f"{50 * number}%"])
+    out = io.BytesIO()
+    workbook.save(out)
+    result = read_tracker(out.getvalue())
+    assert result.sheets == ("Compromiso 11", "Compromiso 12")
+    assert [(c.title, len(c.milestones)) for c in result.commitments] == [
+        ("Compromiso 11", 2),
+        ("Compromiso 12", 1),
+    ]
+    assert [(r.sheet, r.line) for r in result.rows] == [
+        ("Compromiso 11", 3),
+        ("Compromiso 11", 4),
+        ("Compromiso 12", 3),
+    ]
+    errors = [(f.sheet, f.line, f.code) for f in result.errors]
+    assert errors == [
+        ("Compromiso 11", 3, "end_before_start"),
+        ("Compromiso 11", 4, "end_before_start"),
+        ("Compromiso 12", 3, "end_before_start"),
+    ]
+    assert check_report(result)["findings"][0]["sheet"] == "Compromiso 11"
+    assert check_report(result)["commitments"][0]["milestones"][0]["sheet"] == "Compromiso 11"
