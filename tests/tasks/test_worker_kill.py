@@ -7,6 +7,7 @@ stopping both of its processes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import os
 import signal
@@ -17,6 +18,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -203,6 +205,13 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children_of(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
 def gone(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -228,29 +237,56 @@ def test_cocrea_start_runs_server_and_worker_and_one_signal_stops_both(environme
                 return False
 
         wait_for(answers, "the server to answer")
+        # granian's own worker processes too: none may outlive the command (orphans were seen)
+        everyone = descendants(start.pid)
+        assert set(children) < set(everyone)
         start.send_signal(stop)
         start.wait(timeout=90)
-        wait_for(lambda: all(gone(pid) for pid in children), "both processes to stop")
+        wait_for(
+            lambda: all(gone(pid) for pid in everyone), "the server, its workers and the task worker to stop"
+        )
     finally:
         if start.poll() is None:
             start.kill()
             start.wait()
 
 
-def test_the_same_tasks_run_on_redis_with_rq(environment):
-    """TASKS_URL=redis://… (Redis DB 5, emptied first): the same API, RQ's worker, the email delivered."""
+@contextlib.contextmanager
+def redis_database() -> Iterator[str]:
+    """A Redis database of its own for this run (one of 11–15, claimed with a key that expires, then
+    emptied): two test runs on one machine never share RQ's queue."""
     import redis
 
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/5").flushdb()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    for number in range(11, 16):
+        url = f"redis://127.0.0.1:6379/{number}"
+        try:
+            client = redis.Redis.from_url(url)
+            claimed = client.set("cocrea-test-claim", os.getpid(), nx=True, ex=600)
+        except redis.exceptions.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        if claimed:
+            client.flushdb()
+            client.set("cocrea-test-claim", os.getpid(), ex=600)
+            try:
+                yield url
+            finally:
+                client.flushdb()
+            return
+    pytest.skip("every Redis database for tests (11–15) is in use by other runs")
+
+
+def test_the_same_tasks_run_on_redis_with_rq(environment):
+    """TASKS_URL=redis://… (a Redis database of its own): the same API, RQ's worker, the email
+    delivered."""
+    stack = contextlib.ExitStack()
+    tasks_url = stack.enter_context(redis_database())
     sink = Sink(block_at=0)
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    env = {**environment, "TASKS_URL": "redis://127.0.0.1:6379/5", "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
-    try:
+    stack.callback(controller.stop)
+    env = {**environment, "TASKS_URL": tasks_url, "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+    with stack:
         shell(
             env,
             "from django.core.mail import send_mail\n"
@@ -262,6 +298,4 @@ def test_the_same_tasks_run_on_redis_with_rq(environment):
             "from cocrea.core.models import OutboundEmail\n"
             "print(OutboundEmail.objects.get(subject='Por RQ').state)",
         )
-    finally:
-        controller.stop()
     assert state.strip().splitlines()[-1] == "sent" and len(sink.ids) == 1
