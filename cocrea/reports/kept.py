@@ -145,8 +145,12 @@ def kept_progress_report(milestone: Milestone, day: date, fmt: str) -> KeptRepor
 def prune(today: date | None = None) -> int:
     """Remove the kept files no request will ask for again: progress reports generated before
     yesterday (their fingerprint holds the day they were made), and response reports of versions
-    that no longer exist. Returns how many files were removed."""
+    that no longer exist; and the records of report builds finished a week ago. Returns how many
+    files were removed."""
     from cocrea.drafts.models import DocumentVersion
+    from cocrea.reports.tasks import forget_old_builds
+
+    forget_old_builds()
 
     today = today or timezone.localdate()
     limit = today - timedelta(days=1)

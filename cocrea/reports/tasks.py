@@ -12,8 +12,10 @@ current fingerprint when the build is done asks for another.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.core.cache import caches
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,6 +33,11 @@ from cocrea.reports.responses import stored_pdf
 STALE = timedelta(hours=6)
 # A build that failed is shown as failed for this long; asking again after it queues another.
 FAILED_SHOWN = timedelta(minutes=5)
+# Finished report builds are forgotten after this long (the daily job, :func:`forget_old_builds`).
+KEPT_JOBS = timedelta(days=7)
+# How long a request may hold the right to queue a build (it lets go as soon as the job is written).
+CLAIM_SECONDS = 10
+KINDS = ("progress:", "responses:")
 
 
 @task()
@@ -81,6 +88,38 @@ def following(kind: str) -> Job | None:
     if job is None or (job.state == Job.State.FAILED and (job.finished_at or now) < now - FAILED_SHOWN):
         return None
     return live(job)
+
+
+def claim(kind: str) -> bool:
+    """The right to queue the build of ``kind``: two people asking at the same moment (in two web
+    processes) do not queue two. In the shared ``jobs`` cache (Redis, or files on one machine)."""
+    return bool(caches["jobs"].add(_claim_key(kind), 1, CLAIM_SECONDS))
+
+
+def let_go(kind: str) -> None:
+    caches["jobs"].delete(_claim_key(kind))
+
+
+def _claim_key(kind: str) -> str:
+    return f"cocrea:report-build:{kind}"
+
+
+def queued_elsewhere(kind: str) -> Job:
+    """What the page shows while another request is queueing the build: queued (not saved)."""
+    return Job(kind=kind, state=Job.State.QUEUED, created_at=timezone.now())
+
+
+def forget_old_builds(now: datetime | None = None) -> int:
+    """Delete the records of report builds finished more than :data:`KEPT_JOBS` ago."""
+    limit = (now or timezone.now()) - KEPT_JOBS
+    finished = Job.objects.filter(
+        state__in=(Job.State.SUCCEEDED, Job.State.FAILED), finished_at__lt=limit, owner=None
+    )
+    query = Q()
+    for prefix in KINDS:
+        query |= Q(kind__startswith=prefix)
+    deleted, _by_model = finished.filter(query).delete()
+    return deleted
 
 
 def response_kind(version: DocumentVersion) -> str:

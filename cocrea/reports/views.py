@@ -149,7 +149,13 @@ def _report(
         # Every new build counts, an htmx request's too (anyone can send the header).
         if limited and not allow(f"report:{client_address(request)}", REPORTS_PER_MINUTE, 60):
             return _too_many()
-        job = start()
+        if tasks.claim(kind):
+            try:
+                job = start()
+            finally:
+                tasks.let_go(kind)
+        else:  # another request is queueing it this very moment: follow that one
+            job = tasks.following(kind) or tasks.queued_elsewhere(kind)
     context.update(_waiting(job))
     if polled:  # the page's own polling: the status alone
         return _no_store(render(request, "reports/_pending_status.html", context), private)

@@ -201,3 +201,26 @@ def test_the_command_builds_in_its_own_process_with_a_progress_bar(milestone, tm
     call_command("report", "progress", "--date", DAY, "-o", str(target), stdout=io.StringIO(), stderr=err)
     assert target.read_bytes().startswith(b"%PDF-") and "100 %" in err.getvalue()
     assert not Job.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_two_people_asking_at_the_same_moment_queue_one_build(client, milestone, queue):
+    from cocrea.reports import tasks
+
+    kind = f"progress:{milestone.pk}:20191215:pdf:es"
+    assert tasks.claim(kind)  # another request is queueing this build right now
+    waiting = client.get(url(milestone), {"fecha": DAY})
+    assert waiting.status_code == 503 and "en cola" in waiting.content.decode()
+    assert not Job.objects.exists()  # it follows the other request's build
+    tasks.let_go(kind)
+    client.get(url(milestone), {"fecha": DAY})
+    client.get(url(milestone), {"fecha": DAY})
+    assert Job.objects.filter(kind=kind).count() == 1
+
+
+def test_finished_builds_are_forgotten_after_a_week(client, milestone, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    fetch_report(client, url(milestone), {"fecha": DAY})
+    other = Job.objects.create(kind="sheet-avance", title="Importación", state=Job.State.SUCCEEDED)
+    Job.objects.update(finished_at=timezone.now() - timedelta(days=8))
+    prune()
+    assert list(Job.objects.all()) == [other]
