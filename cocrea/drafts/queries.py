@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -145,7 +146,8 @@ def threads() -> QuerySet[Contribution]:
     """Contributions as the public pages show them (``drafts/_contribution.html``): author line,
     target, response, and ``thread_replies`` and ``response.carried`` as lists, in three queries
     whatever their number (the contributions, their replies, the paragraphs carrying the
-    responses). The carried paragraphs come without their version: :func:`link_carried` sets it."""
+    responses). The carried paragraphs come without their version: :func:`prepare_threads` sets
+    it, with the labels the template shows."""
     return (
         with_author(Contribution.objects.select_related("organization", "response", "paragraph", "section"))
         .defer("paragraph__text", "paragraph__html")
@@ -168,12 +170,26 @@ def threads() -> QuerySet[Contribution]:
     )
 
 
-def link_carried(items: list[Contribution], versions: list[DocumentVersion]) -> list[Contribution]:
-    """Each carried paragraph (:func:`threads`) linked to its version among the document's versions
-    already read, which know their document; any other version (one not shown to this user) is read
-    in one more query with its document."""
+ANY_KEY = uuid.UUID(int=0)
+
+
+def prepare_threads(items: list[Contribution], versions: list[DocumentVersion]) -> list[Contribution]:
+    """What the thread template shows of :func:`threads`, worked out once a page, not once a row:
+    the kind and decision labels (each translated once), and each paragraph carrying a response
+    linked to its version among the document's versions already read, which know their document
+    (any other version, one not shown to this user, is read in one more query), with its address
+    (the version's paragraph address reversed once, the key put in)."""
+    kinds = {value: str(label) for value, label in Contribution.Kind.choices}
+    decisions = {value: str(label) for value, label in Decision.choices}
     known = {version.pk: version for version in versions}
-    carried = [p for item in items if _response(item) for p in item.response.carried]
+    responses = []
+    for item in items:
+        item.kind_label = kinds.get(item.kind, item.kind)
+        response = _response(item)
+        if response is not None:
+            response.decision_label = decisions.get(response.decision, response.decision)
+            responses.append(response)
+    carried = [paragraph for response in responses for paragraph in response.carried]
     missing = {p.version_id for p in carried} - known.keys()
     if missing:
         known.update(
@@ -181,8 +197,15 @@ def link_carried(items: list[Contribution], versions: list[DocumentVersion]) -> 
             .defer("markdown")
             .in_bulk(missing)
         )
+    addresses: dict[int, tuple[str, str]] = {}
     for paragraph in carried:
-        paragraph.version = known[paragraph.version_id]
+        version = paragraph.version = known[paragraph.version_id]
+        if version.pk not in addresses:
+            url = reverse("drafts:paragraph", kwargs={**version._kwargs(), "key": ANY_KEY})
+            head, _key, tail = url.rpartition(str(ANY_KEY))
+            addresses[version.pk] = (head, tail)
+        head, tail = addresses[version.pk]
+        paragraph.address = f"{head}{paragraph.key}{tail}"
     return items
 
 

@@ -76,10 +76,10 @@ def _threads_page(
     parameter: str = "pagina",
     count: int | None = None,
 ) -> Any:
-    """A page of contributions from :func:`queries.threads`, read now, with the paragraphs that
-    carry their responses linked to the versions already read."""
+    """A page of contributions from :func:`queries.threads`, read now and prepared for the
+    template (:func:`queries.prepare_threads`)."""
     page = _page(request, items, per_page, parameter, count)
-    page.object_list = queries.link_carried(list(page.object_list), versions)
+    page.object_list = queries.prepare_threads(list(page.object_list), versions)
     return page
 
 
