@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
@@ -104,6 +105,12 @@ def repair_cut(text: str, prefix: str, length: int) -> str:
         return text
     head, space, _tail = text.rpartition(" ")
     return (head if space and len(head) > len(text) // 2 else text).rstrip(" ,.;:—-") + "…"
+
+
+def model_of(entry: AuditEntry) -> type[models.Model] | None:
+    """The model an entry is about (``None``: one the code no longer has), from Django's cache of
+    content types: no query, no join, once the content type has been seen."""
+    return ContentType.objects.get_for_id(entry.content_type_id).model_class()
 
 
 def is_internal(model: type[models.Model] | None, name: str) -> bool:
@@ -345,7 +352,7 @@ def foreign_keys(
     context = set(context_fields)
     wanted: dict[type[models.Model], set[str]] = {}
     for entry in entries:
-        model = entry.content_type.model_class()
+        model = model_of(entry)
         for name, change in entry.changes.items():
             if not full and (name in context or fields.internal(model, name)):
                 continue

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import CharField, Count, Q, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.db.models.lookups import Exact, In
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -94,7 +95,7 @@ CONTEXT_FIELDS = ("milestone", "commitment")
 
 def _keys(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """The primary keys as text, to compare with ``AuditEntry.object_id`` inside the database."""
-    return queryset.annotate(audit_key=Cast("pk", CharField())).values("audit_key")
+    return queryset.values(audit_key=Cast("pk", CharField()))
 
 
 def _condition(kind: Kind, milestone: Milestone) -> Q:
@@ -106,14 +107,14 @@ def _condition(kind: Kind, milestone: Milestone) -> Q:
         condition = Q(content_type=content_type, object_id__in=_keys(existing))
     if kind.parent and kind.parent_model is not None:
         # Objects deleted since: their deletion entry names their parent, which is still here.
-        deleted = AuditEntry.objects.filter(
-            content_type=content_type, action=AuditEntry.Action.DELETE
-        ).annotate(parent_key=Cast(KT(f"changes__{kind.parent}__0"), CharField()))
+        parent = Cast(KT(f"changes__{kind.parent}__0"), CharField())
         if kind.parent_to_milestone == "pk":  # the parent is the milestone itself
-            deleted = deleted.filter(parent_key=str(milestone.pk))
+            named: Exact | In = Exact(parent, str(milestone.pk))
         else:
             parents = kind.parent_model._default_manager.filter(**{kind.parent_to_milestone: milestone.pk})
-            deleted = deleted.filter(parent_key__in=_keys(parents))
+            named = In(parent, _keys(parents))
+        deletions = Q(content_type=content_type, action=AuditEntry.Action.DELETE)
+        deleted = AuditEntry.objects.filter(deletions, named)
         condition |= Q(content_type=content_type, object_id__in=deleted.values("object_id"))
     return condition
 
@@ -125,7 +126,8 @@ def milestone_entries(
     until: datetime.date | None = None,
 ) -> models.QuerySet[AuditEntry]:
     """The entries about the milestone and what makes it up (objects deleted since included),
-    newest first, in one query; ``since`` and ``until`` are days in the site's time zone."""
+    newest first, in one query; ``since`` and ``until`` are days in the site's time zone. Their
+    content types come from Django's cache of them (``presentation.model_of``), not a join."""
     condition = Q(pk__in=[])
     for kind in kinds:
         condition |= _condition(kind, milestone)
@@ -134,7 +136,7 @@ def milestone_entries(
         entries = entries.filter(timestamp__gte=_start_of(since))
     if until is not None:
         entries = entries.filter(timestamp__lt=_start_of(until + datetime.timedelta(days=1)))
-    return entries.select_related("content_type").order_by("-timestamp", "-id")
+    return entries.order_by("-timestamp", "-id")
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -210,6 +212,22 @@ def _namers(currency: str) -> dict[type[models.Model], tuple[tuple[str, ...], Na
     }
 
 
+# The columns each name needs: the queries that name objects load no others.
+NAME_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Milestone: ("number", "title", "commitment__number"),
+    Objective: ("key", "text"),
+    Indicator: ("key", "definition"),
+    Activity: ("number", "letter", "position", "title"),  # its code: the number, letter or position
+    Strategy: ("key", "text"),
+    BudgetLine: ("number", "description"),
+    Expenditure: ("day", "amount", "description"),
+    ProgressEntry: ("day", "activity__number", "activity__letter", "activity__position", "activity__title"),
+    Meeting: ("title",),
+    AgendaItem: ("title",),
+    Agreement: ("text",),
+    Organization: ("name", "acronym"),
+}
+
 # What a model's ``__str__`` keeps of a long title: the prefix before it and the characters kept.
 CUT_BY_STR = {
     Milestone: (r"\S+ ", 80),
@@ -261,7 +279,7 @@ def _names(
     to: one query per model (none for the milestone, which the page has loaded)."""
     namers = _namers(currency)
     for entry in entries:
-        model = entry.content_type.model_class()
+        model = presentation.model_of(entry)
         if model is not None:
             wanted.setdefault(model, set()).add(entry.object_id)
     own = (Milestone, str(milestone.pk))
@@ -272,6 +290,8 @@ def _names(
             continue
         related, namer = namers.get(model, ((), str))
         rows = model._default_manager.filter(pk__in=[k for k in keys if k.isdigit()])
+        if model in NAME_FIELDS:
+            rows = rows.only(*NAME_FIELDS[model])
         for row in rows.select_related(*related) if related else rows:
             names[(model, str(row.pk))] = presentation.shorten(namer(row), NAME_LIMIT)
     return names
@@ -316,13 +336,13 @@ def changes(entries: list[AuditEntry], milestone: Milestone, *, full: bool) -> l
     kinds: dict[type[models.Model], str] = {}
     shown = []
     for entry in entries:
-        model = entry.content_type.model_class()
+        model = presentation.model_of(entry)
         if model is not None and model not in kinds:
             kinds[model] = capfirst(str(model._meta.verbose_name))
         shown.append(
             presentation.Change(
                 entry=entry,
-                kind=kinds[model] if model else entry.content_type.model,
+                kind=kinds[model] if model else ContentType.objects.get_for_id(entry.content_type_id).model,
                 name=_entry_name(entry, model, names, namers),
                 rows=presentation.field_rows(
                     entry,

@@ -237,6 +237,22 @@ def test_fifty_changes_a_page_with_accessible_page_links(client, milestone, staf
     assert history(client, milestone, pagina="nada").count('<li class="history-entry') == PER_PAGE
 
 
+def test_a_page_number_past_the_end_or_below_one_shows_the_last_page(client, milestone, staff):
+    activity = milestone.activities.get(number=1)
+    for percent in range(60):
+        with acting_as(staff, "web"):
+            activity.date_text = f"Mes {percent}"
+            activity.save()
+    total = milestone_entries(milestone).count()
+    last_number = -(-total // PER_PAGE)
+    on_last = total - (last_number - 1) * PER_PAGE
+    for number in (last_number, last_number + 1, 999, 0, -2):
+        shown = history(client, milestone, pagina=number)
+        assert entries_part(shown).count('<li class="history-entry') == on_last
+        assert f"{total} cambios · página {last_number} de {last_number}" in text_of(shown)
+    assert "Ningún cambio coincide" in history(client, milestone, desde="2099-01-01", pagina=3)
+
+
 def test_filter_by_kind(client, milestone, held_meeting):
     meetings = text_of(entries_part(history(client, milestone, tipo="meeting")))
     assert "Reunión:" in meetings
@@ -350,10 +366,10 @@ def test_the_page_issues_a_bounded_number_of_queries(client, milestone, staff, d
             )
             meeting.agreements.create(text=f"Acuerdo {number}", owner_organization=inap)
     assert milestone_entries(milestone).count() > 150
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         history(client, milestone)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         history(client, milestone, tipo="agreement", desde="2000-01-01", pagina=2)
     client.force_login(staff)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         history(client, milestone)

@@ -48,6 +48,7 @@ class _Words:
         )
         self._internal: str | None = None
         self._many: tuple[str, str] | None = None
+        self._folded: dict[tuple[str, int], str] = {}
 
     @property
     def internal(self) -> str:
@@ -65,6 +66,11 @@ class _Words:
 
     def folded(self, action: str, count: int) -> str:
         """The summary of a creation's or a deletion's folded fields."""
+        if (action, count) not in self._folded:
+            self._folded[(action, count)] = self._fold(action, count)
+        return self._folded[(action, count)]
+
+    def _fold(self, action: str, count: int) -> str:
         if action == AuditEntry.Action.DELETE:
             text = ngettext(
                 "Ver el dato que tenía (%(counter)s)", "Ver los %(counter)s datos que tenía", count
@@ -123,7 +129,7 @@ def _entry(change: Change, full: bool, words: _Words) -> str:
     name = escape(change.name)
     parts = [
         f'\n  <li class="history-entry history-{escape(action)}">'
-        f'\n    <p class="history-head"><time datetime="{escape(formats.date_format(moment, "c"))}">'
+        f'\n    <p class="history-head"><time datetime="{escape(moment.isoformat())}">'
         f"{escape(formats.date_format(moment, 'DATETIME_FORMAT'))}</time>"
         f"\n      · <strong>{words.actions.get(action) or escape(capfirst(action))}</strong>"
         f' · {escape(change.kind)}: <span class="history-name">{name}</span>'
