@@ -80,8 +80,20 @@ class ActionPlan(TimeStamped, Publishable, Versioned):
     name = models.CharField(_("nombre"), max_length=300, unique=True)
     slug = models.SlugField(_("identificador"), max_length=120, unique=True)
     country = models.CharField(_("país"), max_length=2, blank=True)
+    government = models.CharField(
+        _("gobierno"),
+        max_length=200,
+        blank=True,
+        help_text=_("El país o el gobierno subnacional que presenta el plan (p. ej. «Guatemala»)."),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("número del plan"), null=True, blank=True, help_text=_("4 para el cuarto plan de acción.")
+    )
     start_year = models.PositiveSmallIntegerField(_("año de inicio"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("año de fin"), null=True, blank=True)
+    ogp_url = models.URLField(
+        _("página en OGP"), blank=True, help_text=_("Su página en opengovpartnership.org.")
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -97,6 +109,15 @@ class ActionPlan(TimeStamped, Publishable, Versioned):
         return reverse("portal:action_plan", kwargs={"plan": self.slug})
 
 
+class OgpValue(models.TextChoices):
+    """The values of the Open Government Partnership a commitment can be relevant to."""
+
+    ACCESS_TO_INFORMATION = "access_to_information", _("Acceso a la información")
+    CIVIC_PARTICIPATION = "civic_participation", _("Participación cívica")
+    PUBLIC_ACCOUNTABILITY = "public_accountability", _("Rendición de cuentas pública")
+    TECHNOLOGY = "technology", _("Tecnología e innovación para la transparencia y la rendición de cuentas")
+
+
 class CommitmentQuerySet(PublishableQuerySet):
     def published(self) -> CommitmentQuerySet:
         return self.filter(is_published=True, action_plan__is_published=True)
@@ -109,7 +130,22 @@ class Commitment(TimeStamped, Publishable, Versioned):
     number = models.CharField(_("número"), max_length=10)
     sort_key = models.PositiveIntegerField(default=0, editable=False)
     title = models.CharField(_("nombre"), max_length=500)
+    ogp_id = models.CharField(
+        _("identificador OGP"), max_length=20, blank=True, db_index=True, help_text=_("Por ejemplo GT0095.")
+    )
     objective = models.TextField(_("objetivo"), blank=True)
+    problem = models.TextField(_("problema que atiende"), blank=True)
+    status_quo = models.TextField(_("situación actual"), blank=True)
+    description = models.TextField(_("qué hace el compromiso"), blank=True)
+    ogp_values = models.JSONField(
+        _("valores de OGP"), default=list, blank=True, help_text=_("Claves de OgpValue a las que responde.")
+    )
+    policy_areas = models.JSONField(_("áreas de política"), default=list, blank=True)
+    contact = models.TextField(
+        _("contacto"),
+        blank=True,
+        help_text=_("El contacto institucional que el plan publica (cargo, oficina)."),
+    )
     coordinator = models.ForeignKey(
         Organization,
         models.SET_NULL,
@@ -155,6 +191,10 @@ class Commitment(TimeStamped, Publishable, Versioned):
     def is_public(self) -> bool:
         return self.is_published and self.action_plan.is_published
 
+    def ogp_value_labels(self) -> list[str]:
+        labels = dict(OgpValue.choices)
+        return [str(labels[value]) for value in self.ogp_values if value in labels]
+
 
 class CommitmentEntity(FromDocument):
     """An organisation's role in a commitment, with the milestones it answers for."""
@@ -183,6 +223,70 @@ class CommitmentEntity(FromDocument):
         return f"{self.organization} — {self.get_role_display()}"
 
 
+class IrmAssessment(TimeStamped, Versioned):
+    """What the Independent Reporting Mechanism (IRM) of OGP found of a commitment, as staff
+    entered it from the IRM's reports (who and when: ``assessed_by``, ``assessed_at`` and the audit
+    trail)."""
+
+    class Impact(models.TextChoices):
+        NONE = "none", _("Ninguno")
+        MINOR = "minor", _("Menor")
+        MODERATE = "moderate", _("Moderado")
+        TRANSFORMATIVE = "transformative", _("Transformador")
+
+    class Completion(models.TextChoices):
+        NO_EVIDENCE = "no_evidence", _("Sin evidencia")
+        NOT_STARTED = "not_started", _("No iniciado")
+        LIMITED = "limited", _("Limitado")
+        SUBSTANTIAL = "substantial", _("Sustancial")
+        COMPLETE = "complete", _("Completo")
+
+    class Opening(models.TextChoices):
+        WORSENED = "worsened", _("Empeoró")
+        DID_NOT_CHANGE = "did_not_change", _("No cambió")
+        MARGINAL = "marginal", _("Marginalmente")
+        MAJOR = "major", _("Significativamente")
+        OUTSTANDING = "outstanding", _("Excepcionalmente")
+
+    commitment = models.OneToOneField(
+        Commitment, models.CASCADE, related_name="irm", verbose_name=_("compromiso")
+    )
+    verifiable = models.BooleanField(_("verificable"), null=True, blank=True)
+    relevant_values = models.JSONField(
+        _("relevante a los valores de OGP"), default=list, blank=True, help_text=_("Claves de OgpValue.")
+    )
+    potential_impact = models.CharField(
+        _("impacto potencial"), max_length=20, choices=Impact.choices, blank=True
+    )
+    completion = models.CharField(_("cumplimiento"), max_length=20, choices=Completion.choices, blank=True)
+    opened_government = models.CharField(
+        _("¿contribuyó a abrir el gobierno?"), max_length=20, choices=Opening.choices, blank=True
+    )
+    starred = models.BooleanField(_("compromiso estelar"), default=False)
+    early_results = models.TextField(_("resultados tempranos"), blank=True)
+    report_url = models.URLField(_("informe del IRM"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrado por"),
+    )
+    assessed_at = models.DateTimeField(_("registrado"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluación del IRM")
+        verbose_name_plural = _("evaluaciones del IRM")
+
+    def __str__(self) -> str:
+        return str(_("IRM: %(commitment)s") % {"commitment": self.commitment})
+
+    def relevant_value_labels(self) -> list[str]:
+        labels = dict(OgpValue.choices)
+        return [str(labels[value]) for value in self.relevant_values if value in labels]
+
+
 class MilestoneQuerySet(PublishableQuerySet):
     def published(self) -> MilestoneQuerySet:
         return self.filter(
@@ -201,6 +305,22 @@ class Milestone(TimeStamped, Publishable, Versioned):
     number = models.CharField(_("número"), max_length=10)
     sort_key = models.PositiveIntegerField(default=0, editable=False)
     title = models.TextField(_("nombre"))
+    deliverable = models.TextField(_("producto o entregable"), blank=True)
+    starts_on = models.DateField(_("inicio"), null=True, blank=True)
+    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    responsible = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="responsible_milestones",
+        verbose_name=_("entidades responsables"),
+    )
+    weight = models.DecimalField(
+        _("peso"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        help_text=_("Su peso en el avance del compromiso (la media ponderada de sus hitos)."),
+    )
     work_plan_title = models.CharField(_("título del plan de trabajo"), max_length=300, blank=True)
     start_month = models.DateField(_("primer mes"), null=True, blank=True)
     end_month = models.DateField(_("último mes"), null=True, blank=True)

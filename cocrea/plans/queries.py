@@ -107,7 +107,7 @@ def get_action_plan(user: Any, slug: str) -> ActionPlan:
 
 def get_commitment(user: Any, plan: str, number: str) -> Commitment:
     commitment = (
-        Commitment.objects.select_related("action_plan", "coordinator")
+        Commitment.objects.select_related("action_plan", "coordinator", "irm")
         .prefetch_related("entities__organization", "milestones")
         .filter(action_plan__slug=plan, number=number)
         .first()

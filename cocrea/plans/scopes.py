@@ -16,6 +16,7 @@ from cocrea.plans.models import (
     CommitmentEntity,
     Evidence,
     Indicator,
+    IrmAssessment,
     Milestone,
     Objective,
     Organization,
@@ -70,6 +71,11 @@ def _commitment(commitment: Commitment) -> list[str]:
 def _milestone(milestone: Milestone) -> list[str]:
     kwargs = {**commitment_kwargs(milestone.commitment_id), "milestone": milestone.number}
     return [*pagecache.chain(kwargs), pagecache.TITLES]
+
+
+@pagecache.register(IrmAssessment)
+def _irm(assessment: IrmAssessment) -> list[str]:
+    return pagecache.chain(commitment_kwargs(assessment.commitment_id))
 
 
 @pagecache.register(CommitmentEntity)

@@ -50,7 +50,8 @@ class Command(BaseCommand):
         path = settings.DEMO_PLAN
         with acting_as(None, "import"):
             report = services.import_plan(path.read_bytes(), filename=path.name, publish=True)
-        assert report.milestone is not None
+            assert report.milestone is not None
+            describe_demo_plan(report.milestone)
         if options["sample_execution"]:
             load_sample_execution(report.milestone)
             self.stdout.write(_("Ejecución de ejemplo cargada (marcada como «datos de ejemplo»)."))
@@ -65,6 +66,18 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Plan de demostración importado: %(milestone)s") % {"milestone": report.milestone}
         )
+
+
+def describe_demo_plan(milestone: Milestone) -> None:
+    """What the work plan does not say and OGP's records do: the plan is Guatemala's 4th national
+    action plan, and its Commitment 11 is GT0095 on OGP's site."""
+    commitment = milestone.commitment
+    plan = commitment.action_plan
+    plan.government, plan.number, plan.country = "Guatemala", 4, "GT"
+    plan.ogp_url = "https://www.opengovpartnership.org/members/guatemala/"
+    plan.save(update_fields=["government", "number", "country", "ogp_url"])
+    commitment.ogp_id = "GT0095"
+    commitment.save(update_fields=["ogp_id"])
 
 
 SILENT_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
