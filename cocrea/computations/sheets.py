@@ -1146,13 +1146,21 @@ def _trim_wide(cells: list[str], row: int, *, strict: bool) -> list[str]:
 
 
 def _xlsx_records(
-    data: bytes, max_rows: int, aliases: Mapping[str, str], required: Sequence[str], *, index: int = 0
+    data: bytes, max_rows: int, aliases: Mapping[str, str], required: Sequence[str]
 ) -> tuple[list[Record], str, list[str]]:
     """The first sheet's records, its title, and the titles of the other sheets that look like a
-    report too (see :func:`_looks_like_a_report`), which are not read.
+    report too (see :func:`_looks_like_a_report`), which are not read."""
+    sheets, others = _xlsx_sheets(data, max_rows, aliases, required)
+    title, records = sheets[0]
+    return records, title, others
 
-    With ``index``, the records and title of that sheet instead (no others); past the last sheet,
-    no records and an empty title."""
+
+def _xlsx_sheets(
+    data: bytes, max_rows: int, aliases: Mapping[str, str], required: Sequence[str], *, every: int = 0
+) -> tuple[list[tuple[str, list[Record]]], list[str]]:
+    """The first sheet's title and records, and the titles of the other sheets that look like a
+    report too (see :func:`_looks_like_a_report`); with ``every``, the titles and records of the
+    first ``every`` sheets instead, and no titles of others. The workbook is checked and opened once."""
     parts = _scan_xlsx(data, max_rows)
     try:
         with warnings.catch_warnings():
@@ -1164,44 +1172,48 @@ def _xlsx_records(
         sheets = list(workbook.worksheets)
         if not sheets:
             raise SheetError("no_header", "the workbook has no worksheet")
-        if index >= len(sheets):
-            return [], "", []
-        sheet = sheets[index]
-        scanned = parts.get(str(getattr(sheet, "_worksheet_path", "")), None)
-        if scanned is None:  # not found where openpyxl reads it: judge by the largest part
-            scanned = _PartScan.largest(parts.values())
-        scanned.check(max_rows)
-        sheet.reset_dimensions()  # do not trust the stored size: read every row there is
-        # Blank cells far right (formatting) would pad every row that wide: read the columns allowed.
-        max_col = MAX_COLUMNS if scanned.max_cell_column > MAX_COLUMNS else None
-        limit = row_limit(max_rows)
-        records: list[Record] = []
-        content = 0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for number, row in enumerate(sheet.iter_rows(min_row=1, max_col=max_col), start=1):
-                if number > limit:
-                    raise _too_many_blank_rows(max_rows)
-                if len(row) > MAX_COLUMNS:
-                    raise _too_many_columns(number, len(row))
-                values = [_xlsx_value(cell) for cell in row]
-                if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
-                    raise _cell_too_long(number)
-                records.append((number, values))
-                if not all(_is_blank(v) for v in values):
-                    content += 1
-                    if content > max_rows + 1:  # the header is not counted
-                        raise _too_many_rows(max_rows)
-        if index:
-            return records, str(sheet.title), []
+        read = [
+            (str(sheet.title), _xlsx_sheet_records(sheet, parts, max_rows)) for sheet in sheets[: every or 1]
+        ]
+        if every:
+            return read, []
         others = [str(s.title) for s in sheets[1:] if _looks_like_a_report(s, aliases, required)]
-        return records, str(sheet.title), others
+        return read, others
     except SheetError:
         raise
     except Exception as exc:
         raise SheetError("xlsx_unreadable", "the workbook is damaged and cannot be read") from exc
     finally:
         workbook.close()
+
+
+def _xlsx_sheet_records(sheet: Any, parts: Mapping[str, _PartScan], max_rows: int) -> list[Record]:
+    scanned = parts.get(str(getattr(sheet, "_worksheet_path", "")), None)
+    if scanned is None:  # not found where openpyxl reads it: judge by the largest part
+        scanned = _PartScan.largest(parts.values())
+    scanned.check(max_rows)
+    sheet.reset_dimensions()  # do not trust the stored size: read every row there is
+    # Blank cells far right (formatting) would pad every row that wide: read the columns allowed.
+    max_col = MAX_COLUMNS if scanned.max_cell_column > MAX_COLUMNS else None
+    limit = row_limit(max_rows)
+    records: list[Record] = []
+    content = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for number, row in enumerate(sheet.iter_rows(min_row=1, max_col=max_col), start=1):
+            if number > limit:
+                raise _too_many_blank_rows(max_rows)
+            if len(row) > MAX_COLUMNS:
+                raise _too_many_columns(number, len(row))
+            values = [_xlsx_value(cell) for cell in row]
+            if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+                raise _cell_too_long(number)
+            records.append((number, values))
+            if not all(_is_blank(v) for v in values):
+                content += 1
+                if content > max_rows + 1:  # the header is not counted
+                    raise _too_many_rows(max_rows)
+    return records
 
 
 def _looks_like_a_report(sheet: Any, aliases: Mapping[str, str], required: Sequence[str]) -> bool:

@@ -97,7 +97,7 @@ from cocrea.computations.sheets import (
     _plain,
     _read_records,
     _Table,
-    _xlsx_records,
+    _xlsx_sheets,
     header_key,
     row_limit,
 )
@@ -509,7 +509,7 @@ WARNING_CODES = frozenset(
         "no_rows",
         "summary_row_ignored",  # a totals or notes row: params: text
         "repeated_header",  # the header row again, skipped
-        "sheet_skipped",  # params: sheet; a sheet that looked like a tracker has no header row
+        "sheet_skipped",  # params: sheet; a sheet holding something but no header row was not read
         "evidence_not_a_link",  # the text is kept as evidence_text: params: text
         "completion_from_status",  # params: word, completion (an estimate)
         "completion_fractions",  # the column was read as fractions of 1: params: lines
@@ -698,22 +698,31 @@ def read_tracker(
     Raises :class:`TrackerError` only for a file that cannot be read as a table or has no header.
     """
     try:
-        table, records, title, looked_like = _records(data, max_rows)
+        table, records = _records(data, max_rows)
         reader = _Reader(table, commitment, weights or {}, periods or {})
         if table.source != "xlsx":
             reader.read_sheet(records)
             return reader.finish()
         # Every sheet with a header row is read (a cover or instructions sheet is not).
         sheets: list[tuple[int, str, list[Record]]] = []
-        for index in range(MAX_SHEETS + 1):
-            if index:
-                records, title, _ = _xlsx_records(data, max_rows, _ALIASES, _REPORT_COLUMNS, index=index)
-                if not title:
-                    break
+        workbook, _ = _xlsx_sheets(data, max_rows, _ALIASES, _REPORT_COLUMNS, every=MAX_SHEETS)
+        reader.sheet_order = {title: index for index, (title, _) in enumerate(workbook)}
+        for index, (title, records) in enumerate(workbook):
             if _find_header(records) is not None:
                 sheets.append((index, title, records))
-            elif title in looked_like:
-                reader.warn(1, "", "sheet_skipped", "a sheet with no header row was not read", sheet=title)
+            elif any(not all(_is_blank(v) for v in values) for _, values in records):
+                reader.findings.append(
+                    Finding(
+                        "sheet_skipped",
+                        1,
+                        "",
+                        "",
+                        "a sheet with no header row was not read",
+                        {"sheet": title},
+                        "warning",
+                        title,
+                    )
+                )
         if not sheets:
             raise _no_header()
         for index, title, rows in sheets:
@@ -822,15 +831,13 @@ _ALIASES = _Aliases()
 _REPORT_COLUMNS = ("commitment", "milestone")  # a sheet naming both looks like a tracker
 
 
-def _records(data: bytes, max_rows: int) -> tuple[_Table, list[Record], str, list[str]]:
-    """The records of the file (an XLSX's first sheet), the sheet's title and the titles of the
-    other sheets that look like trackers; a CSV's delimiter is the one giving the best header."""
+def _records(data: bytes, max_rows: int) -> tuple[_Table, list[Record]]:
+    """The records of a CSV (the delimiter is the one giving the best header); for an XLSX, none:
+    :func:`read_tracker` reads its sheets."""
     if data.startswith(_XLSX_MAGIC):
-        records, title, others = _xlsx_records(data, max_rows, _ALIASES, _REPORT_COLUMNS)
-        return _Table("xlsx"), records, title, others
+        return _Table("xlsx"), []
     if not data or not data.strip() or data.startswith(_OLE_MAGIC):
-        table, records = _read_records(data, _ALIASES, max_rows, _REPORT_COLUMNS, physical_lines=True)
-        return table, records, "", []
+        return _read_records(data, _ALIASES, max_rows, _REPORT_COLUMNS, physical_lines=True)
     text, encoding = _decode(data)
     best: tuple[int, int, int] | None = None
     chosen = ","
@@ -845,7 +852,7 @@ def _records(data: bytes, max_rows: int) -> tuple[_Table, list[Record], str, lis
         if best is None or score > best:
             best, chosen = score, delimiter
     records = _csv_parse(text, chosen, max_rows, row_limit(max_rows), physical_lines=True)
-    return _Table("csv", encoding, chosen), records, "", []
+    return _Table("csv", encoding, chosen), records
 
 
 def _header_columns(values: Sequence[object]) -> dict[int, str]:
@@ -1308,6 +1315,7 @@ class _Reader:
         self.sheets: list[str] = []
         self.first_header: _Header | None = None
         self.sheet = ""
+        self.sheet_order: dict[str, int] = {}  # an XLSX's sheets by title: their place in the workbook
         self.weights = {fold(k): {fold(m): w for m, w in v.items()} for k, v in weights.items()}
         self.periods = {fold(k): v for k, v in periods.items()}
         self.findings: list[Finding] = []
@@ -1675,7 +1683,7 @@ class _Reader:
         commitments = tuple(self.commitment(self.headings[key]) for key in self.order)
         kept = tuple(r for c in commitments for m in c.milestones for r in (m.activities or (m.row,)) if r)
         header = self.first_header
-        sheets = {title: place for place, title in enumerate(self.sheets)}
+        sheets = self.sheet_order
         return TrackerResult(
             rows=kept,
             commitments=tuple(c for c in commitments if c.milestones),

@@ -281,10 +281,12 @@ def test_xlsx_title_row_merged_cells_date_cells_and_serials() -> None:
     assert data["completion"] == 46.67
     assert budget["milestones"][0]["start"] == "2021-01-01"  # an Excel serial
     assert budget["milestones"][0]["completion"] == 25.0  # 0.25 unformatted: a fraction
-    assert [(f.line, f.code) for f in result.findings] == [
-        (1, "rows_before_header"),
-        (8, "summary_row_ignored"),
+    assert [(f.sheet, f.line, f.code) for f in result.findings] == [
+        ("Seguimiento", 1, "rows_before_header"),
+        ("Seguimiento", 8, "summary_row_ignored"),
+        ("Instrucciones", 1, "sheet_skipped"),
     ]
+    assert result.sheets == ("Seguimiento",)
 
 
 # --- Layouts ------------------------------------------------------------------------------------
@@ -937,5 +939,8 @@ def test_a_workbook_of_one_sheet_per_commitment() -> None:
         ("Compromiso 11", 4, "end_before_start"),
         ("Compromiso 12", 3, "end_before_start"),
     ]
-    assert check_report(result)["findings"][0]["sheet"] == "Compromiso 11"
+    assert check_report(result)["findings"][0] == check_report(result)["findings"][0] | {
+        "sheet": "Portada",
+        "code": "sheet_skipped",
+    }
     assert check_report(result)["commitments"][0]["milestones"][0]["sheet"] == "Compromiso 11"
