@@ -70,6 +70,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
@@ -1058,7 +1059,12 @@ def parse_tracker_date(value: object, *, end: bool = False, month_first: bool = 
         if number == number.to_integral_value() and 1900 <= number <= 2200:  # a year
             return date(int(number), 12, 31) if end else date(int(number), 1, 1)
         return _serial(number)
-    text = _as_text(value)
+    return _parse_date_text(_as_text(value), end, month_first)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(text: str, end: bool, month_first: bool) -> date:
+    """:func:`parse_tracker_date` of a text (a sheet repeats its dates: they are read once)."""
     simple = _WEEKDAY.sub("", " ".join(fold(text).split()) if not re.search(r"\d[/.-]\d", text) else text)
     try:
         if _SERIAL.fullmatch(text):
@@ -1257,6 +1263,12 @@ def split_evidence(text: str) -> tuple[tuple[str, ...], str]:
 def _clean_leftover(text: str) -> str:
     lines = [clean_spaces(line).strip(" ,;|-–—•·*:") for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
+
+
+@lru_cache(maxsize=4096)
+def _institutions(text: str) -> tuple[InstitutionName, ...]:
+    """:func:`split_institutions` of a cell (a sheet repeats its cells: they are split once)."""
+    return tuple(split_institutions(text))
 
 
 def _title(value: object) -> str:
@@ -1549,7 +1561,7 @@ class _Reader:
                     last_milestone = ""
                 current = headings[key]
             row_institutions_text = _as_text(cells.raw("institutions"))
-            institutions = tuple(split_institutions(row_institutions_text))
+            institutions = _institutions(row_institutions_text)
             for institution in institutions:
                 if len(institution.name.split()) > 15 or not any(ch.isupper() for ch in institution.written):
                     self.warn(
@@ -1706,7 +1718,11 @@ class _Reader:
         same = [
             p
             for p in filled
-            if p < len(texts) and texts[p] and fold(_as_text(cells.values[p])) == fold(texts[p])
+            if p < len(texts)
+            and texts[p]
+            and isinstance(value := cells.values[p], str)
+            and abs(len(value.strip()) - len(texts[p])) <= 2  # quick: most cells are no heading
+            and fold(_as_text(value)) == fold(texts[p])
         ]
         return len(same) >= 2 and 2 * len(same) >= len(filled)
 
