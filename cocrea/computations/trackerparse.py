@@ -17,14 +17,29 @@ evidencias…)``). The header is the row naming the most columns (two at least) 
 :data:`~cocrea.computations.sheets.HEADER_SEARCH_ROWS` rows that hold something: title rows above
 it are skipped with a warning. A second header row under cells such as ``Fechas`` (``Inicio`` |
 ``Fin``) is read too. Only ``milestone`` is required, and ``commitment`` unless the caller names
-the commitment. With both a milestone column (``Hito``) and an activity column (``Actividad``),
-each row is an activity of the milestone named on it or above it.
+the commitment. ``Actividad`` alone (or ``Meta``) is the milestone column; with both a milestone
+column (``Hito``) and an activity column (``Actividad``), each row is an activity of the milestone
+named on it or above it. ``Descripción del hito`` with no ``Hito`` column is the milestone's title.
+Besides the columns of the issue, a tracker may give the commitment's OGP id (``Código``), the
+milestone's number (``No. de hito``), a period in one cell (``Período``: ``20/10/2020 al
+15/11/2020``, ``Octubre 2020 - Septiembre 2022``, ``2020-2022``), actual dates (``Fecha de inicio
+real``), a status (``Estado``) and a weight (``Ponderación``).
+
+**Workbooks**: every sheet with a header row is read, in order (a cover or instructions sheet is
+skipped with a warning); when several are, a sheet with no commitment column is the commitment
+named by its title (one sheet per commitment). Links behind cells (a hyperlink, a
+``=HYPERLINK(…)`` formula) in the evidence, product, description and observations columns are
+evidence too. Findings and rows say their ``sheet``.
 
 **Rows.** A blank commitment cell means "same as above" (merged cells read blank); so does a blank
 institutions cell inside one commitment, and a blank milestone cell when the sheet has an activity
 column. A row naming only a commitment (its institutions or dates) is the commitment's heading. A
 row whose first cell starts with ``Total``, ``Promedio``, ``Nota``, ``Fuente``… is a summary or a
-note: skipped with a warning. Blank rows are skipped.
+note, and the header row repeated is a repetition: both skipped with a warning. Blank rows are
+skipped. A row with errors is kept in the result with what could be read, so that the report
+shows it; a second row of a milestone already read (``duplicate_milestone``) is not. Evidence is
+split into links (``http(s)://``, ``www.``, a ``.gob``/``.gov``/``.org``… address with a path) and
+the text that is not a link (``evidence_text``, never dropped).
 
 **Lines.** ``line`` is where the row starts in the file: the row number of an XLSX sheet, the
 physical line of a CSV (a cell holding line breaks makes a record span several lines).
@@ -55,9 +70,17 @@ else its milestones' earliest start and latest end.
 **Institutions** are split by :func:`~cocrea.computations.orgnames.split_institutions` and matched
 to a directory with :func:`match_institutions`.
 
-Every finding has a stable ``code`` (:data:`ERROR_CODES`, :data:`WARNING_CODES`), the ``line``,
-the canonical ``column``, ``params`` and an English ``expected``; the presentation layer words it.
-Import only when ``result.ok`` (no errors); warnings never block.
+Every finding has a stable ``code`` (:data:`ERROR_CODES`, :data:`WARNING_CODES`), the ``line``
+(and ``sheet``), the canonical ``column``, the ``value`` as written, ``params`` (with the header as
+written and the cell, ``C5``, where a cell is concerned) and an English ``expected``; the
+presentation layer words it. Import only when ``result.ok`` (no errors); warnings never block.
+
+For the importer::
+
+    result = read_tracker(data)                   # TrackerError (a SheetError) if unreadable
+    report = check_report(result)                 # --check --format json
+    refs = match_institutions(result, directory)  # InstitutionName.key → OrgRef | None
+    for commitment in result.commitments: ...     # TrackerCommitment → TrackerMilestone → rows
 """
 
 from __future__ import annotations
