@@ -667,6 +667,7 @@ class TrackerCommitment:
     period_given: bool  # the period came from a heading row or the caller, not from the milestones
     completion: float | None
     milestones: tuple[TrackerMilestone, ...]
+    description: str = ""  # written on its heading row
 
 
 @dataclass(frozen=True)
@@ -1328,6 +1329,7 @@ class _Heading:
     period_given: bool = False
     rows: list[TrackerRow] = field(default_factory=list)
     has_activity: bool = False  # its rows come from a sheet with an activity column
+    description: str = ""  # written on its heading row
 
 
 class _Reader:
@@ -1351,6 +1353,7 @@ class _Reader:
         self.first_header: _Header | None = None
         self.sheet = ""
         self.sheet_order: dict[str, int] = {}  # an XLSX's sheets by title: their place in the workbook
+        self.unclear: set[str] = set()  # institution names already warned about
         self.weights = {fold(k): {fold(m): w for m, w in v.items()} for k, v in weights.items()}
         self.periods = {fold(k): v for k, v in periods.items()}
         self.findings: list[Finding] = []
@@ -1432,6 +1435,8 @@ class _Reader:
         if "milestone" not in chosen and "activity" not in chosen and _NAMES_A_MILESTONE.search(described):
             # "Descripción del hito" with no "Hito" column: the milestone's title.
             chosen["milestone"] = chosen.pop("description")
+        if "commitment" not in chosen and "commitment_id" in chosen and not self.default_commitment:
+            chosen["commitment"] = chosen["commitment_id"]  # commitments named by their id alone
         if "activity" in chosen and "milestone" not in chosen:
             chosen["milestone"] = chosen.pop("activity")  # "Actividad" alone: one row per milestone
         if extra:
@@ -1586,7 +1591,10 @@ class _Reader:
             row_institutions_text = _as_text(cells.raw("institutions"))
             institutions = _institutions(row_institutions_text)
             for institution in institutions:
+                if institution.written in self.unclear:
+                    continue
                 if len(institution.name.split()) > 15 or not any(ch.isupper() for ch in institution.written):
+                    self.unclear.add(institution.written)
                     self.warn(
                         line,
                         "institutions",
@@ -1612,7 +1620,9 @@ class _Reader:
             evidence_cell = self.joined(cells, "evidence")
             links, evidence_text = split_evidence(evidence_cell)
             links = self.cell_links(cells, links)
-            milestone_data = bool(product or description or evidence_cell or activity_text)
+            milestone_data = bool(
+                product or evidence_cell or activity_text or (description and not commitment_text)
+            )
             any_data = milestone_data or bool(
                 institutions
                 or start
@@ -1639,6 +1649,7 @@ class _Reader:
                     # A commitment's heading row: its id, institutions and period (a completion
                     # written there is not used: the commitment's is its milestones' mean).
                     current.commitment_id = current.commitment_id or commitment_id
+                    current.description = current.description or description
                     if institutions:
                         current.institutions.extend(i for i in institutions if i not in current.institutions)
                         last_institutions = institutions
@@ -1940,6 +1951,7 @@ class _Reader:
             period_given=period_given,
             completion=mean_completion(milestones),
             milestones=tuple(milestones),
+            description=heading.description,
         )
 
 
@@ -2082,6 +2094,7 @@ def _commitment_dict(commitment: TrackerCommitment) -> dict[str, Any]:
     return {
         "title": commitment.title,
         "id": commitment.commitment_id,
+        "description": commitment.description,
         "line": commitment.line,
         "institutions": [i.label for i in commitment.institutions],
         "institutions_detail": [_institution_dict(i) for i in commitment.institutions],

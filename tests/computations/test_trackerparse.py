@@ -944,3 +944,24 @@ def test_a_workbook_of_one_sheet_per_commitment() -> None:
         "code": "sheet_skipped",
     }
     assert check_report(result)["commitments"][0]["milestones"][0]["sheet"] == "Compromiso 11"
+
+
+def test_a_heading_row_with_the_commitments_description_and_ids_as_titles() -> None:
+    header = ["Código OGP", "Hito", "Descripción", "Responsable", "Avance"]
+    result = read_tracker(
+        csv_bytes(
+            [
+                header,
+                ["GT0095", "", "Diseño e implementación de una estrategia de innovación", "INAP", ""],
+                ["", "Hito 1", "Estrategia elaborada", "", "100"],
+                ["", "Hito 2", "", "inap y onsec", "0"],
+                ["", "Hito 3", "", "inap y onsec", "0"],
+            ]
+        )
+    )
+    assert result.ok
+    (commitment,) = result.commitments
+    assert (commitment.title, commitment.commitment_id) == ("GT0095", "GT0095")
+    assert commitment.description == "Diseño e implementación de una estrategia de innovación"
+    assert [m.description for m in commitment.milestones] == ["Estrategia elaborada", "", ""]
+    assert [(f.line, f.code) for f in result.findings] == [(4, "institution_unclear")]  # once per name
