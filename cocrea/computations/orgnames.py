@@ -218,35 +218,72 @@ def split_institutions(text: str, directory: Directory | None = None) -> list[In
     The acronym is read from ``Name (ACR)``, ``Name - ACR -``, ``ACR - Name`` or an acronym alone.
     """
     text = _BULLET.sub("", text.replace("\r\n", "\n"))
-    found: list[InstitutionName] = []
-    seen: set[str] = set()
+    named: list[InstitutionName] = []
     for line in _TOP_SEPARATORS.split(text):
         for piece in _split_commas(line, directory):
             for part in _split_conjunctions(piece, directory):
                 institution = _institution(part)
-                if institution is not None and institution.key not in seen:
-                    seen.add(institution.key)
-                    found.append(institution)
+                if institution is None:
+                    continue
+                before = named[-1] if named else None
+                if before is not None and _acronym_of(institution, before):
+                    # "Ministerio de Finanzas Públicas / MINFIN": one institution written twice.
+                    named[-1] = InstitutionName(
+                        f"{before.written} / {institution.written}", before.name, institution.acronym
+                    )
+                else:
+                    named.append(institution)
+    found: list[InstitutionName] = []
+    seen: set[str] = set()
+    for institution in named:
+        if institution.key not in seen:
+            seen.add(institution.key)
+            found.append(institution)
     return found
+
+
+def _acronym_of(acronym: InstitutionName, name: InstitutionName) -> bool:
+    """``acronym`` is an acronym alone that abbreviates ``name``, a name of two words or more
+    without one: same first letter, and its letters found in the name in order (``MINFIN`` in
+    ``MINisterio de FINanzas``, ``INAP`` in ``Instituto Nacional de Administración Pública``)."""
+    if name.acronym or acronym.name != acronym.acronym or len(fold(name.name).split()) < 2:
+        return False
+    letters = fold(acronym.acronym).replace(" ", "")
+    words = fold(name.name)
+    if not letters or words[:1] != letters[:1]:
+        return False
+    position = 0
+    for letter in letters:
+        position = words.find(letter, position)
+        if position < 0:
+            return False
+        position += 1
+    return True
 
 
 def _known(text: str, directory: Directory | None) -> bool:
     if directory is None:
         return False
-    cleaned = clean_spaces(text).strip(" .,;:-–—")
+    cleaned = clean_spaces(text).strip(" .,;:-–—/|")
     if directory.lookup(cleaned) is not None:
         return True
     match = _TRAILING_PAREN.search(cleaned)
     return bool(match and directory.lookup(match.group("acronym")) is not None)
 
 
+_ARTICLES = frozenset(["la", "el", "los", "las", "the"])
+
+
 def _starts_institution(text: str) -> bool:
+    """The text starts with an institution word, after an article (``la Comisión…``)."""
     words = fold(text).split()
+    if words and words[0] in _ARTICLES:
+        words = words[1:]
     return bool(words) and words[0] in INSTITUTION_WORDS
 
 
 def _is_acronym(text: str) -> bool:
-    return bool(_ACRONYM_ONLY.fullmatch(clean_spaces(text).strip(" .,;:")))
+    return bool(_ACRONYM_ONLY.fullmatch(clean_spaces(text).strip(" .,;:/|")))
 
 
 def _split_commas(line: str, directory: Directory | None) -> list[str]:
@@ -319,6 +356,7 @@ def _split_conjunctions(piece: str, directory: Directory | None) -> list[str]:
             (_is_acronym(left) and _is_acronym(right_first))
             or (_known(left, directory) and _known(right_first, directory))
             or (_starts_institution(right) and fold(left))
+            or (_TRAILING_PAREN.search(clean_spaces(left)) and fold(right_first))  # "Name (ACR) y …"
         ):
             parts.append(left)
             position = match.end()
@@ -330,8 +368,14 @@ def _paren_depth(text: str, end: int) -> int:
     return text.count("(", 0, end) - text.count(")", 0, end)
 
 
+_EDGE_CONJUNCTION = re.compile(r"^(?:y|e|and|&|\+)(?:\s+|$)|(?:^|\s+)(?:y|e|and|&|\+)$", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:la|el|los|las|the)\s+(?=\S)", re.IGNORECASE)
+
+
 def _institution(part: str) -> InstitutionName | None:
-    written = clean_spaces(part).strip(" .,;:-–—")
+    written = _EDGE_CONJUNCTION.sub("", clean_spaces(part).strip(" .,;:-–—/|")).strip(" .,;:-–—/|")
+    if _LEADING_ARTICLE.match(written) and _starts_institution(written):
+        written = _LEADING_ARTICLE.sub("", written)  # "la Comisión Presidencial…"
     if not fold(written):
         return None
     name, acronym = written, ""

@@ -632,6 +632,25 @@ def test_evidence_links_and_text(text: str, links: tuple[str, ...], other: str) 
             [("Instituto Nacional de Administración Pública", "INAP")],
         ),
         ("  ,; \n", []),
+        (
+            "Ministerio de Gobernación (MINGOB) y Policía Nacional Civil (PNC)",
+            [("Ministerio de Gobernación", "MINGOB"), ("Policía Nacional Civil", "PNC")],
+        ),
+        (
+            "SEGEPLAN, SENACYT y la Comisión Presidencial de Gestión Pública Abierta y Transparencia",
+            [
+                ("SEGEPLAN", "SEGEPLAN"),
+                ("SENACYT", "SENACYT"),
+                ("Comisión Presidencial de Gestión Pública Abierta y Transparencia", ""),
+            ],
+        ),
+        ("Ministerio de Finanzas Públicas/MINFIN", [("Ministerio de Finanzas Públicas", "MINFIN")]),
+        (
+            "Instituto Nacional de Administración Pública\nINAP\nGPAT",
+            [("Instituto Nacional de Administración Pública", "INAP"), ("GPAT", "GPAT")],
+        ),
+        ("Ministerio de Economía; MINEX", [("Ministerio de Economía", ""), ("MINEX", "MINEX")]),
+        ("El Salvador Abierto", [("El Salvador Abierto", "")]),
     ],
 )
 def test_split_institutions(text: str, expected: list[tuple[str, str]]) -> None:
@@ -965,3 +984,22 @@ def test_a_heading_row_with_the_commitments_description_and_ids_as_titles() -> N
     assert commitment.description == "Diseño e implementación de una estrategia de innovación"
     assert [m.description for m in commitment.milestones] == ["Estrategia elaborada", "", ""]
     assert [(f.line, f.code) for f in result.findings] == [(4, "institution_unclear")]  # once per name
+
+
+@PROPERTY
+@given(st.text(max_size=200))
+def test_split_institutions_of_any_text(text: str) -> None:
+    found = split_institutions(text)
+    keys = [i.key for i in found]
+    assert all(keys) and len(keys) == len(set(keys))
+    assert all(i.written and i.name for i in found)
+
+
+@PROPERTY
+@given(
+    st.lists(st.from_regex(r"[A-Z]{3,8}", fullmatch=True), min_size=1, max_size=6, unique=True),
+    st.lists(st.sampled_from([", ", "; ", "\n", " / ", "/", " y ", "\n- ", " | "]), min_size=6, max_size=6),
+)
+def test_acronyms_joined_any_way_come_back(acronyms: list[str], separators: list[str]) -> None:
+    text = "".join(a + separators[n] for n, a in enumerate(acronyms))
+    assert [i.acronym for i in split_institutions(text)] == acronyms
