@@ -654,6 +654,11 @@ class TrackerMilestone:
     actual_start: date | None = None
     actual_end: date | None = None
 
+    @property
+    def key(self) -> str:
+        """The folded title: a milestone's identity inside its commitment (for updates in place)."""
+        return fold(self.title) or self.title
+
 
 @dataclass(frozen=True)
 class TrackerCommitment:

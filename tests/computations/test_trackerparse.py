@@ -1003,3 +1003,58 @@ def test_split_institutions_of_any_text(text: str) -> None:
 def test_acronyms_joined_any_way_come_back(acronyms: list[str], separators: list[str]) -> None:
     text = "".join(a + separators[n] for n, a in enumerate(acronyms))
     assert [i.acronym for i in split_institutions(text)] == acronyms
+
+
+def test_the_issue_example_shape() -> None:
+    """The object ``import-tracker --check --format json`` prints, as issue 15 shows it."""
+    header = [
+        "Compromiso",
+        "Entidades responsables",
+        "Hito",
+        "Producto",
+        "Evidencia",
+        "Inicio",
+        "Fin",
+        "Avance",
+    ]
+    rows = [
+        [
+            "Estrategia de innovación",
+            "INAP, GPAT; ONSEC\nMINFIN",
+            "Hito 1",
+            "Marco conceptual",
+            "https://inap.gob.gt/marco",
+            "20/10/2020",
+            "15/11/2020",
+            "100%",
+        ],
+        *[["", "", f"Hito {n}", f"Producto {n}", "", "16/11/2020", "30/09/2022", "0"] for n in range(2, 6)],
+    ]
+    report = check_report(read_tracker(csv_bytes([header, *rows], ";", "cp1252")))
+    assert {k: report["counts"][k] for k in ("commitments", "milestones", "institutions")} == {
+        "commitments": 1,
+        "milestones": 5,
+        "institutions": 4,
+    }
+    (commitment,) = report["commitments"]
+    assert commitment["institutions"] == ["INAP", "GPAT", "ONSEC", "MINFIN"]
+    assert commitment["period"] == {"start": "2020-10-20", "end": "2022-09-30"}
+    assert commitment["completion"] == 20.0
+    first = commitment["milestones"][0]
+    assert {k: first[k] for k in ("title", "product", "start", "end", "completion", "evidence", "line")} == {
+        "title": "Hito 1",
+        "product": "Marco conceptual",
+        "start": "2020-10-20",
+        "end": "2020-11-15",
+        "completion": 100.0,
+        "evidence": ["https://inap.gob.gt/marco"],
+        "line": 2,
+    }
+    assert [m["line"] for m in commitment["milestones"]] == [
+        2,
+        4,
+        5,
+        6,
+        7,
+    ]  # line 3 is inside line 2's record
+    assert report["findings"] == []
