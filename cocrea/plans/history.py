@@ -93,26 +93,35 @@ CONTEXT_FIELDS = ("milestone", "commitment")
 # --- which entries ---------------------------------------------------------------------------
 
 
-def _keys(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """The primary keys as text, to compare with ``AuditEntry.object_id`` inside the database."""
-    return queryset.values(audit_key=Cast("pk", CharField()))
+Keys = dict[tuple[type[models.Model], str], models.QuerySet[Any]]
 
 
-def _condition(kind: Kind, milestone: Milestone) -> Q:
+def _keys(
+    model: type[models.Model], to_milestone: str, milestone: Milestone, built: Keys
+) -> models.QuerySet[Any]:
+    """The primary keys (as text, to compare with ``AuditEntry.object_id`` inside the database) of
+    the model's rows in the milestone; each subquery built once for the whole condition."""
+    if (model, to_milestone) not in built:
+        rows = model._default_manager.filter(**{to_milestone: milestone.pk})
+        built[(model, to_milestone)] = rows.values(audit_key=Cast("pk", CharField()))
+    return built[(model, to_milestone)]
+
+
+def _condition(kind: Kind, milestone: Milestone, built: Keys) -> Q:
     content_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=False)
     if kind.to_milestone == "pk":  # the milestone itself, loaded: its key, no subquery
         condition = Q(content_type=content_type, object_id=str(milestone.pk))
     else:
-        existing = kind.model._default_manager.filter(**{kind.to_milestone: milestone.pk})
-        condition = Q(content_type=content_type, object_id__in=_keys(existing))
+        condition = Q(
+            content_type=content_type, object_id__in=_keys(kind.model, kind.to_milestone, milestone, built)
+        )
     if kind.parent and kind.parent_model is not None:
         # Objects deleted since: their deletion entry names their parent, which is still here.
         parent = Cast(KT(f"changes__{kind.parent}__0"), CharField())
         if kind.parent_to_milestone == "pk":  # the parent is the milestone itself
             named: Exact | In = Exact(parent, str(milestone.pk))
         else:
-            parents = kind.parent_model._default_manager.filter(**{kind.parent_to_milestone: milestone.pk})
-            named = In(parent, _keys(parents))
+            named = In(parent, _keys(kind.parent_model, kind.parent_to_milestone, milestone, built))
         deletions = Q(content_type=content_type, action=AuditEntry.Action.DELETE)
         deleted = AuditEntry.objects.filter(deletions, named)
         condition |= Q(content_type=content_type, object_id__in=deleted.values("object_id"))
@@ -129,14 +138,14 @@ def milestone_entries(
     newest first, in one query; ``since`` and ``until`` are days in the site's time zone. Their
     content types come from Django's cache of them (``presentation.model_of``), not a join."""
     condition = Q(pk__in=[])
+    built: Keys = {}
     for kind in kinds:
-        condition |= _condition(kind, milestone)
-    entries = AuditEntry.objects.filter(condition)
+        condition |= _condition(kind, milestone, built)
     if since is not None:
-        entries = entries.filter(timestamp__gte=_start_of(since))
+        condition &= Q(timestamp__gte=_start_of(since))
     if until is not None:
-        entries = entries.filter(timestamp__lt=_start_of(until + datetime.timedelta(days=1)))
-    return entries.order_by("-timestamp", "-id")
+        condition &= Q(timestamp__lt=_start_of(until + datetime.timedelta(days=1)))
+    return AuditEntry.objects.filter(condition).order_by("-timestamp", "-id")
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

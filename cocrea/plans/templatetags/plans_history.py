@@ -8,11 +8,12 @@ once a change or a field: the texts and their translations (msgids) are the loop
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -24,6 +25,12 @@ from cocrea.audit.presentation import Change, FieldRow
 register = template.Library()
 
 NONE = "—"
+
+
+def escape(text: Any) -> str:
+    """What ``{{ text }}`` writes: the text escaped, unless it is marked safe (Django's
+    ``conditional_escape``, without its lazy-string wrapper: it runs a few hundred times a page)."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
 
 
 class _Words:
