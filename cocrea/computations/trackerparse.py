@@ -57,7 +57,9 @@ column lies between 0 and 1, ``1`` is 100 % too (a warning says the column was r
 Words are mapped by :data:`STATUS_COMPLETION`: done words (``Completado``, ``Cumplido``,
 ``Complete``…) are 100 and not-started words (``No iniciado``, ``Pendiente``…) 0, silently; words of
 work under way (``En proceso`` 50, ``Limitado`` 25, ``Sustancial`` 75…) give that estimate with a
-``completion_from_status`` warning; ``Retrasado`` and ``Cancelado`` give no number. A status column
+``completion_from_status`` warning; ``Retrasado``, ``Cancelado``, ``On track``, ``En riesgo`` give a
+status and no number. ``N/A``, ``Por definir``, ``TBD``, ``-`` (:data:`NOT_GIVEN`) in a date,
+period, completion or status cell are read as blank. A status column
 is read with the same words; when both are given and disagree, a warning says so.
 
 A **commitment's completion** is the mean of its milestones' completions, a milestone left blank
@@ -500,7 +502,34 @@ STATUS_COMPLETION: dict[str, tuple[str, float | None]] = {
         ("cancelled", None),
     ),
     **dict.fromkeys(("withdrawn", "suspended", "descartado", "descartada"), ("cancelled", None)),
+    **dict.fromkeys(("on track", "a tiempo", "en tiempo", "en plazo"), ("in_progress", None)),
+    **dict.fromkeys(
+        ("off track", "at risk", "en riesgo", "fuera de plazo", "vencido", "vencida"), ("delayed", None)
+    ),
 }
+# Cells that say nothing was given, read as blank in date, period, completion and status columns.
+NOT_GIVEN = frozenset(
+    [
+        "n a",
+        "na",
+        "n d",
+        "nd",
+        "s d",
+        "s f",
+        "no aplica",
+        "not applicable",
+        "sin dato",
+        "sin datos",
+        "sin informacion",
+        "sin fecha",
+        "por definir",
+        "a definir",
+        "tbd",
+        "tbc",
+        "to be defined",
+        "pendiente de definir",
+    ]
+)
 # Words whose number is exact (no warning): done and not started.
 _EXACT_STATUSES = frozenset({"complete", "not_started"})
 
@@ -1300,6 +1329,16 @@ def _institutions(text: str) -> tuple[InstitutionName, ...]:
     return tuple(split_institutions(text))
 
 
+def _given(value: object) -> bool:
+    """The cell holds something other than :data:`NOT_GIVEN` (``N/A``, ``Por definir``…)."""
+    if _is_blank(value):
+        return False
+    if isinstance(value, str):
+        folded = fold(_as_text(value))
+        return bool(folded) and folded not in NOT_GIVEN  # "-", "—", "…" say nothing too
+    return True
+
+
 def _title(value: object) -> str:
     """A title cell on one line: line breaks and runs of spaces made one space."""
     return clean_spaces(" ".join(_as_text(value).split()))
@@ -1611,7 +1650,7 @@ class _Reader:
             commitment_id = _title(cells.raw("commitment_id"))
             milestone_id = _title(cells.raw("milestone_id"))
             start, end = self.dates(cells, "start", "end")
-            if not _is_blank(cells.raw("period")):
+            if _given(cells.raw("period")):
                 period = cells.parse("period", lambda v: parse_period(v, month_first=self.month_first))
                 if period is not None:
                     start, end = start or period[0], end or period[1]
@@ -1797,9 +1836,9 @@ class _Reader:
 
     def completion(self, cells: _Cells) -> _Completion | None:
         value = cells.raw("completion")
-        if _is_blank(value):
+        if not _given(value):
             value = cells.raw("status")
-            if _is_blank(value):
+            if not _given(value):
                 return None
             column = "status"
         else:
@@ -1830,7 +1869,7 @@ class _Reader:
     def status(self, cells: _Cells, completion: _Completion | None) -> str:
         """The status column's word when there is one, else the completion's status."""
         value = cells.raw("status")
-        if _is_blank(value) or _is_blank(cells.raw("completion")):
+        if not _given(value) or not _given(cells.raw("completion")):
             return completion.status if completion else ""
         word = _completion_word(value)
         if word is None:
@@ -1855,14 +1894,13 @@ class _Reader:
         return word.status
 
     def dates(self, cells: _Cells, start_column: str, end_column: str) -> tuple[date | None, date | None]:
-        start = cells.parse(
-            start_column, lambda v: parse_tracker_date(v, month_first=self.month_first), required=False
-        )
-        end = cells.parse(
-            end_column,
-            lambda v: parse_tracker_date(v, end=True, month_first=self.month_first),
-            required=False,
-        )
+        start = end = None
+        if _given(cells.raw(start_column)):
+            start = cells.parse(start_column, lambda v: parse_tracker_date(v, month_first=self.month_first))
+        if _given(cells.raw(end_column)):
+            end = cells.parse(
+                end_column, lambda v: parse_tracker_date(v, end=True, month_first=self.month_first)
+            )
         if start_column != "start":
             self.check_order(cells, start, end, end_column)
         return start, end

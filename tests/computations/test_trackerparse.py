@@ -1058,3 +1058,20 @@ def test_the_issue_example_shape() -> None:
         7,
     ]  # line 3 is inside line 2's record
     assert report["findings"] == []
+
+
+@pytest.mark.parametrize("nothing", ["N/A", "n.a.", "S/D", "Por definir", "TBD", "-", "—"])
+def test_cells_that_say_nothing_was_given(nothing: str) -> None:
+    result = sheet(["C1", "INAP", "Hito 1", "", nothing, nothing, nothing, ""])
+    assert result.ok and result.findings == ()
+    row = result.rows[0]
+    assert (row.start, row.end, row.completion, row.status) == (None, None, None, "")
+
+
+@pytest.mark.parametrize(
+    ("word", "status"), [("On track", "in_progress"), ("Off track", "delayed"), ("En riesgo", "delayed")]
+)
+def test_words_of_pace_give_a_status_and_no_number(word: str, status: str) -> None:
+    result = sheet(["C1", "INAP", "Hito 1", "", "", "", word, ""])
+    assert result.ok and result.findings == ()
+    assert (result.rows[0].completion, result.rows[0].status) == (None, status)
