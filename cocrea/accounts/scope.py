@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from cocrea.plans.models import ActionPlan, Activity, Commitment, Milestone, Organization
 
 
@@ -39,7 +41,9 @@ def _compute_milestone_orgs(milestone: Milestone) -> frozenset[int]:
         for e in milestone.commitment.entities.all()
         if e.role == "responsible" and (number is None or number in (e.milestone_numbers or []))
     }
-    doers = Organization.objects.filter(activities__milestone=milestone).values_list("pk", flat=True)
+    doers = Organization.objects.filter(
+        Q(activities__milestone=milestone) | Q(responsible_milestones=milestone)
+    ).values_list("pk", flat=True)
     return frozenset(entities | set(doers))
 
 

@@ -29,9 +29,21 @@ from cocrea.plans.models import Activity, ActivityStatus, Baseline, Evidence, Mi
 from cocrea.plans.workflow import WorkflowError, check_transition, derive_status
 
 
+def _of(subject: Activity | Milestone) -> dict[str, Any]:
+    """The filter of a subject's reports: an activity's, or a milestone's tracked directly."""
+    return {"milestone": subject} if isinstance(subject, Milestone) else {"activity": subject}
+
+
+def _same_subject(entry: ProgressEntry) -> Q:
+    """The reports of the same activity, or of the same milestone tracked directly."""
+    if entry.activity_id:
+        return Q(activity_id=entry.activity_id)
+    return Q(milestone_id=entry.milestone_id)
+
+
 @transaction.atomic
 def record_progress(
-    activity: Activity,
+    subject: Activity | Milestone,
     *,
     day: date,
     percent: Decimal,
@@ -45,12 +57,17 @@ def record_progress(
     evidence_files: list[tuple[str, Any]] | None = None,
     check_permission: bool = True,
 ) -> ProgressEntry:
-    """Add a dated progress report, enforcing the status workflow against its neighbours."""
-    if check_permission and not by.has_perm(permission("activity", "change"), activity):
+    """Add a dated progress report of an activity, or of a milestone tracked directly (one without
+    a detailed work plan: once it has activities, they are what is reported), enforcing the
+    status workflow against its neighbours."""
+    kind = "milestone" if isinstance(subject, Milestone) else "activity"
+    if check_permission and not by.has_perm(permission(kind, "change"), subject):
         raise PermissionDenied
+    if isinstance(subject, Milestone) and subject.activities.exists():
+        raise WorkflowError(_("Este hito tiene plan de trabajo: el avance se reporta por sus actividades."))
     percent = Decimal(percent).quantize(Decimal("0.01"))
     status = status or derive_status(percent)
-    entries = list(ProgressEntry.objects.select_for_update().filter(activity=activity).order_by("day", "pk"))
+    entries = list(ProgressEntry.objects.select_for_update().filter(**_of(subject)).order_by("day", "pk"))
     before = [e for e in entries if e.day <= day]
     after = [e for e in entries if e.day > day]
     check_transition(before[-1].status if before else None, status, percent, reason)
@@ -60,7 +77,7 @@ def record_progress(
         raise WorkflowError(_("El fin real no puede ser anterior al inicio real."))
     with operation("web"):
         entry = ProgressEntry.objects.create(
-            activity=activity,
+            **_of(subject),
             day=day,
             percent_complete=percent,
             status=status,
@@ -218,7 +235,7 @@ def correction_refusal(entry: ProgressEntry) -> str | None:
     approved after the report was recorded was decided with it in view: the report stays as it is.
     """
     later = (
-        ProgressEntry.objects.filter(activity_id=entry.activity_id)
+        ProgressEntry.objects.filter(_same_subject(entry))
         .filter(Q(day__gt=entry.day) | Q(day=entry.day, pk__gt=entry.pk))
         .order_by("day", "pk")
         .first()
@@ -229,7 +246,7 @@ def correction_refusal(entry: ProgressEntry) -> str | None:
             "Registre un nuevo reporte para cambiar el avance."
         ) % {"day": _day(later.day)}
     baseline = (
-        Baseline.objects.filter(milestone_id=entry.activity.milestone_id, approved_at__gt=entry.recorded_at)
+        Baseline.objects.filter(milestone_id=entry.milestone_id_of_subject, approved_at__gt=entry.recorded_at)
         .order_by("number")
         .first()
     )
@@ -245,7 +262,7 @@ def correction_refusal(entry: ProgressEntry) -> str | None:
 def _locked_neighbours(entry: ProgressEntry) -> tuple[ProgressEntry, ProgressEntry | None]:
     """``entry`` as stored, and the report before it, with the activity's reports locked."""
     entries = list(
-        ProgressEntry.objects.select_for_update().filter(activity_id=entry.activity_id).order_by("day", "pk")
+        ProgressEntry.objects.select_for_update().filter(_same_subject(entry)).order_by("day", "pk")
     )
     index = next((i for i, e in enumerate(entries) if e.pk == entry.pk), None)
     if index is None:
@@ -356,12 +373,14 @@ class WithdrawnReport:
     withdrawn_by: str
 
 
-def withdrawn_reports(activity: Activity) -> list[WithdrawnReport]:
-    """The activity's withdrawn reports, newest first, read from the change history (one query)."""
+def withdrawn_reports(subject: Activity | Milestone) -> list[WithdrawnReport]:
+    """The withdrawn reports of an activity or of a milestone tracked directly, newest first, read
+    from the change history (one query)."""
+    field = "milestone" if isinstance(subject, Milestone) else "activity"
     entries = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(ProgressEntry),
         action=AuditEntry.Action.DELETE,
-        changes__activity__0=activity.pk,
+        **{f"changes__{field}__0": subject.pk},
     ).order_by("-timestamp", "-pk")
     labels = dict(ActivityStatus.choices)
     found = []
@@ -381,10 +400,12 @@ def withdrawn_reports(activity: Activity) -> list[WithdrawnReport]:
     return found
 
 
-def correction_state(activity: Activity, entries: list[ProgressEntry], user: Any) -> dict[str, Any]:
-    """What the activity's progress screen shows about corrections: the report that may be
-    corrected or withdrawn (if any, and whether ``user`` may), the rule, and the withdrawn
-    reports. ``entries`` are the activity's reports, newest first."""
+def correction_state(
+    subject: Activity | Milestone, entries: list[ProgressEntry], user: Any
+) -> dict[str, Any]:
+    """What the progress screen of an activity (or of a milestone tracked directly) shows about
+    corrections: the report that may be corrected or withdrawn (if any, and whether ``user`` may),
+    the rule, and the withdrawn reports. ``entries`` are its reports, newest first."""
     latest = entries[0] if entries else None
     correctable = latest if latest is not None and correction_refusal(latest) is None else None
     return {
@@ -394,5 +415,5 @@ def correction_state(activity: Activity, entries: list[ProgressEntry], user: Any
         "may_withdraw": bool(correctable)
         and user.has_perm(permission("progressentry", "delete"), correctable),
         "correction_rule": CORRECTION_RULE,
-        "withdrawn": withdrawn_reports(activity),
+        "withdrawn": withdrawn_reports(subject),
     }

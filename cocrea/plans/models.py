@@ -575,14 +575,29 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
 
 
 class ProgressEntry(Versioned):
-    """A dated report of an activity's execution; the latest at a date is its state then.
+    """A dated report of an activity's execution, or of a milestone's tracked directly (one
+    without a detailed work plan); the latest at a date is its state then.
 
-    The latest report of an activity may be corrected or withdrawn, with a reason
+    The latest report may be corrected or withdrawn, with a reason
     (:func:`cocrea.plans.execution.correction_refusal` says when the workflow allows it).
     """
 
     activity = models.ForeignKey(
-        Activity, models.CASCADE, related_name="progress_entries", verbose_name=_("actividad")
+        Activity,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_entries",
+        verbose_name=_("actividad"),
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_entries",
+        verbose_name=_("hito"),
+        help_text=_("Un hito seguido directamente, sin plan de trabajo detallado."),
     )
     day = models.DateField(_("fecha del reporte"))
     percent_complete = models.DecimalField(_("% de avance"), max_digits=5, decimal_places=2)
@@ -608,16 +623,34 @@ class ProgressEntry(Versioned):
         ordering = ["activity_id", "day", "pk"]
         verbose_name = _("reporte de avance")
         verbose_name_plural = _("reportes de avance")
-        indexes = [models.Index(fields=["activity", "day"])]
+        indexes = [models.Index(fields=["activity", "day"]), models.Index(fields=["milestone", "day"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
                 name="progress_percent_between_0_and_100",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(activity__isnull=False, milestone__isnull=True)
+                | models.Q(activity__isnull=True, milestone__isnull=False),
+                name="progress_of_an_activity_or_a_milestone",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.activity.code} {self.day}: {self.percent_complete}% ({self.get_status_display()})"
+        subject = self.activity.code if self.activity_id else str(self.subject)
+        return f"{subject} {self.day}: {self.percent_complete}% ({self.get_status_display()})"
+
+    @property
+    def subject(self) -> Activity | Milestone:
+        """What the report is of: the activity, or the milestone tracked directly."""
+        return self.activity if self.activity_id else self.milestone  # type: ignore[return-value]
+
+    @property
+    def milestone_id_of_subject(self) -> int:
+        """The milestone the report belongs to (one query when the activity is not loaded)."""
+        if self.milestone_id:
+            return self.milestone_id
+        return self.activity.milestone_id  # type: ignore[union-attr]
 
 
 class Evidence(models.Model):

@@ -88,15 +88,21 @@ def _milestone_part(row: Any) -> list[str]:
     return pagecache.chain(milestone_kwargs(row.milestone_id))
 
 
+def entry_milestone(activity_id: Any, milestone_id: Any) -> Any:
+    """The milestone of a progress report: its activity's, or its own (a milestone tracked directly)."""
+    return milestone_id if milestone_id is not None else activity_milestone(activity_id)
+
+
 @pagecache.register(ProgressEntry)
 def _progress(entry: ProgressEntry) -> list[str]:
-    return pagecache.chain(milestone_kwargs(activity_milestone(entry.activity_id)))
+    return pagecache.chain(milestone_kwargs(entry_milestone(entry.activity_id, entry.milestone_id)))
 
 
 @pagecache.register(Evidence)
 def _evidence(evidence: Evidence) -> list[str]:
     activity_id = pagecache.column(ProgressEntry, evidence.entry_id, "activity_id")
-    return pagecache.chain(milestone_kwargs(activity_milestone(activity_id)))
+    milestone_id = pagecache.column(ProgressEntry, evidence.entry_id, "milestone_id")
+    return pagecache.chain(milestone_kwargs(entry_milestone(activity_id, milestone_id)))
 
 
 @pagecache.register(Organization)

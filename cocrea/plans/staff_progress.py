@@ -34,8 +34,11 @@ CORRECTED_FIELDS = ("day", "percent_complete", "status", "actual_start", "actual
 
 
 def _entry_for(request: HttpRequest, pk: int, action: str) -> ProgressEntry:
-    found = get_object_or_404(
-        ProgressEntry.objects.select_related("activity__milestone__commitment__action_plan"), pk=pk
+    found = get_object_or_404(  # an activity's report (a milestone's tracked directly has its own screens)
+        ProgressEntry.objects.select_related("activity__milestone__commitment__action_plan").filter(
+            activity__isnull=False
+        ),
+        pk=pk,
     )
     if not request.user.has_perm(permission("progressentry", action), found):
         raise PermissionDenied
