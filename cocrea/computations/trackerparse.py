@@ -351,12 +351,12 @@ _HEADER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("evidence", ("evidenc|verificac|verificat|soporte|enlace|link$|links$|url$|urls$|respaldo|supporting",)),
     ("observations", ("observac|comentario|comment|remark",)),
     ("weight", ("peso$|ponderac|weight",)),
-    ("actual_start", ("inicio$|start$|comienzo$|begin", "real$|actual$|efectiv|ejecutad")),
+    ("actual_start", ("inicio$|start$|comienzo$|begin", "real$|reales$|actual$|efectiv|ejecutad")),
     (
         "actual_end",
         (
             "fin$|final$|finalizacion$|termino$|cierre$|conclusion$|end$|culminacion$|finalizado$",
-            "real$|actual$|efectiv|ejecutad",
+            "real$|reales$|actual$|efectiv|ejecutad",
         ),
     ),
     ("start", ("fecha|date$|dates$|plazo", "inicio$|start|comienzo|begin|desde$")),
@@ -837,9 +837,16 @@ def column_for_header(text: str) -> str | None:
     key = header_key(text)
     if not key:
         return None
-    exact = _EXACT.get(key)
-    if exact is not None:
-        return exact
+    exact = _EXACT.get(key) or _by_rule(key)
+    if exact in ("start", "end") and _ACTUAL.search(fold(text)):
+        return f"actual_{exact}"  # "Fecha de inicio (real)": the hint in brackets matters here
+    return exact
+
+
+_ACTUAL = re.compile(r"\b(?:real|reales|actual|efectiva|efectivo|ejecutada|ejecutado)\b")
+
+
+def _by_rule(key: str) -> str | None:
     words = key.split()
     if len(words) > _RULE_WORDS:
         return None
@@ -1437,7 +1444,9 @@ class _Reader:
                     texts[position] = (
                         f"{above} / {_as_text(below[position])}" if above else _as_text(below[position])
                     )
-                    columns[position] = column
+                    # "Fechas reales" over "Inicio": the actual start.
+                    both = column_for_header(f"{above} {_as_text(below[position])}")
+                    columns[position] = both if both in ("actual_start", "actual_end") else column
                 data_start += 1
         while texts and not texts[-1]:
             texts.pop()

@@ -1075,3 +1075,23 @@ def test_words_of_pace_give_a_status_and_no_number(word: str, status: str) -> No
     result = sheet(["C1", "INAP", "Hito 1", "", "", "", word, ""])
     assert result.ok and result.findings == ()
     assert (result.rows[0].completion, result.rows[0].status) == (None, status)
+
+
+def test_planned_and_actual_dates_under_grouping_headers() -> None:
+    result = read_tracker(
+        csv_bytes(
+            [
+                ["Compromiso", "Hito", "Fechas planificadas", "", "Fechas reales", "", "Avance"],
+                ["", "", "Inicio", "Fin", "Inicio", "Fin", ""],
+                ["C1", "Hito 1", "01/01/2020", "31/03/2020", "15/01/2020", "30/04/2020", "100%"],
+            ]
+        )
+    )
+    assert result.ok and result.findings == ()
+    row = result.rows[0]
+    assert (row.start, row.end) == (date(2020, 1, 1), date(2020, 3, 31))
+    assert (row.actual_start, row.actual_end) == (date(2020, 1, 15), date(2020, 4, 30))
+    assert result.headings["actual_end"] == "Fechas reales / Fin"
+    assert column_for_header("Fecha de inicio (real)") == "actual_start"
+    assert column_for_header("End date (actual)") == "actual_end"
+    assert column_for_header("Fecha de finalización (actualizada)") == "end"
