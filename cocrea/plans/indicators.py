@@ -270,6 +270,8 @@ class MilestoneFigures:
     # Against the original baseline, when a re-planned one is in force ("show the original too").
     original_baseline: Baseline | None = None
     original: EarnedValue | None = None
+    # With history (indicator_values): indicator A at the end of each month of ``span``, in order.
+    month_ends: dict[Month, EarnedValue] = field(default_factory=dict)
 
 
 def figures(
@@ -315,9 +317,21 @@ def indicator_values(
     """Indicator A's figures and every indicator's row at ``day``: what every page shows.
 
     ``history`` adds what charts need (every report and expense, indicator A's monthly snapshots);
-    the values are the same with or without it. ``known``: what the page has already read."""
+    the values are the same with or without it. ``known``: what the page has already read.
+
+    With ``history`` indicator A is computed once at the end of each month of its span
+    (``month_ends``: the S-curve's points, which its row's monthly snapshots reuse)."""
     item = figures([milestone], day, history=history, known={milestone.pk: known} if known else None)[0]
-    rows = indicator_rows(milestone, item.earned_value, item.calculator if history else None, day=day)
+    if history and item.calculator is not None and item.span is not None:
+        months = list(item.span)
+        item.month_ends = dict(zip(months, item.calculator.series(months), strict=True))
+    rows = indicator_rows(
+        milestone,
+        item.earned_value,
+        item.calculator if history else None,
+        day=day,
+        month_ends=item.month_ends,
+    )
     return item, rows
 
 
@@ -326,12 +340,13 @@ def indicator_rows(
     earned_value: EarnedValue | None,
     calculator: Calculator | None = None,
     day: date | None = None,
+    month_ends: dict[Month, EarnedValue] | None = None,
 ) -> list[dict[str, Any]]:
     """Every indicator of the milestone with its value, or ``no_data`` until its source exists.
 
     The values are those at ``day`` (by default indicator A's status date). With a ``calculator``
     built with history, indicator A also gets its monthly snapshots (planned and executed percent
-    at the end of each month up to the status date).
+    at the end of each month up to the status date; ``month_ends``: those already computed, by month).
     """
     if day is None and earned_value is not None:
         day = earned_value.status_date
@@ -364,7 +379,15 @@ def indicator_rows(
                     }
                     for month, point in zip(
                         months,
-                        [*calculator.series(months[:-1]), calculator.at(earned_value.status_date)],
+                        [
+                            *(
+                                month_ends[month]
+                                if month_ends and month in month_ends
+                                else calculator.at(month.last_day())
+                                for month in months[:-1]
+                            ),
+                            calculator.at(earned_value.status_date),
+                        ],
                         strict=True,
                     )
                 ]

@@ -179,7 +179,11 @@ def _meeting_months(meeting: Any) -> MonthRange | None:
 def _attach_execution(milestone, activities, today):  # type: ignore[no-untyped-def]
     """Each activity's state at ``today``, its actual months and its baseline months (2 queries)."""
 
-    latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(today)
+    latest = (
+        ProgressEntry.objects.filter(activity__milestone=milestone)
+        .only("activity_id", "day", "percent_complete", "status", "actual_start", "actual_end")
+        .latest_per_activity(today)
+    )
     baseline = baseline_at(milestone, today)
     planned = {}
     if baseline is not None:
@@ -261,8 +265,8 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
         "budget": indicators.budget_rows(found, item.calculator, day, execution),
     }
     if item.calculator is not None and item.span is not None:
-        months = list(item.span)
-        points = item.calculator.series(months)
+        months = list(item.month_ends)  # the span's months, indicator A at the end of each
+        points = list(item.month_ends.values())
         current = Month.from_date(day)
         actual = [p if m <= current else None for m, p in zip(months, points, strict=True)]
         chart = line_chart(

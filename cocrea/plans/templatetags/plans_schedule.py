@@ -28,9 +28,11 @@ from cocrea.portal.templatetags.cocrea import month_range as month_range_filter
 register = template.Library()
 
 
-def _once(format_value: Callable[[Any], str]) -> Callable[[Any], str]:
-    """``format_value`` remembered for the values of one call (months repeat on every row)."""
-    seen: dict[Any, str] = {}
+def _once(context: template.Context, format_value: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``format_value`` remembered for the values it meets while this page renders (the same
+    months are written on every row, in the chart, the phone list and the tables)."""
+    memos = context.render_context.setdefault("plans_schedule_labels", {})
+    seen: dict[Any, str] = memos.setdefault(format_value, {})
 
     def formatted(value: Any) -> str:
         if value not in seen:
@@ -40,15 +42,18 @@ def _once(format_value: Callable[[Any], str]) -> Callable[[Any], str]:
     return formatted
 
 
+_STAND_IN = 987654321
+
+
 def _add(value: Any, number: int) -> int:
     """What ``{{ value|add:number }}`` writes for a number."""
     return int(value) + number
 
 
-@register.simple_tag
-def gantt_phone_rows(chart: dict[str, Any]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def gantt_phone_rows(context: template.Context, chart: dict[str, Any]) -> SafeString:
     """The phone list's activities (the loop over ``chart.rows`` it replaces wrote these)."""
-    dates = _once(month_range_filter)
+    dates = _once(context, month_range_filter)
     label_width, timeline_width, today = chart["label_width"], chart["timeline_width"], chart["today"]
     today_rect = (
         f'<rect class="phone-today" x="{_add(today["x"], -2)}" y="0" width="4" height="12"></rect>'
@@ -94,8 +99,8 @@ def gantt_phone_rows(chart: dict[str, Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
-@register.simple_tag
-def gantt_phone_meetings(chart: dict[str, Any]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def gantt_phone_meetings(context: template.Context, chart: dict[str, Any]) -> SafeString:
     """The phone list's meeting marks, one a meeting placed on the timeline."""
     return mark_safe(  # noqa: S308 - numbers only
         "".join(
@@ -106,8 +111,8 @@ def gantt_phone_meetings(chart: dict[str, Any]) -> SafeString:
     )
 
 
-@register.simple_tag
-def gantt_grid(chart: dict[str, Any]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def gantt_grid(context: template.Context, chart: dict[str, Any]) -> SafeString:
     """The chart's year bands and month columns."""
     parts = []
     for year in chart["years"]:
@@ -120,7 +125,7 @@ def gantt_grid(chart: dict[str, Any]) -> SafeString:
             "    "
         )
     parts.append("\n    ")
-    name, initial = _once(month_name), _once(month_initial)
+    name, initial = _once(context, month_name), _once(context, month_initial)
     month_width, height = chart["month_width"], chart["height"]
     column_height = _add(height, -24)
     for counter, column in enumerate(chart["columns"], start=1):
@@ -145,10 +150,10 @@ def gantt_grid(chart: dict[str, Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
-@register.simple_tag
-def gantt_rows(chart: dict[str, Any]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def gantt_rows(context: template.Context, chart: dict[str, Any]) -> SafeString:
     """The chart's rows: each activity (planned bar, progress, baseline, actual dates), each meeting."""
-    dates = _once(month_range_filter)
+    dates = _once(context, month_range_filter)
     parts = []
     for row in chart["rows"]:
         y = row["y"]
@@ -213,10 +218,10 @@ def gantt_rows(chart: dict[str, Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
-@register.simple_tag
-def schedule_activity_rows(activities: Iterable[Any]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def schedule_activity_rows(context: template.Context, activities: Iterable[Any]) -> SafeString:
     """The activities' table: planned months, state and progress at the chart's day."""
-    month = _once(month_filter)
+    month = _once(context, month_filter)
     no_reports = escape(_("Sin reportes"))
     parts = []
     for activity in activities:
@@ -237,16 +242,19 @@ def schedule_activity_rows(activities: Iterable[Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
-@register.simple_tag
-def schedule_meeting_rows(meetings: Iterable[Any]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def schedule_meeting_rows(context: template.Context, meetings: Iterable[Any]) -> SafeString:
     """The meetings' table, with each meeting's page and calendar file."""
-    month = _once(month_filter)
+    month = _once(context, month_filter)
     add = escape(_("Añadir al calendario (.ics)"))
     parts = []
+    # Each meeting's two addresses from one reversed with a stand-in key (``<int:meeting>`` in both).
+    page_url = reverse("participation:meeting", args=[_STAND_IN]).split(str(_STAND_IN))
+    ics_url = reverse("participation:meeting_ics", kwargs={"meeting": _STAND_IN}).split(str(_STAND_IN))
     for meeting in meetings:
         title = escape(meeting.title)
-        page = reverse("participation:meeting", args=[meeting.pk])
-        ics = reverse("participation:meeting_ics", kwargs={"meeting": meeting.pk})
+        page = str(meeting.pk).join(page_url)
+        ics = str(meeting.pk).join(ics_url)
         parts.append(
             "\n    "
             f'<tr><th scope="row">{meeting.position}</th><td><a href="{escape(page)}">{title}</a></td>'
