@@ -6,6 +6,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -92,15 +93,18 @@ def version_counts(version: DocumentVersion) -> dict[str, int]:
     """What the version page counts, in one query: its paragraphs (``paragraph_count``), its
     top-level contributions (``contribution_count``) and those about the whole document or a
     section (``general_count``, the general comments)."""
+    return _version_counts().filter(pk=version.pk).get()
+
+
+@cache
+def _version_counts() -> QuerySet[DocumentVersion]:
+    """Built once a process, filtered for each request (building the subqueries cost more than
+    running them)."""
     top_level = Contribution.objects.filter(version=OuterRef("pk"), parent=None)
-    return (
-        DocumentVersion.objects.filter(pk=version.pk)
-        .values(
-            paragraph_count=_count(Paragraph.objects.filter(version=OuterRef("pk"))),
-            contribution_count=_count(top_level),
-            general_count=_count(top_level.filter(paragraph=None)),
-        )
-        .get()
+    return DocumentVersion.objects.order_by().values(
+        paragraph_count=_count(Paragraph.objects.filter(version=OuterRef("pk"))),
+        contribution_count=_count(top_level),
+        general_count=_count(top_level.filter(paragraph=None)),
     )
 
 
@@ -148,6 +152,13 @@ def threads() -> QuerySet[Contribution]:
     whatever their number (the contributions, their replies, the paragraphs carrying the
     responses). The carried paragraphs come without their version: :func:`prepare_threads` sets
     it, with the labels the template shows."""
+    return _threads().all()
+
+
+@cache
+def _threads() -> QuerySet[Contribution]:
+    """:func:`threads`, built once a process (never evaluated itself: each request chains its
+    own filters onto a copy)."""
     return (
         with_author(Contribution.objects.select_related("organization", "response", "paragraph", "section"))
         .defer("paragraph__text", "paragraph__html")
@@ -201,9 +212,7 @@ def prepare_threads(items: list[Contribution], versions: list[DocumentVersion]) 
     for paragraph in carried:
         version = paragraph.version = known[paragraph.version_id]
         if version.pk not in addresses:
-            url = reverse("drafts:paragraph", kwargs={**version._kwargs(), "key": ANY_KEY})
-            head, _key, tail = url.rpartition(str(ANY_KEY))
-            addresses[version.pk] = (head, tail)
+            addresses[version.pk] = paragraph_address(version)
         head, tail = addresses[version.pk]
         paragraph.address = f"{head}{paragraph.key}{tail}"
     return items
@@ -270,9 +279,25 @@ def text_page(version: DocumentVersion, number: Any, per_page: int, count: int |
     two queries whatever the number of contributions: the page with its counts, its entries. With
     ``count`` (the version's paragraphs, :func:`version_counts`) the pager does not count them."""
 
+    paginator = Paginator(_text().filter(version=version), per_page)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # counted already: no COUNT query
+    page = paginator.get_page(number)
+    paragraphs = list(page.object_list)
+    head, tail = paragraph_address(version)
+    for paragraph in paragraphs:
+        paragraph.version = version
+        paragraph.address = f"{head}{paragraph.key}{tail}"  # = paragraph.get_absolute_url()
+    page.object_list = paragraphs
+    return page
+
+
+@cache
+def _text() -> QuerySet[Paragraph]:
+    """:func:`text_page`'s query, built once a process, filtered for each request."""
     comments = Contribution.objects.filter(paragraph=OuterRef("pk"), parent=None, hidden_at=None)
-    paginator = Paginator(
-        version.paragraphs.select_related("section")
+    return (
+        Paragraph.objects.select_related("section")
         .annotate(comment_count=_count(comments))
         .prefetch_related(
             Prefetch(
@@ -282,17 +307,16 @@ def text_page(version: DocumentVersion, number: Any, per_page: int, count: int |
                 .order_by("pk"),
             )
         )
-        .order_by("position"),
-        per_page,
+        .order_by("position")
     )
-    if count is not None:
-        paginator.count = count  # type: ignore[misc]  # counted already: no COUNT query
-    page = paginator.get_page(number)
-    paragraphs = list(page.object_list)
-    for paragraph in paragraphs:
-        paragraph.version = version
-    page.object_list = paragraphs
-    return page
+
+
+def paragraph_address(version: DocumentVersion) -> tuple[str, str]:
+    """The address of the version's paragraphs, reversed once, as what goes before and after the
+    paragraph's key: ``f"{head}{paragraph.key}{tail}"`` is ``paragraph.get_absolute_url()``."""
+    url = reverse("drafts:paragraph", kwargs={**version._kwargs(), "key": ANY_KEY})
+    head, _key, tail = url.rpartition(str(ANY_KEY))
+    return head, tail
 
 
 def paragraph_history(
