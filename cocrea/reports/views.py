@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -69,7 +69,8 @@ def report_download(
             "milestone": found,
             "commitment": found.commitment,
             "action_plan": found.commitment.action_plan,
-            "current": "dashboard",
+            "subtitle": _("Fecha de corte: %(day)s · %(format)s")
+            % {"day": formats.date_format(day, "DATE_FORMAT"), "format": fmt.upper()},
             "alternative": found.get_dashboard_url() + f"?fecha={day.isoformat()}",
             "alternative_text": _("Mientras tanto, el tablero muestra las mismas cifras."),
         },
@@ -103,7 +104,6 @@ def response_report_pdf(
             "commitment": found.milestone.commitment,
             "action_plan": found.milestone.commitment.action_plan,
             "cocreation": True,
-            "current": "report",
             "alternative": shown.get_report_url(),
             "alternative_text": _("Mientras tanto, el informe completo está en la web."),
         },

@@ -84,6 +84,7 @@ def test_the_request_queues_the_build_once_and_the_worker_makes_the_file(
     assert f'hx-get="{address(milestone)}"' in page and 'hx-trigger="load delay:500ms"' in page
     assert 'http-equiv="refresh"' in page and "<noscript>" in page and "htmx" in page
     assert "Se está preparando el PDF" in page and milestone.get_dashboard_url() in page
+    assert "Fecha de corte: 15 de diciembre de 2019 · PDF" in page
     (job,) = Job.objects.filter(kind__startswith=f"progress:{milestone.pk}:")
     assert job.kind == f"progress:{milestone.pk}:20191215:pdf:es" and job.state == Job.State.QUEUED
     assert DBTaskResult.objects.count() == 1 and builds == []  # the request built nothing
