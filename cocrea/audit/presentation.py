@@ -167,6 +167,7 @@ class Fields:
         self._choices: dict[tuple[type[models.Model] | None, str], dict[str, str]] = {}
         self._orders: dict[type[models.Model] | None, dict[str, int]] = {}
         self._yes_no: dict[bool, str] = {}
+        self._dates: dict[tuple[datetime.date, str], str] = {}
 
     def field(self, model: type[models.Model] | None, name: str) -> Any:
         key = (model, name)
@@ -200,6 +201,13 @@ class Fields:
         if model not in self._orders:
             self._orders[model] = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
         return self._orders[model]
+
+    def date(self, day: datetime.date, format_name: str) -> str:
+        """A day or a moment in the active language's format (many changes repeat a date)."""
+        key = (day, format_name)
+        if key not in self._dates:
+            self._dates[key] = formats.date_format(day, format_name)
+        return self._dates[key]
 
     def yes_no(self, value: bool) -> str:
         if value not in self._yes_no:
@@ -266,10 +274,10 @@ def display_value(
         return fields.yes_no(bool(value))
     if isinstance(found, models.DateTimeField):
         moment = _datetime(value)
-        return formats.date_format(moment, "DATETIME_FORMAT") if moment else _plain(value, fields)
+        return fields.date(moment, "DATETIME_FORMAT") if moment else _plain(value, fields)
     if isinstance(found, models.DateField):
         day = _date(value)
-        return formats.date_format(day, "DATE_FORMAT") if day else _plain(value, fields)
+        return fields.date(day, "DATE_FORMAT") if day else _plain(value, fields)
     if isinstance(found, models.TimeField):
         try:
             return formats.time_format(datetime.time.fromisoformat(str(value)), "TIME_FORMAT")
