@@ -1517,6 +1517,10 @@ class _Reader:
     def warn(self, line: int, column: str, code: str, message: str, value: str = "", **params: Any) -> None:
         self.findings.append(Finding(code, line, column, value, message, params, "warning"))
 
+    def in_sheet(self, sheet: str) -> None:
+        """The last finding is about a row of ``sheet`` (findings made after the sheets are read)."""
+        self.findings[-1] = replace(self.findings[-1], sheet=sheet)
+
     def take(self, cells: _Cells) -> None:
         for error in cells.errors:
             self.findings.append(_from_sheet(error))
@@ -1948,6 +1952,7 @@ class _Reader:
                         first_line=firsts[title_key],
                         title=row.milestone,
                     )
+                    self.in_sheet(row.sheet)
                     continue
                 firsts[title_key] = row.line
                 milestones.append(_milestone_of_row(row))
@@ -1974,6 +1979,7 @@ class _Reader:
                                 start=_iso(start),
                                 end=_iso(end),
                             )
+                            self.in_sheet(row.sheet)
         else:
             starts = [m.start for m in milestones if m.start]
             ends = [m.end for m in milestones if m.end]
@@ -1988,6 +1994,7 @@ class _Reader:
                         "a weight for this milestone; it counts as 0",
                         milestone.title,
                     )
+                    self.in_sheet((milestone.row or milestone.activities[0]).sheet)
         institutions: dict[str, InstitutionName] = {i.key: i for i in heading.institutions}
         for milestone in milestones:
             for institution in milestone.institutions:

@@ -1095,3 +1095,20 @@ def test_planned_and_actual_dates_under_grouping_headers() -> None:
     assert column_for_header("Fecha de inicio (real)") == "actual_start"
     assert column_for_header("End date (actual)") == "actual_end"
     assert column_for_header("Fecha de finalización (actualizada)") == "end"
+
+
+def test_findings_made_while_grouping_say_their_sheet() -> None:
+    workbook = Workbook()
+    for title in ("Compromiso 1", "Compromiso 2"):
+        sheet_ = workbook.create_sheet(title)
+        sheet_.append(["Hito", "Responsable", "Avance"])
+        sheet_.append(["Hito 1", "INAP", "10"])
+        sheet_.append(["Hito 1", "INAP", "20"])
+    workbook.remove(workbook["Sheet"])
+    out = io.BytesIO()
+    workbook.save(out)
+    result = read_tracker(out.getvalue())
+    assert [(f.sheet, f.line, f.code) for f in result.findings] == [
+        ("Compromiso 1", 3, "duplicate_milestone"),
+        ("Compromiso 2", 3, "duplicate_milestone"),
+    ]
