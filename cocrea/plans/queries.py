@@ -132,6 +132,28 @@ def get_milestone(
     return _visible_or_404(user, found.first(), "milestone")
 
 
+def milestone_progress(milestones: list[Milestone]) -> None:
+    """Set on each milestone ``has_work_plan`` and, for one tracked directly, ``last_report`` (its
+    latest progress report, or None): one query whatever their number."""
+    if not milestones:
+        return
+    latest = ProgressEntry.objects.filter(milestone=OuterRef("pk")).order_by("-day", "-pk")
+    found = {
+        row["pk"]: row
+        for row in Milestone.objects.filter(pk__in=[m.pk for m in milestones])
+        .annotate(
+            work_plan=Exists(Activity.objects.filter(milestone=OuterRef("pk"))),
+            report=Subquery(latest.values("pk")[:1]),
+        )
+        .values("pk", "work_plan", "report")
+    }
+    reports = ProgressEntry.objects.in_bulk([row["report"] for row in found.values() if row["report"]])
+    for milestone in milestones:
+        row = found.get(milestone.pk, {})
+        milestone.has_work_plan = bool(row.get("work_plan"))
+        milestone.last_report = reports.get(row.get("report")) if not milestone.has_work_plan else None
+
+
 def activities(milestone: Milestone) -> QuerySet[Activity]:
     """The activities as the work plan lists them (and indicator A reads them), with the entities
     responsible (their names)."""

@@ -215,20 +215,47 @@ def import_plan_removals(request: HttpRequest, upload: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_activity_progress(request: HttpRequest, activity: int) -> HttpResponse:
-
+    """Record an activity's progress: the form, its reports, the corrections allowed."""
     found = get_object_or_404(
         Activity.objects.select_related("milestone__commitment__action_plan"), pk=activity
     )
     if not request.user.has_perm(permission("activity", "change"), found):
         raise PermissionDenied
+    return _progress_screen(
+        request, found, found.milestone, reverse("staff:record_progress", args=[found.pk])
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_milestone_progress(request: HttpRequest, milestone: int) -> HttpResponse:
+    """Record the progress of a milestone tracked directly (one without a detailed work plan)."""
+    found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
+    if not request.user.has_perm(permission("milestone", "change"), found):
+        raise PermissionDenied
+    return _progress_screen(
+        request, found, found, reverse("staff:record_milestone_progress", args=[found.pk])
+    )
+
+
+def _progress_screen(
+    request: HttpRequest, subject: Activity | Milestone, milestone: Milestone, here: str
+) -> HttpResponse:
     form = ProgressForm(request.POST or None, request.FILES or None, initial={"day": timezone_today()})
+    activity = subject if isinstance(subject, Activity) else None
+    tracked_directly = activity is None and not milestone.activities.exists()
+    context = {
+        "activity": activity,
+        "subject_milestone": None if activity else milestone,
+        "milestone": milestone,
+    }
     if request.method == "POST":
         if not allow(f"progress:{request.user.pk}", 120, 3600):
             return form_page(
                 request,
                 "plans/staff/progress.html",
                 {
-                    "activity": found,
+                    **context,
                     "form": form,
                     "entries": [],
                     "error": _("Demasiados registros en una hora. Inténtelo más tarde."),
@@ -255,7 +282,7 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
             data = form.cleaned_data
             try:
                 record_progress(
-                    found,
+                    subject,
                     day=data["day"],
                     percent=data["percent"],
                     status=data["status"] or None,
@@ -271,17 +298,16 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
                 form.add_error(None, getattr(error, "message", str(error)))
             else:
                 messages.success(request, _("Avance registrado."))
-                return redirect("staff:record_progress", activity=found.pk)
-    entries = list(found.progress_entries.order_by("-day", "-pk").prefetch_related("evidence"))
+                return redirect(here)
+    entries = list(subject.progress_entries.order_by("-day", "-pk").prefetch_related("evidence"))
     return form_page(
         request,
         "plans/staff/progress.html",
         {
-            "activity": found,
-            "milestone": found.milestone,
-            "form": form,
+            **context,
+            "form": form if activity is not None or tracked_directly else None,
             "entries": entries,
-            **correction_state(found, entries, request.user),
+            **correction_state(subject, entries, request.user),
         },
         status=400 if form.errors else 200,
     )

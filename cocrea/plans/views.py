@@ -41,6 +41,8 @@ def action_plan(request: HttpRequest, plan: str) -> HttpResponse:
 def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     found = queries.get_commitment(request.user, plan, number)
     entities = list(found.entities.all())
+    milestones = queries.visible_milestones(request.user, found)
+    queries.milestone_progress(milestones)
     return render(
         request,
         "plans/commitment.html",
@@ -49,7 +51,7 @@ def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
             "action_plan": found.action_plan,
             "responsible": [e for e in entities if e.role == CommitmentEntity.Role.RESPONSIBLE],
             "other_actors": [e for e in entities if e.role == CommitmentEntity.Role.OTHER_ACTOR],
-            "milestones": queries.visible_milestones(request.user, found),
+            "milestones": milestones,
         },
     )
 

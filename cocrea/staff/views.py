@@ -72,6 +72,8 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
                 [m for m in found.meetings.all() if user.has_perm(permission("meeting", "change"), m)]
             ),
             "can_baseline": user.has_perm(permission("milestone", "change"), found),
+            "has_work_plan": found.activities.exists(),
+            "can_track": user.has_perm(permission("milestone", "change"), found),
             "todo": todo.gather(user, [found], timezone_today(), limit=None)[0]
             if user.has_perm(permission("activity", "add"), found)
             else None,

@@ -115,3 +115,34 @@ def test_a_report_bumps_the_milestones_public_pages(
     with django_capture_on_commit_callbacks(execute=True):
         record_progress(tracked, day=date(2020, 3, 31), percent=Decimal(40), by=staff)
     assert pagecache.current_versions(scopes) != before
+
+
+def test_the_commitment_page_shows_each_milestones_progress(client, milestone, tracked, staff):
+    Milestone.objects.create(
+        commitment=milestone.commitment, number="7", title="Sin reportes", is_published=True
+    )
+    record_progress(tracked, day=date(2020, 3, 31), percent=Decimal(40), by=staff)
+    page = client.get(milestone.commitment.get_absolute_url()).content.decode()
+    assert "con plan de trabajo detallado" in page  # milestone 1, the seed's
+    assert "En curso, 40 % al 31 de marzo de 2020" in page  # milestone 6, tracked directly
+    assert "sin reportes de avance" in page  # milestone 7
+
+
+def test_the_staff_screen_records_a_milestones_progress(client, tracked, staff):
+    client.force_login(staff)
+    url = f"/gestion/hitos/{tracked.pk}/avance/"
+    assert "Avance del hito 6" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "day": "2020-03-31",
+            "percent": "40",
+            "note": "Diagnóstico",
+            "evidence_title": "Informe",
+            "evidence_url": "https://example.org/informe.pdf",
+        },
+    )
+    assert response.status_code == 302
+    [entry] = tracked.progress_entries.all()
+    assert (entry.percent_complete, entry.note, entry.recorded_by) == (40, "Diagnóstico", staff)
+    assert [e.url for e in entry.evidence.all()] == ["https://example.org/informe.pdf"]
