@@ -126,6 +126,59 @@ class _Plan:
     document_position: bool = True  # the position is the document's (it has priority)
 
 
+class Registry:
+    """The organisations an import names, found in the database by the directory's reference
+    (acronym first, then name) or created; an organisation found is completed where the reference
+    knows more (its acronym, kind, full name). Counts what it creates and updates."""
+
+    def __init__(self, directory: Directory, created: Any, updated: Any) -> None:
+        self.directory = directory
+        self.created = created
+        self.updated = updated
+        self._found: dict[str, Organization] = {}
+
+    def find(self, ref: OrgRef, *, create: bool) -> Organization | None:
+        known = self.directory.lookup(ref.acronym) if ref.acronym else None
+        known = known or self.directory.lookup(ref.name) or ref
+        key = known.key
+        if key in self._found:
+            return self._found[key]
+        org = None
+        if known.acronym:
+            org = Organization.objects.filter(acronym__iexact=known.acronym).first()
+        if org is None:
+            folded = fold(known.name)
+            org = next(iter(Organization.objects.filter(name__iexact=known.name)), None) or next(
+                (o for o in Organization.objects.filter(acronym="") if fold(o.name) == folded), None
+            )
+        if org is None and not create:
+            return None
+        if org is None:
+            org = Organization.objects.create(
+                name=known.name,
+                acronym=known.acronym,
+                kind=known.kind or Organization.Kind.OTHER,
+                country=known.country,
+            )
+            self.created["organization"] += 1
+        elif create:
+            updates: dict[str, str] = {}
+            if not org.acronym and known.acronym:
+                updates["acronym"] = known.acronym
+            if org.kind == Organization.Kind.OTHER and known.kind:
+                updates["kind"] = known.kind
+            if org.name == org.acronym and known.name != known.acronym:
+                updates["name"] = known.name
+            if updates:
+                for name, value in updates.items():
+                    setattr(org, name, value)
+                org.save()
+                self.updated["organization"] += 1
+        if create:
+            self._found[key] = org
+        return org
+
+
 class Importer:
     def __init__(
         self,
@@ -148,7 +201,7 @@ class Importer:
         for parsed in (plan, old):
             for entity in parsed.responsible_entities if parsed else ():
                 directory.add(OrgRef(entity.name, entity.acronym))
-        self._orgs: dict[str, Organization] = {}
+        self._registry = Registry(directory, report.created, report.updated)
         self._user = current_actor().user
 
     # -- organisations ------------------------------------------------------------------------
@@ -164,45 +217,7 @@ class Importer:
         return self._organization(ref, create=False)
 
     def _organization(self, ref: OrgRef, create: bool) -> Organization | None:
-        known = self.directory.lookup(ref.acronym) if ref.acronym else None
-        known = known or self.directory.lookup(ref.name) or ref
-        key = known.key
-        if key in self._orgs:
-            return self._orgs[key]
-        org = None
-        if known.acronym:
-            org = Organization.objects.filter(acronym__iexact=known.acronym).first()
-        if org is None:
-            folded = fold(known.name)
-            org = next(iter(Organization.objects.filter(name__iexact=known.name)), None) or next(
-                (o for o in Organization.objects.filter(acronym="") if fold(o.name) == folded), None
-            )
-        if org is None and not create:
-            return None
-        if org is None:
-            org = Organization.objects.create(
-                name=known.name,
-                acronym=known.acronym,
-                kind=known.kind or Organization.Kind.OTHER,
-                country=known.country,
-            )
-            self.report.created["organization"] += 1
-        elif create:
-            updates: dict[str, str] = {}
-            if not org.acronym and known.acronym:
-                updates["acronym"] = known.acronym
-            if org.kind == Organization.Kind.OTHER and known.kind:
-                updates["kind"] = known.kind
-            if org.name == org.acronym and known.name != known.acronym:
-                updates["name"] = known.name
-            if updates:
-                for name, value in updates.items():
-                    setattr(org, name, value)
-                org.save()
-                self.report.updated["organization"] += 1
-        if create:
-            self._orgs[key] = org
-        return org
+        return self._registry.find(ref, create=create)
 
     def _orgs_of(self, refs: Iterable[OrgRef], create: bool) -> list[Organization] | None:
         found = []
