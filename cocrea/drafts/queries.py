@@ -66,7 +66,7 @@ def get_document(user: Any, plan: str, commitment: str, milestone: str, slug: st
 
 def visible_versions(user: Any, document: Document) -> list[DocumentVersion]:
     """The versions the user may read: public ones, and drafts for the document's editors."""
-    versions = list(document.versions.all())
+    versions = list(document.versions.defer("markdown"))  # the text is read from its paragraphs
     for version in versions:
         version.document = document
     return [v for v in versions if user.has_perm(permission("documentversion", "view"), v)]
@@ -155,19 +155,38 @@ def threads() -> QuerySet[Contribution]:
     return _threads().all()
 
 
+# What a thread never shows of a contribution and its organisation (which shows as its name and
+# acronym): left out of the rows.
+UNSHOWN = (
+    "hidden_by",
+    "organization__edit_version",
+    "organization__created_at",
+    "organization__updated_at",
+    "organization__country",
+    "organization__website",
+)
+
+
 @cache
 def _threads() -> QuerySet[Contribution]:
     """:func:`threads`, built once a process (never evaluated itself: each request chains its
     own filters onto a copy)."""
     return (
         with_author(Contribution.objects.select_related("organization", "response", "paragraph", "section"))
-        .defer("paragraph__text", "paragraph__html")
+        .defer(
+            *UNSHOWN,
+            "paragraph__text",
+            "paragraph__html",
+            "response__edit_version",
+            "response__responded_by",
+            "response__responded_at",
+        )
         .prefetch_related(
             Prefetch(
                 "replies",
-                queryset=with_author(Contribution.objects.select_related("organization")).order_by(
-                    "created_at", "pk"
-                ),
+                queryset=with_author(Contribution.objects.select_related("organization"))
+                .defer(*UNSHOWN)
+                .order_by("created_at", "pk"),
                 to_attr="thread_replies",
             ),
             Prefetch(
