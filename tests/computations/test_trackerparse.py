@@ -1112,3 +1112,10 @@ def test_findings_made_while_grouping_say_their_sheet() -> None:
         ("Compromiso 1", 3, "duplicate_milestone"),
         ("Compromiso 2", 3, "duplicate_milestone"),
     ]
+
+
+def test_excel_unicode_text_utf16_tabs() -> None:
+    text = 'Compromiso\tHito\tAvance\r\nC1\t"Hito\r\nuno"\t100%\r\n\tHito 2\t50%\r\n'
+    result = read_tracker(text.encode("utf-16"))
+    assert (result.encoding, result.delimiter) == ("utf-16", "\t")
+    assert [(r.milestone, r.line) for r in result.rows] == [("Hito uno", 2), ("Hito 2", 4)]
