@@ -557,7 +557,6 @@ WARNING_CODES = frozenset(
         "rows_before_header",  # params: rows (from sheets)
         "extra_columns",  # params: columns (as written)
         "duplicate_column",  # params: header, first; the first column is read
-        "other_sheets_ignored",  # params: read, ignored (from sheets)
         "value_outside_columns",  # from sheets
         "no_rows",
         "summary_row_ignored",  # a totals or notes row: params: text
