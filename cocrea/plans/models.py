@@ -569,8 +569,8 @@ class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
     def latest_per_activity(self, day: date) -> dict[int, ProgressEntry]:
         """Each activity's state at ``day``: its latest entry at or before it (one query)."""
         latest: dict[int, ProgressEntry] = {}
-        for entry in self.at(day).order_by("activity_id", "day", "pk"):
-            latest[entry.activity_id] = entry
+        for entry in self.at(day).filter(activity__isnull=False).order_by("activity_id", "day", "pk"):
+            latest[entry.activity_id] = entry  # type: ignore[index]  # not null: filtered
         return latest
 
 
@@ -637,7 +637,7 @@ class ProgressEntry(Versioned):
         ]
 
     def __str__(self) -> str:
-        subject = self.activity.code if self.activity_id else str(self.subject)
+        subject = self.activity.code if self.activity is not None else str(self.milestone)
         return f"{subject} {self.day}: {self.percent_complete}% ({self.get_status_display()})"
 
     @property

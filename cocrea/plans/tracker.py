@@ -1,0 +1,412 @@
+"""Importing the tracking spreadsheet of a whole action plan (``cocrea import-tracker``).
+
+:func:`~cocrea.computations.trackerparse.read_tracker` reads the sheet; this module writes what it
+read into an action plan, in one transaction (all or nothing), as an import (the audit trail says
+so):
+
+- **Commitments** are found by the sheet's commitment id (an OGP id such as ``GT0095``, or the
+  commitment's number), else by their title (compared without case, accents or punctuation); a
+  commitment the plan does not have is created. Its period comes from the sheet.
+- **Milestones** are found inside their commitment by number, else by title; new ones are created
+  with their product, dates, weight and responsible institutions (matched to the registry, new
+  institutions added to it). The institutions become the commitment's responsible entities.
+- **Progress**: a milestone without a detailed work plan is tracked directly. When the sheet's
+  completion or status differs from the milestone's latest report, a report is recorded for the
+  import's day, through the same workflow as a report entered on screen (what was done and the
+  observations as its note, the links as its evidence). A milestone with a work plan reports
+  through its activities: its row is left as a warning.
+- **Nothing staff wrote is lost**: no commitment, milestone, institution or report is ever
+  removed; a field staff changed since the last import keeps the staff value and is listed as a
+  conflict; importing the same file again changes nothing.
+
+Every problem of the sheet, and every report the workflow refuses, is an error with its line: then
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocrea.audit.context import acting_as, current_actor
+from cocrea.computations.orgnames import InstitutionName, OrgRef
+from cocrea.computations.text import fold
+from cocrea.computations.trackerparse import (
+    Finding,
+    TrackerCommitment,
+    TrackerMilestone,
+    TrackerResult,
+    read_tracker,
+)
+from cocrea.plans.directory import load_directory
+from cocrea.plans.execution import record_progress
+from cocrea.plans.importer.sync import Registry, staff_edited
+from cocrea.plans.models import (
+    ActionPlan,
+    ActivityStatus,
+    Commitment,
+    CommitmentEntity,
+    Milestone,
+    Organization,
+)
+from cocrea.plans.workflow import WorkflowError
+
+LEADING_NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)\-–]\s+(?=\S)")
+OGP_ID = re.compile(r"[A-Z]{2,4}\d{3,5}", re.IGNORECASE)  # GT0095, USA0123
+STATUSES = {
+    "not_started": ActivityStatus.PLANNED,
+    "in_progress": ActivityStatus.IN_PROGRESS,
+    "complete": ActivityStatus.DONE,
+    "delayed": ActivityStatus.DELAYED,
+    "cancelled": ActivityStatus.CANCELLED,
+}
+
+
+@dataclass
+class TrackerReport:
+    """What an import did (or, for a check, would do)."""
+
+    result: TrackerResult
+    plan: ActionPlan | None = None
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    reports: int = 0  # progress reports recorded
+    conflicts: list[str] = field(default_factory=list)  # fields staff changed, kept
+    errors: list[Finding] = field(default_factory=list)  # the sheet's, and those found writing
+    notes: list[Finding] = field(default_factory=list)  # warnings found writing
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan.slug if self.plan else None,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "progress_reports": self.reports,
+            "conflicts": self.conflicts,
+            "errors": [f.as_dict() for f in self.errors],
+            "warnings": [f.as_dict() for f in (*self.result.warnings, *self.notes)],
+            "dry_run": self.dry_run,
+        }
+
+
+class TrackerRefused(Exception):
+    """The import wrote nothing: ``report.errors`` says why."""
+
+    def __init__(self, report: TrackerReport) -> None:
+        super().__init__(_("La hoja tiene errores: no se importó nada."))
+        self.report = report
+
+
+class _DryRun(Exception):
+    def __init__(self, report: TrackerReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
+def find_plan(slug: str | None) -> ActionPlan:
+    """The plan ``slug`` names, or the only one there is; :class:`ValueError` says which exist."""
+    if slug:
+        found = ActionPlan.objects.filter(slug=slug).first()
+        if found is None:
+            raise ValueError(_("No hay un plan de acción «%(slug)s».") % {"slug": slug} + _plans_known())
+        return found
+    plans = list(ActionPlan.objects.all()[:2])
+    if len(plans) == 1:
+        return plans[0]
+    if not plans:
+        raise ValueError(_("No hay ningún plan de acción: créelo primero (o importe su plan de trabajo)."))
+    raise ValueError(_("Hay varios planes de acción: diga cuál con --plan.") + _plans_known())
+
+
+def _plans_known() -> str:
+    slugs = list(ActionPlan.objects.order_by("slug").values_list("slug", flat=True)[:20])
+    return " " + _("Planes: %(slugs)s.") % {"slugs": ", ".join(slugs) or "—"}
+
+
+@transaction.atomic
+def import_tracker(
+    data: bytes,
+    *,
+    plan: ActionPlan,
+    publish: bool = False,
+    day: date | None = None,
+    commitment: str | None = None,
+) -> TrackerReport:
+    """Write the tracker sheet ``data`` into ``plan`` (see the module docstring). Raises
+    :class:`~cocrea.computations.trackerparse.TrackerError` for a file that is not a table with a
+    header, :class:`TrackerRefused` when the sheet or the workflow finds an error (nothing written)."""
+    result = read_tracker(data, commitment=commitment)
+    report = TrackerReport(result=result, plan=plan, errors=list(result.errors))
+    if report.errors:
+        raise TrackerRefused(report)
+    with acting_as(current_actor().user, "import"):
+        _Writer(report, plan, publish, day or timezone.localdate()).run()
+    if report.errors:
+        transaction.set_rollback(True)
+        raise TrackerRefused(report)
+    return report
+
+
+def preview_tracker(
+    data: bytes,
+    *,
+    plan: ActionPlan,
+    publish: bool = False,
+    day: date | None = None,
+    commitment: str | None = None,
+) -> TrackerReport:
+    """What :func:`import_tracker` would do, written inside a transaction rolled back."""
+    try:
+        with transaction.atomic():
+            raise _DryRun(import_tracker(data, plan=plan, publish=publish, day=day, commitment=commitment))
+    except _DryRun as done:
+        done.report.dry_run = True
+        return done.report
+    except TrackerRefused as refused:
+        refused.report.dry_run = True
+        return refused.report
+
+
+class _Writer:
+    def __init__(self, report: TrackerReport, plan: ActionPlan, publish: bool, day: date) -> None:
+        self.report = report
+        self.plan = plan
+        self.publish = publish
+        self.day = day
+        directory = load_directory()
+        self.registry = Registry(directory, report.created, report.updated)
+
+    def run(self) -> None:
+        if self.publish and not self.plan.is_published:
+            self.plan.is_published = True
+            self.plan.save(update_fields=["is_published", "updated_at"])
+            self.report.updated["actionplan"] += 1
+        existing = list(self.plan.commitments.all())
+        for item in self.report.result.commitments:
+            commitment = self._commitment(item, existing)
+            milestones = list(commitment.milestones.all())
+            for position, milestone_item in enumerate(item.milestones, start=1):
+                milestone = self._milestone(commitment, milestone_item, milestones, position)
+                self._progress(milestone, milestone_item)
+
+    # -- commitments -------------------------------------------------------------------------
+
+    def _commitment(self, item: TrackerCommitment, existing: list[Commitment]) -> Commitment:
+        ogp_id = item.commitment_id.upper() if OGP_ID.fullmatch(item.commitment_id) else ""
+        number = item.commitment_id if item.commitment_id.isdigit() else ""
+        found = next(
+            (
+                c
+                for c in existing
+                if (ogp_id and c.ogp_id.upper() == ogp_id)
+                or (number and c.number == number)
+                or fold(c.title) == item.key
+            ),
+            None,
+        )
+        values: dict[str, Any] = {"title": item.title[:500]}
+        if ogp_id:
+            values["ogp_id"] = ogp_id
+        if item.start:
+            values["period_start"] = item.start
+        if item.end:
+            values["period_end"] = item.end
+        if item.description:
+            values["description"] = item.description
+        if found is None:
+            found = Commitment.objects.create(
+                action_plan=self.plan,
+                number=number or _next_number(existing),
+                is_published=self.publish,
+                **values,
+            )
+            existing.append(found)
+            self.report.created["commitment"] += 1
+        else:
+            self._update(found, values, label=_("Compromiso %(number)s") % {"number": found.number})
+        for position, institution in enumerate(item.institutions):
+            organization = self._organization(institution)
+            _entity, created = CommitmentEntity.objects.get_or_create(
+                commitment=found,
+                organization=organization,
+                role=CommitmentEntity.Role.RESPONSIBLE,
+                defaults={"position": position},
+            )
+            if created:
+                self.report.created["commitmententity"] += 1
+        return found
+
+    # -- milestones --------------------------------------------------------------------------
+
+    def _milestone(
+        self, commitment: Commitment, item: TrackerMilestone, existing: list[Milestone], position: int
+    ) -> Milestone:
+        number = item.milestone_id.strip().rstrip(".") if item.milestone_id else ""
+        number = number.rpartition(".")[2] if number.count(".") == 1 else number  # "11.3" → "3"
+        title = item.title
+        if numbered := LEADING_NUMBER.match(title):  # "3. Socializar la estrategia": milestone 3
+            number = number or numbered.group(1)
+            title = title[numbered.end(1) :].lstrip(" .)-–\t")
+        by_title = next((m for m in existing if fold(m.title) in (item.key, fold(title))), None)
+        by_number = next((m for m in existing if number and m.number == number), None)
+        found = by_number or by_title
+        values: dict[str, Any] = {"title": title}
+        if found is not None and found is not by_title:
+            # Found by its number under another title (a work plan's, or staff's): the title stays.
+            del values["title"]
+            self.report.notes.append(
+                Finding(
+                    "milestone_title_differs",
+                    item.line,
+                    "milestone",
+                    item.title,
+                    "the milestone keeps its title; the sheet names it differently",
+                    {"milestone": found.number, "title": found.title},
+                    "warning",
+                )
+            )
+        if item.product:
+            values["deliverable"] = item.product
+        if item.start:
+            values["starts_on"] = item.start
+        if item.end:
+            values["ends_on"] = item.end
+        if item.weight is not None:
+            values["weight"] = Decimal(str(item.weight)).quantize(Decimal("0.01"))
+        if found is None:
+            taken = {m.number for m in existing}
+            if not number or number in taken:
+                number = _next_number(existing, start=position)
+            found = Milestone.objects.create(
+                commitment=commitment, number=number, is_published=self.publish, **values
+            )
+            existing.append(found)
+            self.report.created["milestone"] += 1
+        else:
+            self._update(
+                found,
+                values,
+                label=_("Hito %(commitment)s.%(number)s")
+                % {"commitment": commitment.number, "number": found.number},
+            )
+        organizations = [self._organization(i) for i in item.institutions]
+        present = set(found.responsible.values_list("pk", flat=True))
+        missing = [o for o in organizations if o.pk not in present]
+        if missing:
+            found.responsible.add(*missing)  # never removed: staff may have added some
+            self.report.updated["milestone_institutions"] += len(missing)
+        return found
+
+    def _progress(self, milestone: Milestone, item: TrackerMilestone) -> None:
+        status = STATUSES.get(item.status, "")
+        if item.completion is None and not status:
+            return
+        if milestone.activities.exists():
+            self.report.notes.append(
+                Finding(
+                    "milestone_has_work_plan",
+                    item.line,
+                    "completion",
+                    item.title,
+                    "a milestone with a detailed work plan reports through its activities; "
+                    "its completion in the sheet was not recorded",
+                    {"milestone": milestone.number},
+                    "warning",
+                )
+            )
+            return
+        latest = milestone.progress_entries.order_by("-day", "-pk").first()
+        if item.completion is not None:
+            percent = Decimal(str(item.completion)).quantize(Decimal("0.01"))
+        else:
+            percent = latest.percent_complete if latest else Decimal(0)
+        if (
+            latest is not None
+            and latest.percent_complete == percent
+            and (not status or latest.status == status)
+        ):
+            return  # nothing new: the same file again records nothing
+        evidence = [(_("Evidencia %(n)s") % {"n": n}, url) for n, url in enumerate(item.evidence, start=1)]
+        kept = [(title, url) for title, url in evidence if _storable_url(url)]
+        other_links = "\n".join(url for _title, url in evidence if not _storable_url(url))
+        parts = (item.description, item.observations, item.evidence_text, other_links)
+        note = "\n\n".join(text for text in parts if text)
+        try:
+            with transaction.atomic():
+                record_progress(
+                    milestone,
+                    day=self.day,
+                    percent=percent,
+                    status=status or None,
+                    actual_start=item.actual_start,
+                    actual_end=item.actual_end,
+                    note=note,
+                    reason=(item.observations or _("Según la hoja de seguimiento"))
+                    if status in (ActivityStatus.DELAYED, ActivityStatus.CANCELLED)
+                    else "",
+                    evidence=kept,
+                    by=current_actor().user,
+                    check_permission=False,
+                )
+        except WorkflowError as refused:
+            self.report.errors.append(
+                Finding(
+                    "progress_refused",
+                    item.line,
+                    "completion",
+                    item.row.completion_written if item.row else str(item.completion),
+                    "a report the status workflow allows after the milestone's latest one",
+                    {"milestone": milestone.number, "reason": refused.message},
+                )
+            )
+            return
+        self.report.reports += 1
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _organization(self, institution: InstitutionName) -> Organization:
+        found = self.registry.find(OrgRef(institution.name, institution.acronym), create=True)
+        assert found is not None
+        return found
+
+    def _update(self, row: models.Model, values: dict[str, Any], *, label: str) -> None:
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if not changed:
+            return
+        kept = staff_edited(row) & set(changed)
+        for name in sorted(kept):
+            self.report.conflicts.append(
+                _("%(label)s: «%(field)s» lo cambió el personal; se conserva su valor.")
+                % {"label": label, "field": row._meta.get_field(name).verbose_name}
+            )
+        updates = {name: value for name, value in changed.items() if name not in kept}
+        if updates:
+            for name, value in updates.items():
+                setattr(row, name, value)
+            row.edit_version += 1  # type: ignore[attr-defined]  # a form opened before sees it changed
+            row.save(update_fields=[*updates, "edit_version", "updated_at"])
+            self.report.updated[row._meta.model_name or ""] += 1
+
+
+def _next_number(rows: list[Any], start: int = 1) -> str:
+    taken = {row.number for row in rows}
+    number = max(start, 1)
+    while str(number) in taken:
+        number += 1
+    return str(number)
+
+
+def _storable_url(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://")) and len(url) <= 200

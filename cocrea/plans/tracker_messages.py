@@ -1,0 +1,121 @@
+"""The findings of a tracker sheet (:mod:`cocrea.computations.trackerparse`, :mod:`.tracker`) in the
+reader's language: where (sheet, line, column), what was found, and what was expected."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.computations.trackerparse import Finding
+
+COLUMNS: dict[str, Promise] = {
+    "commitment": _("compromiso"),
+    "commitment_id": _("identificador del compromiso"),
+    "institutions": _("instituciones responsables"),
+    "milestone_id": _("número del hito"),
+    "milestone": _("hito"),
+    "activity": _("actividad"),
+    "product": _("producto"),
+    "description": _("descripción de lo realizado"),
+    "evidence": _("evidencias"),
+    "observations": _("observaciones"),
+    "start": _("inicio"),
+    "end": _("fin"),
+    "period": _("período"),
+    "actual_start": _("inicio real"),
+    "actual_end": _("fin real"),
+    "completion": _("cumplimiento"),
+    "status": _("estado"),
+    "weight": _("peso"),
+}
+
+MESSAGES: dict[str, Promise] = {
+    "missing_column": _("falta una columna que la hoja necesita: %(columns)s."),
+    "too_many_cells": _("la fila tiene más celdas que el encabezado."),
+    "commitment_missing": _("la fila no dice de qué compromiso es (ni ella ni las de arriba)."),
+    "milestone_missing": _("la fila tiene datos de un hito pero no su nombre."),
+    "duplicate_milestone": _(
+        "el hito «%(title)s» ya está en la línea %(first_line)s; esta fila se dejó fuera."
+    ),
+    "date_unreadable": _("no es una fecha legible; se esperaba por ejemplo %(forms)s."),
+    "date_invalid": _("no es un día del calendario."),
+    "period_unreadable": _("no es un período legible (por ejemplo «20/10/2020 al 15/11/2020»)."),
+    "end_before_start": _("el fin (%(end)s) es anterior al inicio (%(start)s)."),
+    "completion_unreadable": _(
+        "no es un cumplimiento legible: se espera un porcentaje (100%%, 0,5, 50) o %(words)s."
+    ),
+    "completion_out_of_range": _("el cumplimiento (%(completion)s) debe estar entre 0 y 100 %%."),
+    "status_unknown": _("estado desconocido; se esperaba %(words)s."),
+    "weight_unreadable": _("no es un peso legible (un número)."),
+    "progress_refused": _("el avance del hito %(milestone)s no se puede registrar: %(reason)s"),
+    "rows_before_header": _("filas de título antes del encabezado, que no se leen: %(rows)s."),
+    "extra_columns": _("columnas que no se leen: %(columns)s."),
+    "duplicate_column": _("la columna «%(header)s» se repite; se lee la primera."),
+    "other_sheets_ignored": _("otras hojas del libro no se leyeron: %(ignored)s."),
+    "value_outside_columns": _("hay un valor fuera de las columnas del encabezado; no se lee."),
+    "no_rows": _("la hoja no tiene filas con datos."),
+    "summary_row_ignored": _("fila de totales o notas, no se lee: «%(text)s»."),
+    "repeated_header": _("el encabezado se repite; la fila se salta."),
+    "sheet_skipped": _("la hoja «%(sheet)s» no tiene encabezado; no se leyó."),
+    "evidence_not_a_link": _("la evidencia no es un enlace; se guarda como texto: «%(text)s»."),
+    "completion_from_status": _("cumplimiento estimado a partir de «%(word)s»: %(completion)s %%."),
+    "completion_fractions": _("la columna de cumplimiento se leyó como fracciones de 1 (1 = 100 %%)."),
+    "status_completion_mismatch": _(
+        "el estado («%(status)s») no concuerda con el cumplimiento (%(completion)s %%)."
+    ),
+    "dates_month_first": _("las fechas numéricas se leyeron con el mes primero (como %(example)s)."),
+    "date_outside_period": _(
+        "la fecha %(date)s está fuera del período del compromiso (%(start)s a %(end)s)."
+    ),
+    "institutions_missing": _("el hito no nombra ninguna institución responsable."),
+    "institution_unclear": _("«%(name)s» no parece el nombre de una institución."),
+    "weight_missing": _("el compromiso da pesos a sus hitos, pero no a este."),
+    "milestone_title_differs": _(
+        "el hito %(milestone)s se llama «%(title)s» en Cocrea; conserva ese nombre "
+        "(la hoja lo nombra distinto)."
+    ),
+    "milestone_has_work_plan": _(
+        "el hito %(milestone)s tiene plan de trabajo detallado: su avance se registra por sus actividades; "
+        "el cumplimiento de la hoja no se registró."
+    ),
+}
+
+
+class _Params(dict):  # type: ignore[type-arg]
+    """Missing parameters read as an empty text instead of failing the message."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def where(finding: Finding) -> str:
+    parts = []
+    if finding.sheet:
+        parts.append(gettext("hoja «%(sheet)s»") % {"sheet": finding.sheet})
+    parts.append(gettext("línea %(line)s") % {"line": finding.line})
+    if finding.column:
+        parts.append(gettext("columna %(column)s") % {"column": COLUMNS.get(finding.column, finding.column)})
+    return ", ".join(parts)
+
+
+def describe(finding: Finding) -> str:
+    """``línea 7, columna fin: «31/02/2020»: no es un día del calendario.``"""
+    template = MESSAGES.get(finding.code)
+    params = _Params({key: _plain(value) for key, value in finding.params.items()})
+    text = str(template) % params if template is not None else finding.expected
+    value = f": «{finding.value}»" if finding.value and finding.code not in ("summary_row_ignored",) else ""
+    return f"{where(finding)}{value}: {text}"
