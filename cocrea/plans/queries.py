@@ -115,20 +115,14 @@ def get_commitment(user: Any, plan: str, number: str) -> Commitment:
     return _visible_or_404(user, commitment, "commitment")
 
 
-def get_milestone(
-    user: Any, plan: str, number: str, milestone: str, *, last_report: bool = False
-) -> Milestone:
+def get_milestone(user: Any, plan: str, number: str, milestone: str) -> Milestone:
     """The milestone with its commitment, action plan, coordinator and imported document (without
-    its text, read only when the plan check is not cached) in one query; with ``last_report``, also
-    the day of its latest progress report (``last_report_day``, what the status date starts from)."""
+    its text, read only when the plan check is not cached) in one query."""
     found = (
         Milestone.objects.select_related("commitment__action_plan", "commitment__coordinator", "document")
         .defer("document__content")
         .filter(commitment__action_plan__slug=plan, commitment__number=number, number=milestone)
     )
-    if last_report:
-        latest = ProgressEntry.objects.filter(activity__milestone=OuterRef("pk")).order_by("-day")
-        found = found.annotate(last_report_day=Subquery(latest.values("day")[:1]))
     return _visible_or_404(user, found.first(), "milestone")
 
 

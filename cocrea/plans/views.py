@@ -65,7 +65,7 @@ def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: i
 
 @pagecache.public_page(pagecache.address)
 def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
-    found = queries.get_milestone(request.user, plan, number, milestone, last_report=True)
+    found = queries.get_milestone(request.user, plan, number, milestone)
     findings = queries.findings_for(queries.plan_document(found))
     flagged = {f.item for f in findings if f.item}
     objectives = list(found.objectives.only("milestone_id", "kind", "key", "text"))
@@ -76,9 +76,7 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
     for activity in activities:
         activity.flagged = activity.code in flagged
     meeting_months = list(found.meetings.values_list("planned_month", flat=True))
-    status = indicators.status_date(
-        found, request.GET.get("fecha", ""), last_report=found.last_report_day, activities=activities
-    )
+    status = indicators.status_date(found, request.GET.get("fecha", ""), activities=activities)
     # Indicator A reads what this page has read already (activities, budget lines, meetings) from it.
     known = indicators.Loaded(
         activities=activities,
