@@ -47,6 +47,7 @@ from cocrea.plans.models import (
 )
 
 PER_PAGE = 50
+MAX_PAGE = 2**31  # past this a page number is only checked against the count (no such offset)
 NAME_LIMIT = 240  # a name longer than this is cut at a word boundary, with an ellipsis
 FULL_HISTORY = "audit.view_full_history"  # the named rule: staff in the milestone's scope
 
@@ -387,13 +388,14 @@ def page_numbers(page: Page[Any], around: int = 2) -> list[int | None]:
 def _page(entries: models.QuerySet[AuditEntry], number: str | None) -> Page[AuditEntry]:
     """The page ``Paginator.get_page`` gives (the first for no number or a wrong one, the last for
     one past the end or below 1), with the number of entries counted in the same query as the
-    page's rows (a window over the whole list); only past the end does it count first."""
+    page's rows (a window over the whole list); past the end or below 1, it counts first, as the
+    paginator does (and so never asks the database for an offset too large for it)."""
     paginator = Paginator(entries, PER_PAGE)
     try:
         wanted = int(number)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         wanted = 1
-    if wanted >= 1:
+    if 1 <= wanted <= MAX_PAGE:
         bottom = (wanted - 1) * PER_PAGE
         rows = list(entries.annotate(listed_total=Window(Count("pk")))[bottom : bottom + PER_PAGE])
         if rows or wanted == 1:

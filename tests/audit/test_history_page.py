@@ -246,7 +246,7 @@ def test_a_page_number_past_the_end_or_below_one_shows_the_last_page(client, mil
     total = milestone_entries(milestone).count()
     last_number = -(-total // PER_PAGE)
     on_last = total - (last_number - 1) * PER_PAGE
-    for number in (last_number, last_number + 1, 999, 0, -2):
+    for number in (last_number, last_number + 1, 999, 0, -2, 2**31 + 1, "9" * 30):
         shown = history(client, milestone, pagina=number)
         assert entries_part(shown).count('<li class="history-entry') == on_last
         assert f"{total} cambios · página {last_number} de {last_number}" in text_of(shown)
