@@ -49,7 +49,9 @@ MESSAGES: dict[str, Promise] = {
         "no es un cumplimiento legible: se espera un porcentaje (100%%, 0,5, 50) o %(words)s."
     ),
     "completion_out_of_range": _("el cumplimiento (%(completion)s) debe estar entre 0 y 100 %%."),
-    "status_unknown": _("estado desconocido; se esperaba %(words)s."),
+    "status_unknown": _(
+        "estado desconocido; se esperaba «Completado», «En proceso», «No iniciado», «Retrasado»…"
+    ),
     "weight_unreadable": _("no es un peso legible (un número)."),
     "progress_refused": _("el avance del hito %(milestone)s no se puede registrar: %(reason)s"),
     "rows_before_header": _("filas de título antes del encabezado, que no se leen: %(rows)s."),

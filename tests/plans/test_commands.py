@@ -125,9 +125,9 @@ def test_missing_file_exits_2(tmp_path):
 def test_load_demo_imports_only_into_an_empty_database():
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert Milestone.objects.count() == 1
+    assert Milestone.objects.count() == 8  # Commitment 11: milestone 1's work plan, 2 to 8 tracked directly
     call_command("load_demo", stdout=out)
-    assert Milestone.objects.count() == 1
+    assert Milestone.objects.count() == 8
     assert "ya tiene planes" in out.getvalue()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,9 +20,11 @@ from django.utils.translation import gettext as _
 from cocrea.audit.context import acting_as
 from cocrea.core import pagecache
 from cocrea.drafts.sample import load_sample_cocreation
-from cocrea.plans import services
+from cocrea.plans import services, tracker
 from cocrea.plans.models import Milestone
 from cocrea.plans.sample import load_sample_execution
+
+DEMO_TRACKER_DAY = date(2020, 8, 31)  # the day of the demo tracker's progress reports
 
 
 class Command(BaseCommand):
@@ -52,6 +56,7 @@ class Command(BaseCommand):
             report = services.import_plan(path.read_bytes(), filename=path.name, publish=True)
             assert report.milestone is not None
             describe_demo_plan(report.milestone)
+            load_demo_tracker(report.milestone)
         if options["sample_execution"]:
             load_sample_execution(report.milestone)
             self.stdout.write(_("Ejecución de ejemplo cargada (marcada como «datos de ejemplo»)."))
@@ -78,6 +83,19 @@ def describe_demo_plan(milestone: Milestone) -> None:
     plan.save(update_fields=["government", "number", "country", "ogp_url"])
     commitment.ogp_id = "GT0095"
     commitment.save(update_fields=["ogp_id"])
+
+
+def load_demo_tracker(milestone: Milestone) -> None:
+    """Milestones 2 to 8 of Commitment 11, tracked directly, from a tracking sheet
+    (``plans/data/demo-tracker.csv``). Their titles, products, dates and progress are invented
+    (the institutions responsible for each are the work plan's): each is marked sample data."""
+    plan = milestone.commitment.action_plan
+    data = (Path(settings.DEMO_PLAN).parent / "demo-tracker.csv").read_bytes()
+    tracker.import_tracker(data, plan=plan, publish=True, day=DEMO_TRACKER_DAY)
+    Milestone.objects.filter(commitment=milestone.commitment).exclude(pk=milestone.pk).update(
+        sample_execution=True
+    )
+    pagecache.bump_all()  # a bulk update sends no signal
 
 
 SILENT_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
