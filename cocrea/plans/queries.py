@@ -126,6 +126,12 @@ def get_milestone(user: Any, plan: str, number: str, milestone: str) -> Mileston
     return _visible_or_404(user, found.first(), "milestone")
 
 
+def has_work_plan(milestone: Milestone) -> bool:
+    """A milestone has a detailed work plan when it has activities (an imported work plan, or
+    activities staff added); else it is tracked directly."""
+    return milestone.activities.exists()
+
+
 def milestone_progress(milestones: list[Milestone]) -> None:
     """Set on each milestone ``has_work_plan`` and, for one tracked directly, ``last_report`` (its
     latest progress report, or None): one query whatever their number."""

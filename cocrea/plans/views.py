@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,6 +28,7 @@ from cocrea.plans.history import history_context
 from cocrea.plans.models import (
     CommitmentEntity,
     Evidence,
+    Milestone,
     ProgressEntry,
 )
 
@@ -66,6 +68,8 @@ def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: i
 @pagecache.public_page(pagecache.address)
 def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     found = queries.get_milestone(request.user, plan, number, milestone)
+    if not queries.has_work_plan(found):
+        return _tracked_milestone(request, found)
     findings = queries.findings_for(queries.plan_document(found))
     flagged = {f.item for f in findings if f.item}
     objectives = list(found.objectives.only("milestone_id", "kind", "key", "text"))
@@ -103,6 +107,29 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
             "findings": findings,
             "error_count": sum(1 for f in findings if f.severity == "error"),
             "warning_count": sum(1 for f in findings if f.severity == "warning"),
+        },
+    )
+
+
+def _tracked_milestone(request: HttpRequest, found: Milestone) -> HttpResponse:
+    """A milestone without a detailed work plan: what it delivers, who answers for it, and its
+    progress reports, tracked directly (newest first, with their evidence)."""
+    reports = list(
+        found.progress_entries.order_by("-day", "-pk").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
+        )
+    )
+    return render(
+        request,
+        "plans/milestone_tracked.html",
+        {
+            "milestone": found,
+            "commitment": found.commitment,
+            "action_plan": found.commitment.action_plan,
+            "responsible": list(found.responsible.order_by("name")),
+            "reports": reports,
+            "latest": reports[0] if reports else None,
+            "tracked": True,
         },
     )
 

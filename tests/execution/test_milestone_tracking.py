@@ -146,3 +146,27 @@ def test_the_staff_screen_records_a_milestones_progress(client, tracked, staff):
     [entry] = tracked.progress_entries.all()
     assert (entry.percent_complete, entry.note, entry.recorded_by) == (40, "Diagnóstico", staff)
     assert [e.url for e in entry.evidence.all()] == ["https://example.org/informe.pdf"]
+
+
+def test_a_tracked_milestones_page_shows_its_progress_not_an_empty_work_plan(client, tracked, staff):
+    tracked.deliverable = "Laboratorio en funcionamiento"
+    tracked.save()
+    record_progress(
+        tracked,
+        day=date(2020, 3, 31),
+        percent=Decimal(75),
+        by=staff,
+        note="Tres sesiones del laboratorio",
+        evidence=[("Memoria", "https://example.org/memoria.pdf")],
+    )
+    page = client.get(tracked.get_absolute_url()).content.decode()
+    for text in (
+        "Laboratorio en funcionamiento",
+        "75 %",
+        "En curso",
+        "Tres sesiones del laboratorio",
+        "Memoria",
+    ):
+        assert text in page
+    assert 'value="75"' in page  # the bar
+    assert "Plan de trabajo" not in page and "Actividades y responsables" not in page
