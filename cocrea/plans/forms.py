@@ -46,6 +46,25 @@ class ProgressForm(forms.Form):
         return cleaned
 
 
+class MeasurementForm(forms.Form):
+    day = forms.DateField(label=_("Fecha de la medición"), widget=DateInput())
+    value = forms.DecimalField(label=_("Valor"), max_digits=14, decimal_places=2)
+    evidence_url = forms.URLField(
+        label=_("Medio de verificación: enlace"), required=False, max_length=500, assume_scheme="https"
+    )
+    note = forms.CharField(label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IndicatorTargetsForm(forms.Form):
+    baseline = forms.DecimalField(label=_("Línea de base"), required=False, max_digits=14, decimal_places=2)
+    baseline_day = forms.DateField(label=_("Fecha de la línea de base"), required=False, widget=DateInput())
+    target = forms.DecimalField(label=_("Meta"), required=False, max_digits=14, decimal_places=2)
+    measure_every_months = forms.IntegerField(
+        label=_("Se mide cada (meses)"), required=False, min_value=1, max_value=60
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class BaselineForm(forms.Form):
     effective_from = forms.DateField(label=_("Vigente desde"), widget=DateInput())
     reason = forms.CharField(

@@ -436,6 +436,14 @@ class Indicator(Versioned, FromDocument, Archivable):
     )
     unit = models.CharField(_("unidad"), max_length=40, blank=True)
     target = models.DecimalField(_("meta"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline = models.DecimalField(_("línea de base"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_day = models.DateField(_("fecha de la línea de base"), null=True, blank=True)
+    measure_every_months = models.PositiveSmallIntegerField(
+        _("se mide cada (meses)"),
+        null=True,
+        blank=True,
+        help_text=_("Para un indicador registrado a mano: cuándo toca la próxima medición."),
+    )
     position = models.PositiveSmallIntegerField(default=0)
     source_line = models.PositiveIntegerField(_("línea en el documento"), null=True, blank=True)
 
@@ -449,6 +457,37 @@ class Indicator(Versioned, FromDocument, Archivable):
 
     def __str__(self) -> str:
         return f"{self.key}. {self.definition[:80]}"
+
+
+class IndicatorMeasurement(Versioned):
+    """A dated value of an indicator measured by hand (``Indicator.Method.MANUAL``), with its
+    evidence: the indicator's value at a date is its latest measurement by then."""
+
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="measurements", verbose_name=_("indicador")
+    )
+    day = models.DateField(_("fecha de la medición"))
+    value = models.DecimalField(_("valor"), max_digits=14, decimal_places=2)
+    note = models.TextField(_("nota"), blank=True)
+    evidence_url = models.URLField(_("medio de verificación (enlace)"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrado por"),
+    )
+    recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator_id", "day", "pk"]
+        verbose_name = _("medición de un indicador")
+        verbose_name_plural = _("mediciones de indicadores")
+        constraints = [models.UniqueConstraint(fields=["indicator", "day"], name="measurement_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.key} {self.day}: {self.value}"
 
 
 class ActivityQuerySet(ArchivableQuerySet["Activity"]):

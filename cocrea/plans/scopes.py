@@ -16,6 +16,7 @@ from cocrea.plans.models import (
     CommitmentEntity,
     Evidence,
     Indicator,
+    IndicatorMeasurement,
     IrmAssessment,
     Milestone,
     Objective,
@@ -71,6 +72,12 @@ def _commitment(commitment: Commitment) -> list[str]:
 def _milestone(milestone: Milestone) -> list[str]:
     kwargs = {**commitment_kwargs(milestone.commitment_id), "milestone": milestone.number}
     return [*pagecache.chain(kwargs), pagecache.TITLES]
+
+
+@pagecache.register(IndicatorMeasurement)
+def _measurement(measurement: IndicatorMeasurement) -> list[str]:
+    milestone_id = pagecache.column(Indicator, measurement.indicator_id, "milestone_id")
+    return pagecache.chain(milestone_kwargs(milestone_id))
 
 
 @pagecache.register(IrmAssessment)

@@ -27,12 +27,13 @@ from cocrea.core.http import (
 from cocrea.core.models import Upload
 from cocrea.core.ratelimit import allow, limit_posts
 from cocrea.core.uploads import ATTACHMENT_KINDS, UploadRejected, read_upload, store_upload
-from cocrea.plans import services
+from cocrea.core.versioning import StaleEdit, stale_message
+from cocrea.plans import measurements, services
 from cocrea.plans.execution import approve_baseline, correction_state, record_progress
 from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
-from cocrea.plans.forms import BaselineForm, ProgressForm
+from cocrea.plans.forms import BaselineForm, IndicatorTargetsForm, MeasurementForm, ProgressForm
 from cocrea.plans.importer import ImportReport, wording
-from cocrea.plans.models import Activity, Commitment, Milestone
+from cocrea.plans.models import Activity, Commitment, Indicator, Milestone
 from cocrea.plans.workflow import WorkflowError
 
 PLAN_UPLOADS_PER_HOUR = 20
@@ -340,4 +341,83 @@ def approve_milestone_baseline(request: HttpRequest, milestone: int) -> HttpResp
         "plans/staff/baseline.html",
         {"milestone": found, "form": form, "baselines": found.baselines.order_by("-number")},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_measurements(request: HttpRequest, indicator: int) -> HttpResponse:
+    """An indicator measured by hand: its baseline, target and rhythm, and its dated values."""
+    found = get_object_or_404(
+        Indicator.objects.select_related("milestone__commitment__action_plan"), pk=indicator
+    )
+    if not request.user.has_perm(permission("indicator", "change"), found):
+        raise PermissionDenied
+    manual = found.method == Indicator.Method.MANUAL
+    here = reverse("staff:indicator_measurements", args=[found.pk])
+    measure = MeasurementForm(
+        request.POST if "measure" in request.POST else None, initial={"day": timezone_today()}
+    )
+    targets = IndicatorTargetsForm(
+        request.POST if "targets" in request.POST else None,
+        initial={
+            "baseline": found.baseline,
+            "baseline_day": found.baseline_day,
+            "target": found.target,
+            "measure_every_months": found.measure_every_months,
+            "edit_version": found.edit_version,
+        },
+    )
+    if request.method == "POST" and "measure" in request.POST and measure.is_valid():
+        data = measure.cleaned_data
+        try:
+            measurements.record_measurement(
+                found,
+                day=data["day"],
+                value=data["value"],
+                note=data["note"],
+                evidence_url=data["evidence_url"] or "",
+                by=request.user,
+                today=timezone_today(),
+            )
+        except ValidationError as error:
+            for field, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
+                for message in messages_:
+                    measure.add_error(field if field in measure.fields else None, message)
+        else:
+            messages.success(request, _("Medición registrada."))
+            return redirect(here)
+    if request.method == "POST" and "targets" in request.POST and targets.is_valid():
+        data = targets.cleaned_data
+        try:
+            measurements.set_targets(
+                found,
+                expected_version=data["edit_version"],
+                by=request.user,
+                baseline=data["baseline"],
+                baseline_day=data["baseline_day"],
+                target=data["target"],
+                measure_every_months=data["measure_every_months"],
+            )
+        except StaleEdit as stale:
+            targets.add_error(None, stale_message(stale.changed))
+        else:
+            messages.success(request, _("Línea de base, meta y frecuencia guardadas."))
+            return redirect(here)
+    taken = list(found.measurements.order_by("-day", "-pk"))
+    milestone = found.milestone
+    start = milestone.starts_on or milestone.start_month
+    return form_page(
+        request,
+        "plans/staff/measurements.html",
+        {
+            "indicator": found,
+            "milestone": milestone,
+            "manual": manual,
+            "measure": measure if manual else None,
+            "targets": targets,
+            "measurements": taken,
+            "now": measurements.manual_value(found, taken, timezone_today(), start) if manual else None,
+        },
+        status=400 if measure.errors or targets.errors else 200,
     )

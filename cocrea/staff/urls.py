@@ -25,6 +25,9 @@ urlpatterns = [
     path("hitos/<int:milestone>/linea-base/", plans.approve_milestone_baseline, name="approve_baseline"),
     path("actividades/<int:activity>/avance/", plans.record_activity_progress, name="record_progress"),
     path("hitos/<int:milestone>/avance/", plans.record_milestone_progress, name="record_milestone_progress"),
+    path(
+        "indicadores/<int:indicator>/mediciones/", plans.indicator_measurements, name="indicator_measurements"
+    ),
     path("lineas/<int:line>/gasto/", budget.record_line_expenditure, name="record_expenditure"),
     path("gastos/<int:expenditure>/", budget.edit_expenditure, name="edit_expenditure"),
     path("gastos/<int:expenditure>/anular/", budget.annul_expenditure, name="annul_expenditure"),

@@ -1,0 +1,109 @@
+"""Indicators measured by hand (issue #15): a baseline, a target, dated values with evidence, and an
+alert when a measurement is due; recorded on a staff screen, audited, refused for computed ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cocrea.audit.models import AuditEntry
+from cocrea.plans import measurements
+from cocrea.plans.models import Indicator, IndicatorMeasurement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def adopted(milestone):
+    """'Número de entidades que adoptan la estrategia': counted by hand."""
+    return Indicator.objects.create(
+        milestone=milestone,
+        key="F",
+        definition="Número de entidades que adoptan la estrategia",
+        method=Indicator.Method.MANUAL,
+        unit="entidades",
+        target=Decimal(10),
+        baseline=Decimal(2),
+        baseline_day=date(2019, 4, 1),
+        measure_every_months=3,
+        position=9,
+    )
+
+
+def test_the_value_is_the_latest_measurement_and_its_way_to_the_target(adopted, staff):
+    measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(4), by=staff)
+    measurements.record_measurement(
+        adopted, day=date(2019, 10, 1), value=Decimal(6), by=staff, evidence_url="https://example.org/acta"
+    )
+    taken = list(adopted.measurements.all())
+    at_august = measurements.manual_value(adopted, taken, date(2019, 8, 15), None)
+    assert (at_august.value, at_august.progress) == (Decimal(4), Decimal("25.00"))  # (4-2)/(10-2)
+    now = measurements.manual_value(adopted, taken, date(2019, 12, 1), None)
+    assert (now.value, now.day, now.progress) == (Decimal(6), date(2019, 10, 1), Decimal("50.00"))
+    assert (now.due, now.overdue) == (date(2020, 1, 1), False)
+    late = measurements.manual_value(adopted, taken, date(2020, 2, 1), None)
+    assert late.overdue  # three months after the last measurement
+    assert AuditEntry.objects.filter(content_type__model="indicatormeasurement").count() == 2
+
+
+def test_a_first_measurement_is_due_from_the_baseline(adopted):
+    before = measurements.manual_value(adopted, [], date(2019, 8, 1), None)
+    assert (before.value, before.due, before.overdue) == (None, date(2019, 7, 1), True)
+
+
+def test_computed_indicators_are_not_measured_by_hand(milestone, staff):
+    computed = milestone.indicators.exclude(method=Indicator.Method.MANUAL).first()
+    with pytest.raises(ValidationError):
+        measurements.record_measurement(computed, day=date(2019, 7, 1), value=Decimal(1), by=staff)
+
+
+def test_one_measurement_a_day_and_none_in_the_future(adopted, staff):
+    measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(4), by=staff)
+    with pytest.raises(ValidationError, match="Ya hay una medición"):
+        measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(5), by=staff)
+    with pytest.raises(ValidationError, match="futura"):
+        measurements.record_measurement(
+            adopted, day=date(2030, 1, 1), value=Decimal(5), by=staff, today=date(2026, 1, 1)
+        )
+    assert IndicatorMeasurement.objects.count() == 1
+
+
+def test_only_those_who_edit_the_plan_measure(adopted, django_user_model):
+    nobody = django_user_model.objects.create_user("nadie@example.org", "nadie@example.org", "x" * 12)
+    with pytest.raises(PermissionDenied):
+        measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(4), by=nobody)
+
+
+def test_the_staff_screen_sets_targets_and_records_measurements(client, adopted, staff):
+    client.force_login(staff)
+    url = f"/gestion/indicadores/{adopted.pk}/mediciones/"
+    page = client.get(url).content.decode()
+    assert "Número de entidades que adoptan la estrategia" in page and "Sin mediciones" in page
+    response = client.post(
+        url, {"measure": "1", "day": "2019-07-01", "value": "4", "evidence_url": "https://example.org/acta"}
+    )
+    assert response.status_code == 302
+    assert adopted.measurements.get().value == 4
+    response = client.post(
+        url,
+        {
+            "targets": "1",
+            "baseline": "1",
+            "baseline_day": "2019-04-01",
+            "target": "12",
+            "measure_every_months": "6",
+            "edit_version": adopted.edit_version,
+        },
+    )
+    assert response.status_code == 302
+    adopted.refresh_from_db()
+    assert (adopted.target, adopted.measure_every_months) == (12, 6)
+    stale = client.post(url, {"targets": "1", "target": "20", "edit_version": adopted.edit_version - 1})
+    assert stale.status_code == 400  # someone saved it since: refused, nothing lost
+    adopted.refresh_from_db()
+    assert adopted.target == 12
+    bad = client.post(url, {"measure": "1", "day": "2019-07-01", "value": "5"})
+    assert bad.status_code == 400 and "Ya hay una medición" in bad.content.decode()
