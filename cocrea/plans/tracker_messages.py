@@ -10,7 +10,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.computations.sheets import HEADER_SEARCH_ROWS, SheetError
 from cocrea.computations.trackerparse import Finding
+from cocrea.plans.sheet_messages import describe_sheet_error
+from cocrea.plans.tracker import TrackerReport
 
 COLUMNS: dict[str, Promise] = {
     "commitment": _("compromiso"),
@@ -121,3 +124,55 @@ def describe(finding: Finding) -> str:
     text = str(template) % params if template is not None else finding.expected
     value = f": «{finding.value}»" if finding.value and finding.code not in ("summary_row_ignored",) else ""
     return f"{where(finding)}{value}: {text}"
+
+
+NO_HEADER = _(
+    "No se encuentra la fila de encabezados en las primeras %(rows)s filas: una fila debe nombrar las "
+    "columnas de la hoja de seguimiento (al menos el hito y el compromiso), por ejemplo %(columns)s."
+)
+
+
+def describe_error(error: SheetError) -> str:
+    """Why a file cannot be read as a tracker at all
+    (:class:`~cocrea.computations.trackerparse.TrackerError`), in the reader's language."""
+    if error.code == "no_header" and error.params.get("columns"):
+        columns = ", ".join(f"«{COLUMNS[c]}»" for c in _EXAMPLE_COLUMNS)
+        return str(NO_HEADER) % {"rows": HEADER_SEARCH_ROWS, "columns": columns}
+    return describe_sheet_error(error)
+
+
+_EXAMPLE_COLUMNS = (
+    "commitment",
+    "institutions",
+    "milestone",
+    "product",
+    "start",
+    "end",
+    "completion",
+    "evidence",
+)
+
+
+def changes(report: TrackerReport) -> list[str]:
+    """What the import does (or would do), one sentence a line, only what happens."""
+    created, updated = report.created, report.updated
+    lines = []
+    for count, text in (
+        (updated["actionplan"], gettext("El plan de acción se publica.")),
+        (created["commitment"], gettext("Compromisos nuevos: %(n)s.")),
+        (updated["commitment"], gettext("Compromisos actualizados: %(n)s.")),
+        (created["milestone"], gettext("Hitos nuevos: %(n)s.")),
+        (updated["milestone"], gettext("Hitos actualizados: %(n)s.")),
+        (created["organization"], gettext("Instituciones nuevas en el registro: %(n)s.")),
+        (updated["organization"], gettext("Instituciones del registro actualizadas: %(n)s.")),
+        (
+            created["commitmententity"] + updated["milestone_institutions"],
+            gettext("Instituciones responsables asignadas: %(n)s."),
+        ),
+        (report.reports, gettext("Reportes de avance: %(n)s.")),
+    ):
+        if count:
+            lines.append(text % {"n": count} if "%(n)s" in text else text)
+    if not lines:
+        lines.append(gettext("Nada cambia: el plan ya tiene lo que dice la hoja."))
+    return lines

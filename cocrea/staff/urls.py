@@ -8,6 +8,7 @@ from cocrea.core import views as core
 from cocrea.participation.staff import affiliations, attendance, meetings, people, schedule, signin
 from cocrea.plans import staff_progress as progress
 from cocrea.plans import staff_sheets as sheets
+from cocrea.plans import staff_tracker as tracker
 from cocrea.plans import staff_views as plans
 from cocrea.staff import views
 
@@ -18,6 +19,12 @@ urlpatterns = [
     path("importar-plan/", plans.import_plan, name="import_plan"),
     path("importar-plan/<uuid:upload>/confirmar/", plans.import_plan_confirm, name="import_plan_confirm"),
     path("importar-plan/<uuid:upload>/retirar/", plans.import_plan_removals, name="import_plan_removals"),
+    path("importar-seguimiento/", tracker.import_tracker_screen, name="import_tracker"),
+    path(
+        "importar-seguimiento/<uuid:upload>/confirmar/",
+        tracker.import_tracker_confirm,
+        name="import_tracker_confirm",
+    ),
     path("archivos/<uuid:upload>/", core.download_upload, name="download_upload"),
     path("tareas/<uuid:job>/", core.job_status, name="job"),  # background jobs (cocrea.core.jobs)
     path("tareas/<uuid:job>/archivo/", core.job_file, name="job_file"),
