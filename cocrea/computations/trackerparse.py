@@ -96,7 +96,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from xml.parsers import expat
 
 from cocrea.computations.matching import organization_ref
@@ -2078,7 +2078,19 @@ def _milestone_of_activities(rows: list[TrackerRow]) -> TrackerMilestone:
     )
 
 
-def mean_completion(milestones: Sequence[TrackerMilestone]) -> float | None:
+class Completed(Protocol):
+    """What :func:`mean_completion` reads of a milestone (a :class:`TrackerMilestone`, or the plan
+    tracker's :class:`cocrea.computations.plantracker.MilestoneInput`)."""
+
+    @property
+    def completion(self) -> float | None: ...
+    @property
+    def weight(self) -> float | None: ...
+    @property
+    def status(self) -> str: ...
+
+
+def mean_completion(milestones: Sequence[Completed]) -> float | None:
     """The (weighted) mean completion: a blank completion counts as 0, a cancelled milestone not
     at all; ``None`` when none has a completion. With any weight given, milestones without one
     weigh 0; all weights 0 gives the plain mean."""
