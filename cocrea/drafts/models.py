@@ -268,9 +268,10 @@ class Contribution(models.Model):
 
         Read from the row when the query brought it (``drafts.queries.with_author``: the same rule
         as ``Person.public_name``), else from the person and their consents."""
-        if "author_consents" in self.__dict__:
-            anonymised = self.author_anonymised
-            shown = self.author_display if self.author_consents and not anonymised else None
+        row = self.__dict__
+        if "author_consents" in row:
+            anonymised = bool(row["author_anonymised"])
+            shown = row["author_display"] if row["author_consents"] and not anonymised else None
         else:
             person = self.person
             anonymised, shown = bool(person.anonymised_at), person.public_name
