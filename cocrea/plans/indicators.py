@@ -50,7 +50,8 @@ from cocrea.participation.figures import indicator_e
 from cocrea.participation.models import Meeting
 from cocrea.plans.display import money
 from cocrea.plans.display import month as month_label
-from cocrea.plans.models import Activity, Baseline, Indicator, Milestone, ProgressEntry
+from cocrea.plans.measurements import manual_value
+from cocrea.plans.models import Activity, Baseline, Indicator, IndicatorMeasurement, Milestone, ProgressEntry
 
 
 class _Row:
@@ -352,9 +353,21 @@ def indicator_rows(
         day = earned_value.status_date
     rows = []
     catalogue: dict[str, Any] | None = None
-    for indicator in milestone.indicators.only(
-        "milestone_id", "key", "definition", "method", "unit", "target"
-    ):
+    indicators = list(
+        milestone.indicators.only(
+            "milestone_id",
+            "key",
+            "definition",
+            "method",
+            "unit",
+            "target",
+            "baseline",
+            "baseline_day",
+            "measure_every_months",
+        )
+    )
+    measured = _measurements([i.pk for i in indicators if i.method == Indicator.Method.MANUAL])
+    for indicator in indicators:
         row: dict[str, Any] = {
             "key": indicator.key,
             "definition": indicator.definition,
@@ -415,10 +428,35 @@ def indicator_rows(
                     version=figures["version"],
                     version_state=figures["version_state"],
                 )
+        elif indicator.method == Indicator.Method.MANUAL:
+            taken = measured.get(indicator.pk, [])
+            at = day or timezone.localdate()
+            state = manual_value(indicator, taken, at, milestone.starts_on or milestone.start_month)
+            row.update(
+                baseline=f"{indicator.baseline:.2f}" if indicator.baseline is not None else None,
+                progress_percent=float(state.progress) if state.progress is not None else None,
+                measured_on=state.day.isoformat() if state.day else None,
+                due=state.due.isoformat() if state.due else None,
+                overdue=state.overdue,
+                history=[{"day": m.day.isoformat(), "value": float(m.value)} for m in taken if m.day <= at],
+            )
+            if state.value is not None:
+                row["value"] = float(state.value)
+                row["status"] = "ok"
         elif indicator.method != Indicator.Method.EARNED_VALUE:
             row["history"] = []
         rows.append(row)
     return rows
+
+
+def _measurements(ids: list[int]) -> dict[int, list[IndicatorMeasurement]]:
+    """The measurements of the indicators measured by hand, by indicator, oldest first: one query,
+    none when there is no such indicator."""
+    found: dict[int, list[IndicatorMeasurement]] = {}
+    if ids:
+        for measurement in IndicatorMeasurement.objects.filter(indicator_id__in=ids).order_by("day", "pk"):
+            found.setdefault(measurement.indicator_id, []).append(measurement)
+    return found
 
 
 def _local_day(moment: Any) -> date | None:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cocrea.audit.models import AuditEntry
 from cocrea.plans import measurements
+from cocrea.plans.indicators import indicator_rows
 from cocrea.plans.models import Indicator, IndicatorMeasurement
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,14 @@ def test_the_staff_screen_sets_targets_and_records_measurements(client, adopted,
     assert adopted.target == 12
     bad = client.post(url, {"measure": "1", "day": "2019-07-01", "value": "5"})
     assert bad.status_code == 400 and "Ya hay una medición" in bad.content.decode()
+
+
+def test_the_work_plan_and_the_dashboard_show_a_measured_value(client, milestone, adopted, staff):
+    measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(4), by=staff)
+    rows = {row["key"]: row for row in indicator_rows(milestone, None, day=date(2019, 8, 1))}
+    assert (rows["F"]["value"], rows["F"]["status"], rows["F"]["progress_percent"]) == (4.0, "ok", 25.0)
+    assert rows["F"]["history"] == [{"day": "2019-07-01", "value": 4.0}]
+    earlier = {row["key"]: row for row in indicator_rows(milestone, None, day=date(2019, 6, 1))}
+    assert earlier["F"]["status"] == "no_data"  # not measured by then
+    page = client.get(milestone.get_dashboard_url() + "?fecha=2019-08-01").content.decode()
+    assert "4 entidades" in page
