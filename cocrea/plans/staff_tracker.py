@@ -167,6 +167,7 @@ def _preview(report: TrackerReport, *, plan: ActionPlan, publish: bool, day: dat
         "commitments": _commitments(report.result),
         "errors": [_finding(f) for f in errors],
         "warnings": [_finding(f) for f in warnings],
+        "findings_count": len(errors) + len(warnings),
         "changes": changes(report) if report.ok else [],
         "counts": {
             "commitments": len(report.result.commitments),

@@ -65,8 +65,8 @@ def test_the_preview_shows_the_sheet_its_findings_and_what_would_change_and_writ
     assert counts() == before  # nothing written
     text = page.content.decode()
     assert "Presentar la estrategia a las autoridades" in text and "Acta de presentación" in text
-    assert "<caption>" in text and 'scope="col"' in text
-    assert "2 compromisos, 7 hitos" in text
+    assert "<caption id=" in text and 'scope="col"' in text
+    assert "2 compromisos, 7 hitos" in text and "7 hallazgos" in text
     assert "tiene plan de trabajo detallado" in text  # milestone 1 reports through its activities
     assert "Hitos nuevos: 6." in text and "Compromisos nuevos: 1." in text
     assert "Reportes de avance:" in text
