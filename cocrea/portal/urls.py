@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cocrea.participation import views as participation
+from cocrea.plans import tracker_views
 from cocrea.plans import views as plans
 from cocrea.portal import views
 from cocrea.reports import views as reports_views
@@ -12,6 +13,12 @@ milestone = "planes/<slug:plan>/compromisos/<str:number>/hitos/<str:milestone>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("planes/<slug:plan>/", plans.action_plan, name="action_plan"),
+    path("planes/<slug:plan>/seguimiento/", tracker_views.tracker, name="tracker"),
+    path(
+        "planes/<slug:plan>/seguimiento/seguimiento.<str:fmt>",
+        tracker_views.tracker_download,
+        name="tracker_download",
+    ),
     path("planes/<slug:plan>/compromisos/<str:number>/", plans.commitment, name="commitment"),
     path(
         "planes/<slug:plan>/compromisos/<str:number>/participacion/",

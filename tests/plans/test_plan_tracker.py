@@ -1,0 +1,219 @@
+"""The public plan tracker (#15): the page, its filters, its downloads, its query count."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cocrea.plans import indicators
+from cocrea.plans.models import (
+    ActionPlan,
+    Activity,
+    Commitment,
+    CommitmentEntity,
+    Milestone,
+    Organization,
+    ProgressEntry,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(milestones: int = 3, slug: str = "plan-t") -> ActionPlan:
+    """Two commitments: 1 (civic participation, INAP) with ``milestones`` milestones, every third
+    with a work plan of two activities, the others tracked directly; 2 (technology, ONSEC) with
+    one milestone done."""
+    plan = ActionPlan.objects.create(name=f"Plan {slug}", slug=slug, is_published=True)
+    inap, _ = Organization.objects.get_or_create(
+        acronym="INAP", defaults={"name": "Instituto Nacional de Administración Pública"}
+    )
+    onsec, _ = Organization.objects.get_or_create(
+        acronym="ONSEC", defaults={"name": "Oficina Nacional de Servicio Civil"}
+    )
+    first = Commitment.objects.create(
+        action_plan=plan,
+        number="1",
+        title='=HYPERLINK("http://x")',
+        ogp_id="GT0001",
+        ogp_values=["civic_participation"],
+        is_published=True,
+    )
+    CommitmentEntity.objects.create(commitment=first, organization=inap, role="responsible")
+    for n in range(1, milestones + 1):
+        milestone = Milestone.objects.create(
+            commitment=first,
+            number=str(n),
+            title=f"Hito {n}",
+            is_published=True,
+            starts_on=date(2020, 1, 1),
+            ends_on=date(2020, 12, 31),
+        )
+        milestone.responsible.add(inap)
+        if n % 3 == 0:
+            for position in (1, 2):
+                activity = Activity.objects.create(
+                    milestone=milestone,
+                    position=position,
+                    number=position,
+                    title=f"A{position}",
+                    planned_start=date(2020, 1, 1),
+                    planned_end=date(2020, 6, 1),
+                )
+                activity.responsible.add(onsec)
+                ProgressEntry.objects.create(
+                    activity=activity,
+                    day=date(2020, 5, 31),
+                    percent_complete=Decimal(40),
+                    status="in_progress",
+                )
+        elif n % 3 == 1:
+            ProgressEntry.objects.create(
+                milestone=milestone, day=date(2020, 6, 30), percent_complete=Decimal(100), status="done"
+            )
+    second = Commitment.objects.create(
+        action_plan=plan, number="2", title="Datos abiertos", ogp_values=["technology"], is_published=True
+    )
+    CommitmentEntity.objects.create(commitment=second, organization=onsec, role="responsible")
+    done = Milestone.objects.create(
+        commitment=second, number="1", title="Portal", is_published=True, ends_on=date(2020, 3, 31)
+    )
+    done.responsible.add(onsec)
+    ProgressEntry.objects.create(
+        milestone=done, day=date(2020, 3, 1), percent_complete=Decimal(100), status="done"
+    )
+    Milestone.objects.create(commitment=second, number="2", title="Oculto", is_published=False)
+    return plan
+
+
+def _url(plan: ActionPlan, **query: str) -> str:
+    address = reverse("portal:tracker", kwargs={"plan": plan.slug})
+    return address + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def _download(client, plan: ActionPlan, fmt: str, **query: str):  # type: ignore[no-untyped-def]
+    address = reverse("portal:tracker_download", kwargs={"plan": plan.slug, "fmt": fmt})
+    return client.get(address, query)
+
+
+def test_figures_levels_and_the_hidden_milestone(client):
+    plan = _plan(3)
+    data = json.loads(_download(client, plan, "json").content)
+    first, second = data["commitments"]
+    assert [m["number"] for m in first["milestones"]] == ["1", "2", "3"]
+    assert [m["level"] for m in first["milestones"]] == ["complete", "not_started", "limited"]
+    assert [m["completion"] for m in first["milestones"]] == [100.0, None, 40.0]
+    assert first["milestones"][2]["last_update"] == "2020-05-31"
+    assert [m["overdue"] for m in first["milestones"]] == [False, True, True]
+    assert first["completion"] == round((100 + 0 + 40) / 3, 2)
+    assert {o["acronym"] for o in first["milestones"][2]["institutions"]} == {"INAP", "ONSEC"}
+    assert [m["number"] for m in second["milestones"]] == ["1"]  # the unpublished one is not shown
+    assert second["completion"] == 100.0
+    assert data["counts"]["by_level"] == {"not_started": 1, "limited": 1, "substantial": 0, "complete": 2}
+    assert data["counts"]["overdue"] == 2
+    assert data["last_update"] == "2020-06-30"
+    page = client.get(_url(plan))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Oculto" not in text
+    assert "<svg" in text and "<caption" in text and "Metodología" in text
+
+
+def test_filters_select_milestones_and_commitments(client):
+    plan = _plan(3)
+    onsec = Organization.objects.get(acronym="ONSEC")
+
+    def numbers(**query: str) -> list[tuple[str, list[str]]]:
+        data = json.loads(_download(client, plan, "json", **query).content)
+        return [(c["number"], [m["number"] for m in c["milestones"]]) for c in data["commitments"]]
+
+    assert numbers(valor="technology") == [("2", ["1"])]
+    assert numbers(estado="complete") == [("1", ["1"]), ("2", ["1"])]
+    assert numbers(estado="limited") == [("1", ["3"])]
+    assert numbers(institucion=str(onsec.pk)) == [("1", ["3"]), ("2", ["1"])]
+    assert numbers(institucion=str(onsec.pk), estado="complete", valor="technology") == [("2", ["1"])]
+    assert numbers(estado="nonsense", valor="<b>", institucion="99999999") == numbers()
+    page = client.get(_url(plan, estado="limited"))
+    text = page.content.decode()
+    assert 'value="limited" selected' in text
+    assert "seguimiento.csv?estado=limited" in text
+
+
+def test_downloads_carry_what_is_shown(client):
+    plan = _plan(3)
+    response = _download(client, plan, "csv", estado="complete")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["compromiso", "id_ogp", "titulo_compromiso", "avance_compromiso", "hito"]
+    assert [(r[0], r[4], r[10]) for r in rows[1:]] == [("1", "1", "complete"), ("2", "1", "complete")]
+    assert rows[1][2] == '\'=HYPERLINK("http://x")'  # formula-safe
+    workbook = load_workbook(io.BytesIO(_download(client, plan, "xlsx", estado="complete").content))
+    sheet = workbook.active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "compromiso"
+    assert [(v[0], v[4], v[10]) for v in values[1:]] == [("1", "1", "complete"), ("2", "1", "complete")]
+    assert values[1][2].startswith("'=")
+    assert values[1][9] == 100
+    assert _download(client, plan, "pdf").status_code == 404
+
+
+def test_query_count_does_not_grow_with_the_milestones(client, django_assert_max_num_queries):
+    small, large = _plan(3, "pequeno"), _plan(30, "grande")
+    counts = []
+    for plan in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(plan)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(counts[0]):
+        client.get(_url(large, estado="limited"))
+    with django_assert_max_num_queries(16):
+        client.get(_url(large))
+
+
+def test_unknown_or_unpublished_plan_is_404(client):
+    plan = _plan(1)
+    assert client.get(reverse("portal:tracker", kwargs={"plan": "nope"})).status_code == 404
+    ActionPlan.objects.filter(pk=plan.pk).update(is_published=False)
+    assert client.get(_url(plan)).status_code == 404
+
+
+def test_demo_commitment_11_shows_its_eight_milestones_with_levels(client):
+    call_command("load_demo", sample_execution=True, stdout=io.StringIO())
+    plan = ActionPlan.objects.get()
+    page = client.get(_url(plan)).content.decode()
+    for n in range(1, 9):
+        assert f"/compromisos/11/hitos/{n}/" in page
+    data = json.loads(_download(client, plan, "json").content)
+    (commitment,) = data["commitments"]
+    assert commitment["ogp_id"] == "GT0095"
+    levels = [m["level"] for m in commitment["milestones"]]
+    assert len(levels) == 8
+    completions = [m["completion"] for m in commitment["milestones"]]
+    assert completions[1:] == [100.0, 75.0, 40.0, 25.0, 0.0, None, None]
+    assert levels[1:] == [
+        "complete",
+        "substantial",
+        "limited",
+        "limited",
+        "not_started",
+        "not_started",
+        "not_started",
+    ]
+    first = Milestone.objects.get(commitment__number="11", number="1")
+    item = indicators.figures([first], date.today())[0]
+    assert completions[0] == float(item.earned_value.executed_percent)  # what its dashboard shows
+    assert commitment["completion"] == round(sum(c or 0 for c in completions) / 8, 2)
+    assert {"INAP", "GPAT"} <= {o["acronym"] for o in commitment["milestones"][0]["institutions"]}
+    action_plan_page = client.get(plan.get_absolute_url()).content.decode()
+    assert reverse("portal:tracker", kwargs={"plan": plan.slug}) in action_plan_page
