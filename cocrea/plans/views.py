@@ -68,7 +68,8 @@ def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: i
 @pagecache.public_page(pagecache.address)
 def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     found = queries.get_milestone(request.user, plan, number, milestone)
-    if not queries.has_work_plan(found):
+    activities = list(queries.activities(found))
+    if not activities:  # no work plan (queries.has_work_plan): tracked directly
         return _tracked_milestone(request, found)
     findings = queries.findings_for(queries.plan_document(found))
     flagged = {f.item for f in findings if f.item}
@@ -76,7 +77,6 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
     budget_lines = list(
         found.budget_lines.defer("origin", "archived_at", "archived_by", "edit_version", "source_line")
     )
-    activities = list(queries.activities(found))
     for activity in activities:
         activity.flagged = activity.code in flagged
     meeting_months = list(found.meetings.values_list("planned_month", flat=True))
