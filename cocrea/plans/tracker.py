@@ -205,7 +205,7 @@ class _Writer:
 
     def _commitment(self, item: TrackerCommitment, existing: list[Commitment]) -> Commitment:
         ogp_id = item.commitment_id.upper() if OGP_ID.fullmatch(item.commitment_id) else ""
-        number = item.commitment_id if item.commitment_id.isdigit() else ""
+        number = item.commitment_id if item.commitment_id.isdigit() and len(item.commitment_id) <= 10 else ""
         found = next(
             (
                 c
@@ -237,7 +237,9 @@ class _Writer:
         else:
             self._update(found, values, label=_("Compromiso %(number)s") % {"number": found.number})
         for position, institution in enumerate(item.institutions):
-            organization = self._organization(institution)
+            organization = self._organization(institution, item.line)
+            if organization is None:
+                continue
             _entity, created = CommitmentEntity.objects.get_or_create(
                 commitment=found,
                 organization=organization,
@@ -255,6 +257,7 @@ class _Writer:
     ) -> Milestone:
         number = item.milestone_id.strip().rstrip(".") if item.milestone_id else ""
         number = number.rpartition(".")[2] if number.count(".") == 1 else number  # "11.3" → "3"
+        number = number if len(number) <= 10 else ""  # not a milestone's number: found by title
         title = item.title
         if numbered := LEADING_NUMBER.match(title):  # "3. Socializar la estrategia": milestone 3
             number = number or numbered.group(1)
@@ -301,7 +304,8 @@ class _Writer:
                 label=_("Hito %(commitment)s.%(number)s")
                 % {"commitment": commitment.number, "number": found.number},
             )
-        organizations = [self._organization(i) for i in item.institutions]
+        found_organizations = [self._organization(i, item.line) for i in item.institutions]
+        organizations = [o for o in found_organizations if o is not None]
         present = set(found.responsible.values_list("pk", flat=True))
         missing = [o for o in organizations if o.pk not in present]
         if missing:
@@ -376,7 +380,24 @@ class _Writer:
 
     # -- shared ------------------------------------------------------------------------------
 
-    def _organization(self, institution: InstitutionName) -> Organization:
+    def _organization(self, institution: InstitutionName, line: int) -> Organization | None:
+        """The registry's organisation; ``None`` (and an error) for a name longer than the registry
+        keeps, which is no institution's name (a paragraph pasted in the cell)."""
+        name_limit = Organization._meta.get_field("name").max_length or 300
+        acronym_limit = Organization._meta.get_field("acronym").max_length or 30
+        if len(institution.name) > name_limit or len(institution.acronym) > acronym_limit:
+            refused = Finding(
+                "institution_too_long",
+                line,
+                "institutions",
+                institution.written[:80] + "…",
+                f"an institution's name of at most {name_limit} characters "
+                f"(and an acronym of at most {acronym_limit})",
+                {"limit": name_limit, "acronym_limit": acronym_limit},
+            )
+            if refused not in self.report.errors:  # named by the commitment and its milestone
+                self.report.errors.append(refused)
+            return None
         found = self.registry.find(OrgRef(institution.name, institution.acronym), create=True)
         assert found is not None
         return found

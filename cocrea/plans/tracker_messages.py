@@ -77,6 +77,10 @@ MESSAGES: dict[str, Promise] = {
         "la fecha %(date)s está fuera del período del compromiso (%(start)s a %(end)s)."
     ),
     "institutions_missing": _("el hito no nombra ninguna institución responsable."),
+    "institution_too_long": _(
+        "el nombre de una institución no puede pasar de %(limit)s caracteres (ni sus siglas de "
+        "%(acronym_limit)s): ¿hay un texto en la columna de instituciones?"
+    ),
     "institution_unclear": _("«%(name)s» no parece el nombre de una institución."),
     "weight_missing": _("el compromiso da pesos a sus hitos, pero no a este."),
     "milestone_title_differs": _(

@@ -271,3 +271,29 @@ def test_a_sheet_changed_since_the_preview_is_refused_on_confirm_and_writes_noth
     assert done.status_code == 400
     assert "No se importó nada" in done.content.decode() and "es anterior al inicio" in done.content.decode()
     assert counts()[:3] == before[:3]
+
+
+def test_cells_longer_than_the_database_keeps_are_errors_with_their_line(staff_client, milestone):
+    long_name = "Ministerio " + "de Finanzas Públicas y Desarrollo " * 12  # > 300 characters
+    header = (
+        "Código;Compromiso;Entidades responsables;No. de hito;Hito;Producto;Fecha de inicio;Fecha de fin;"
+        "% de avance;Evidencias"
+    )
+    row = f"{'9' * 14};Transparencia fiscal;{long_name};{'7' * 14};Publicar el presupuesto;Portal;"
+    data = "\n".join([header, row + "01/01/2020;30/06/2020;20%;"]).encode()
+    before = counts()
+    page = upload(staff_client, data)
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "línea 2, columna instituciones responsables" in text and "no puede pasar de 300" in text
+    assert "upload" not in page.context and counts() == before
+    # Without the institution, the long numbers are no numbers: found and created by title.
+    fixed = "\n".join([header, row.replace(long_name, "MINFIN") + "01/01/2020;30/06/2020;20%;"]).encode()
+    preview = upload(staff_client, fixed)
+    assert preview.status_code == 200
+    done = staff_client.post(
+        reverse("staff:import_tracker_confirm", args=[preview.context["upload"].pk]),
+        {"plan": ActionPlan.objects.get().pk, "day": "2020-09-30"},
+    )
+    assert done.status_code == 200
+    assert len(Milestone.objects.get(title="Publicar el presupuesto").number) <= 10
