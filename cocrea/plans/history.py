@@ -39,6 +39,7 @@ from cocrea.plans.forms import DateInput
 from cocrea.plans.models import (
     Activity,
     Indicator,
+    IndicatorMeasurement,
     Milestone,
     Objective,
     Organization,
@@ -62,6 +63,7 @@ class Kind:
     parent: str | None = None
     parent_model: type[models.Model] | None = None
     parent_to_milestone: str = ""
+    also: Kind | None = None  # another way the same model reaches the milestone
 
     @property
     def key(self) -> str:
@@ -77,7 +79,15 @@ KINDS = (
     Kind(Objective, "milestone", "milestone", Milestone, "pk"),
     Kind(Indicator, "milestone", "milestone", Milestone, "pk"),
     Kind(Activity, "milestone", "milestone", Milestone, "pk"),
-    Kind(ProgressEntry, "activity__milestone", "activity", Activity, "milestone"),
+    Kind(
+        ProgressEntry,
+        "activity__milestone",
+        "activity",
+        Activity,
+        "milestone",
+        also=Kind(ProgressEntry, "milestone", "milestone", Milestone, "pk"),  # a milestone tracked directly
+    ),
+    Kind(IndicatorMeasurement, "indicator__milestone", "indicator", Indicator, "milestone"),
     Kind(Strategy, "milestone", "milestone", Milestone, "pk"),
     Kind(BudgetLine, "milestone", "milestone", Milestone, "pk"),
     Kind(Expenditure, "budget_line__milestone", "budget_line", BudgetLine, "milestone"),
@@ -126,6 +136,8 @@ def _condition(kind: Kind, milestone: Milestone, built: Keys) -> Q:
         deletions = Q(content_type=content_type, action=AuditEntry.Action.DELETE)
         deleted = AuditEntry.objects.filter(deletions, named)
         condition |= Q(content_type=content_type, object_id__in=deleted.values("object_id"))
+    if kind.also is not None:
+        condition |= _condition(kind.also, milestone, built)
     return condition
 
 
@@ -196,6 +208,16 @@ def _day(value: Any) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+def _progress_name(entry: ProgressEntry) -> str:
+    """``01. Elaborar el plan: reporte del 31 de mayo de 2019``, or the milestone's (tracked directly)."""
+    if entry.activity is not None:
+        subject = f"{entry.activity.code}. {entry.activity.title.rstrip('. ')}"
+    else:
+        milestone = entry.milestone
+        subject = _("Hito %(number)s") % {"number": milestone.number} if milestone else "—"
+    return _("%(activity)s: reporte del %(day)s") % {"activity": subject, "day": _day(entry.day)}
+
+
 def _namers(currency: str) -> dict[type[models.Model], tuple[tuple[str, ...], Namer]]:
     """How each model is named whole (its ``__str__`` cuts titles at 80 characters), and the
     relations the name needs."""
@@ -208,11 +230,11 @@ def _namers(currency: str) -> dict[type[models.Model], tuple[tuple[str, ...], Na
         Strategy: ((), lambda s: f"{s.key}. {s.text}"),
         BudgetLine: ((), lambda line: f"{line.number:02d}. {line.description}"),
         Expenditure: ((), lambda e: f"{_day(e.day)} · {money(e.amount)} · {e.description}"),
-        ProgressEntry: (
-            ("activity",),
-            lambda p: (
-                _("%(activity)s: reporte del %(day)s")
-                % {"activity": f"{p.activity.code}. {p.activity.title.rstrip('. ')}", "day": _day(p.day)}
+        ProgressEntry: (("activity", "milestone"), _progress_name),
+        IndicatorMeasurement: (
+            ("indicator",),
+            lambda m: (
+                _("Indicador %(key)s: medición del %(day)s") % {"key": m.indicator.key, "day": _day(m.day)}
             ),
         ),
         Meeting: ((), lambda m: m.title),
@@ -231,7 +253,15 @@ NAME_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Strategy: ("key", "text"),
     BudgetLine: ("number", "description"),
     Expenditure: ("day", "amount", "description"),
-    ProgressEntry: ("day", "activity__number", "activity__letter", "activity__position", "activity__title"),
+    ProgressEntry: (
+        "day",
+        "activity__number",
+        "activity__letter",
+        "activity__position",
+        "activity__title",
+        "milestone__number",
+    ),
+    IndicatorMeasurement: ("day", "indicator__key"),
     Meeting: ("title",),
     AgendaItem: ("title",),
     Agreement: ("text",),

@@ -119,3 +119,9 @@ def test_the_work_plan_and_the_dashboard_show_a_measured_value(client, milestone
     assert earlier["F"]["status"] == "no_data"  # not measured by then
     page = client.get(milestone.get_dashboard_url() + "?fecha=2019-08-01").content.decode()
     assert "4 entidades" in page
+
+
+def test_the_change_history_shows_the_measurements(client, milestone, adopted, staff):
+    measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(4), by=staff)
+    page = client.get(milestone.get_history_url() + "?tipo=indicatormeasurement").content.decode()
+    assert "Indicador F: medición del 1 de julio de 2019" in page

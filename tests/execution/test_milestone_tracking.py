@@ -170,3 +170,11 @@ def test_a_tracked_milestones_page_shows_its_progress_not_an_empty_work_plan(cli
         assert text in page
     assert 'value="75"' in page  # the bar
     assert "Plan de trabajo" not in page and "Actividades y responsables" not in page
+
+
+def test_the_change_history_shows_a_tracked_milestones_reports(client, tracked, staff):
+    record_progress(tracked, day=date(2020, 3, 31), percent=Decimal(40), by=staff)
+    page = client.get(tracked.get_history_url()).content.decode()
+    assert "Hito 6: reporte del 31 de marzo de 2020" in page
+    only_reports = client.get(tracked.get_history_url() + "?tipo=progressentry").content.decode()
+    assert "Hito 6: reporte del 31 de marzo de 2020" in only_reports
