@@ -297,3 +297,38 @@ def test_cells_longer_than_the_database_keeps_are_errors_with_their_line(staff_c
     )
     assert done.status_code == 200
     assert len(Milestone.objects.get(title="Publicar el presupuesto").number) <= 10
+
+
+def test_an_xlsx_tracker_is_previewed_like_a_csv(staff_client, milestone):
+    from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    sheet.append(
+        [
+            "Transparencia fiscal",
+            "MINFIN",
+            "Publicar el presupuesto",
+            "Portal",
+            "01/01/2020",
+            "30/06/2020",
+            "20%",
+            "https://minfin.gob.gt/p",
+        ]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    page = upload(staff_client, out.getvalue(), "seguimiento.xlsx")
+    assert page.status_code == 200 and "upload" in page.context
+    assert "Publicar el presupuesto" in page.content.decode() and "Hitos nuevos: 1." in page.content.decode()
+
+
+def test_more_rows_than_an_import_takes_is_said(staff_client, milestone):
+    rows = [
+        f"Compromiso {n // 50};MINFIN;Hito {n};Producto;01/01/2020;30/06/2020;20%;" for n in range(10_050)
+    ]
+    page = upload(staff_client, "\n".join([HEADER, *rows]).encode())
+    assert page.status_code == 400
+    assert "filas" in " ".join(page.context["form"].errors["file"])
+    assert not Milestone.objects.filter(title="Hito 1").exists()
