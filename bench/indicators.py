@@ -13,104 +13,22 @@ import statistics
 import sys
 import time
 from datetime import date
-from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _setup import analyze, start_django, without_audit_signals
+from _setup import start_django
 
 start_django("cocrea_bench_indicators")
 
+from _national_plan import build  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 
-from cocrea.budget.models import BudgetLine, Expenditure  # noqa: E402
-from cocrea.computations.months import Month  # noqa: E402
 from cocrea.plans.indicators import figures  # noqa: E402
-from cocrea.plans.models import ActionPlan, Activity, Commitment, Milestone, ProgressEntry  # noqa: E402
-
-COMMITMENTS, MILESTONES, ACTIVITIES, MONTHS = 24, 8, 15, 36
-START = Month(2019, 1)
-
-
-def build() -> None:
-    without_audit_signals()
-    plan = ActionPlan.objects.create(name="Plan sintético nacional", slug="plan-sintetico", is_published=True)
-    commitments = Commitment.objects.bulk_create(
-        Commitment(action_plan=plan, number=str(c), sort_key=c, title=f"Compromiso {c}", is_published=True)
-        for c in range(1, COMMITMENTS + 1)
-    )
-    milestones = Milestone.objects.bulk_create(
-        Milestone(
-            commitment=c,
-            number=str(m),
-            sort_key=m,
-            title=f"Hito {m}",
-            is_published=True,
-            start_month=START.first_day(),
-            end_month=(START + (MONTHS - 1)).first_day(),
-        )
-        for c in commitments
-        for m in range(1, MILESTONES + 1)
-    )
-    activities = []
-    for milestone in milestones:
-        for a in range(ACTIVITIES):
-            start = START + (a * 2) % 24
-            activities.append(
-                Activity(
-                    milestone=milestone,
-                    position=a,
-                    number=a + 1,
-                    title=f"Actividad {a + 1}",
-                    planned_start=start.first_day(),
-                    planned_end=(start + 6 + a % 6).first_day(),
-                )
-            )
-    activities = Activity.objects.bulk_create(activities, batch_size=2000)
-    entries = []
-    for index, activity in enumerate(activities):
-        for offset in range(MONTHS):
-            percent = min(100, max(0, (offset - index % 24) * 9))
-            status = "done" if percent == 100 else ("planned" if percent == 0 else "in_progress")
-            entries.append(
-                ProgressEntry(
-                    activity=activity,
-                    day=(START + offset).last_day(),
-                    percent_complete=Decimal(percent),
-                    status=status,
-                )
-            )
-    ProgressEntry.objects.bulk_create(entries, batch_size=5000)
-    lines = BudgetLine.objects.bulk_create(
-        BudgetLine(
-            milestone=m, number=n, position=n, description=f"Línea {n}", stated_cost=Decimal("120000.00")
-        )
-        for m in milestones
-        for n in (1, 2, 3)
-    )
-    Expenditure.objects.bulk_create(
-        (
-            Expenditure(
-                budget_line=line,
-                day=(START + offset).last_day(),
-                amount=Decimal("2500.00"),
-                description="Gasto",
-            )
-            for line in lines
-            for offset in range(MONTHS)
-        ),
-        batch_size=5000,
-    )
-    analyze()
-    print(
-        f"data: {len(milestones)} milestones, {len(activities)} activities, {len(entries)} progress reports, "
-        f"{Expenditure.objects.count()} expenditures ({connection.vendor})"
-    )
+from cocrea.plans.models import Milestone  # noqa: E402
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    build()
+    build(months=36)
     milestones = list(Milestone.objects.all())
     day = date(2020, 6, 30)
     timings = []
