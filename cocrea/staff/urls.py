@@ -8,6 +8,7 @@ from cocrea.core import views as core
 from cocrea.participation.staff import affiliations, attendance, meetings, people, schedule, signin
 from cocrea.plans import staff_progress as progress
 from cocrea.plans import staff_sheets as sheets
+from cocrea.plans import staff_structure as structure
 from cocrea.plans import staff_tracker as tracker
 from cocrea.plans import staff_views as plans
 from cocrea.staff import views
@@ -32,6 +33,16 @@ urlpatterns = [
     path("hitos/<int:milestone>/linea-base/", plans.approve_milestone_baseline, name="approve_baseline"),
     path("actividades/<int:activity>/avance/", plans.record_activity_progress, name="record_progress"),
     path("hitos/<int:milestone>/avance/", plans.record_milestone_progress, name="record_milestone_progress"),
+    path("planes/", structure.plans, name="structure_plans"),
+    path("planes/nuevo/", structure.plan_form, name="structure_new_plan"),
+    path("planes/<int:plan>/", structure.plan_form, name="structure_plan"),
+    path("planes/<int:plan>/compromisos/nuevo/", structure.commitment_form, name="structure_new_commitment"),
+    path("compromisos/<int:commitment>/", structure.commitment_form, name="structure_commitment"),
+    path("compromisos/<int:commitment>/irm/", structure.irm_form, name="structure_irm"),
+    path(
+        "compromisos/<int:commitment>/hitos/nuevo/", structure.milestone_form, name="structure_new_milestone"
+    ),
+    path("hitos/<int:milestone>/editar/", structure.milestone_form, name="structure_milestone"),
     path(
         "indicadores/<int:indicator>/mediciones/", plans.indicator_measurements, name="indicator_measurements"
     ),
