@@ -105,3 +105,39 @@ def test_staff_measure_an_indicator_by_hand_and_the_work_plan_shows_it(
     page.goto(f"{live_server.url}{seeded_milestone.get_dashboard_url()}?fecha=2020-07-31")
     row = page.locator("tr[data-indicator='F']")
     assert "3 entidades" in row.inner_text()
+
+
+def test_an_administrator_writes_a_commitment_and_its_irm_assessment_by_hand(
+    page, live_server, seeded_milestone, axe_script, client, artifacts
+):
+    from cocrea.plans.models import Commitment, IrmAssessment
+
+    _sign_in(page, client, live_server, "poc@gobiernoabierto.gob.gt")
+    plan = seeded_milestone.commitment.action_plan
+    page.goto(f"{live_server.url}/gestion/")
+    page.get_by_role("link", name="Planes, compromisos e hitos").click()
+    _accessible(page, axe_script, "plans [es]")
+    page.get_by_role("link", name=plan.name).click()
+    page.get_by_role("link", name="Nuevo compromiso").click()
+    _accessible(page, axe_script, "new commitment [es]")
+    page.get_by_label("Número").fill("12")
+    page.get_by_label("Identificador OGP").fill("GT0096")
+    page.get_by_label("Nombre").fill("Datos abiertos de la gestión pública")
+    page.get_by_label("Participación cívica").check()
+    page.get_by_label("Áreas de política").fill("Datos abiertos, Innovación")
+    page.screenshot(path=str(artifacts / "structure-commitment-es.png"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Guardar el compromiso").click()
+    assert "Compromiso creado" in page.content()
+    created = Commitment.objects.get(ogp_id="GT0096")
+    assert created.ogp_values == ["civic_participation"]
+    page.get_by_role("link", name="Evaluación del IRM").click()
+    _accessible(page, axe_script, "irm [es]")
+    page.get_by_label("Cumplimiento").select_option("limited")
+    page.get_by_label("Compromiso estelar").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Guardar la evaluación").click()
+    assessment = IrmAssessment.objects.get(commitment=created)
+    assert assessment.completion == "limited" and assessment.starred
+    switch_language(page, "en")
+    _accessible(page, axe_script, "commitment [en]")
