@@ -616,6 +616,19 @@ def alerts(milestone: Milestone, day: date, execution: Execution | None = None) 
     return found
 
 
+def measurement_alerts(rows: list[dict[str, Any]]) -> list[Alert]:
+    """The indicators measured by hand whose next measurement is past due, from their rows."""
+    return [
+        Alert(
+            "measurement",
+            _("El indicador %(key)s debía medirse el %(day)s: no hay una medición más reciente.")
+            % {"key": row["key"], "day": date_format(date.fromisoformat(row["due"]), "DATE_FORMAT")},
+        )
+        for row in rows
+        if row.get("overdue") and row.get("due")
+    ]
+
+
 def _lines_with_spending(milestone: Milestone, day: date) -> list[BudgetLine]:
 
     lines = milestone.budget_lines.annotate(
@@ -927,6 +940,7 @@ ALERT_GROUPS = {
     "overdue": (gettext_lazy("Atrasos"), False),
     "over_budget": (gettext_lazy("Sobregastos"), False),
     "meeting": (gettext_lazy("Reuniones sin resultado registrado"), False),
+    "measurement": (gettext_lazy("Mediciones pendientes"), False),
     "order": (gettext_lazy("Notas de secuencia"), True),
 }
 

@@ -288,7 +288,9 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
             indicators.time_variance_text(item.original.time_variance_days) if item.original else ""
         ),
         "indicators": indicator_rows,
-        "alert_groups": indicators.alert_groups(indicators.alerts(found, day, execution)),
+        "alert_groups": indicators.alert_groups(
+            indicators.alerts(found, day, execution) + indicators.measurement_alerts(indicator_rows)
+        ),
         "budget": indicators.budget_rows(found, item.calculator, day, execution),
     }
     if item.calculator is not None and item.span is not None:

@@ -125,3 +125,12 @@ def test_the_change_history_shows_the_measurements(client, milestone, adopted, s
     measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(4), by=staff)
     page = client.get(milestone.get_history_url() + "?tipo=indicatormeasurement").content.decode()
     assert "Indicador F: medición del 1 de julio de 2019" in page
+
+
+def test_the_dashboard_warns_when_a_measurement_is_late(client, milestone, adopted, staff):
+    measurements.record_measurement(adopted, day=date(2019, 7, 1), value=Decimal(4), by=staff)
+    on_time = client.get(milestone.get_dashboard_url() + "?fecha=2019-09-30").content.decode()
+    assert "Mediciones pendientes" not in on_time
+    late = client.get(milestone.get_dashboard_url() + "?fecha=2019-11-15").content.decode()
+    assert "Mediciones pendientes" in late
+    assert "El indicador F debía medirse el 1 de octubre de 2019" in late
