@@ -116,7 +116,12 @@ def gather(user: Any, slug: str, today: date) -> Gathered:
     ]
     queries.milestone_progress(milestones)
     detailed = [m for m in milestones if m.has_work_plan]
-    executed = {item.milestone.pk: item for item in indicators.figures(detailed, today)} if detailed else {}
+    # Indicator A's executed percent depends on the activities and their reports only: the money
+    # parts (budget lines, spending, meetings) are given empty, not read (the money figures of
+    # these results are not used; tests/plans/test_plan_tracker.py checks the percent is the
+    # dashboard's).
+    physical_only = {m.pk: indicators.Loaded(lines=[], expenses=[], meeting_months=[]) for m in detailed}
+    executed = {item.milestone.pk: item for item in indicators.figures(detailed, today, known=physical_only)}
     doers: dict[int, set[int]] = {}
     last_reports: dict[int, date] = {}
     if detailed:
@@ -283,6 +288,10 @@ def _view_model(data: Gathered, filters: pt.Filters) -> dict[str, Any]:
         "tracker": tracker,
         "rows": rows,
         "chart": chart,
+        "bars": [
+            {"bar": bar, "segments": [(segment, labels[segment.level]) for segment in bar.segments]}
+            for bar in chart.bars
+        ],
         "filters": filters,
         "levels": [(level, labels[level], tracker.by_level[level]) for level in pt.LEVELS],
         "institutions": institutions,

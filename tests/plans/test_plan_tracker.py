@@ -177,7 +177,7 @@ def test_query_count_does_not_grow_with_the_milestones(client, django_assert_max
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(counts[0]):
         client.get(_url(large, estado="limited"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         client.get(_url(large))
 
 
