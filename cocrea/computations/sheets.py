@@ -126,6 +126,22 @@ EXPENDITURE_HEADERS: dict[str, tuple[str, ...]] = {
     "reference": ("reference", "referencia", "factura", "no factura", "comprobante", "documento", "invoice"),
 }
 
+MEASUREMENT_HEADERS: dict[str, tuple[str, ...]] = {
+    "indicator": ("indicator", "indicador", "indicator key", "clave", "letra", "clave del indicador"),
+    "date": ("date", "fecha", "fecha de la medicion", "fecha de medicion", "measured on"),
+    "value": ("value", "valor", "medicion", "resultado", "cantidad"),
+    "evidence": (
+        "evidence",
+        "evidencia",
+        "medio de verificacion",
+        "enlace",
+        "link",
+        "url",
+    ),
+    "note": ("note", "notes", "nota", "notas", "observacion", "observaciones", "comentario"),
+}
+MEASUREMENT_REQUIRED = ("indicator", "date", "value")
+
 # --- Statuses ------------------------------------------------------------------------------------
 
 STATUSES = ("planned", "in_progress", "done", "delayed", "cancelled")
@@ -156,6 +172,10 @@ ERROR_CODES = frozenset(
         "amount_not_positive",  # params: amount
         "too_many_cells",  # CSV row longer than its header: params: cells, extra
         "amount_split",  # comma CSV, unquoted 32,000.00 read as two cells: params: cells
+        "unknown_indicator",  # params: key, known
+        "number_unreadable",
+        "evidence_not_a_link",
+        "duplicate_measurement",  # params: first_row
     }
 )
 WARNING_CODES = frozenset(
@@ -262,6 +282,17 @@ class ProgressRow(Generic[T]):
     note: str
     activity_key: str = ""  # the key as normalised from the cell (``01`` → ``1``, ``a`` → ``A``)
     status_derived: bool = False  # the status cell was empty: derived from the percent
+
+
+@dataclass(frozen=True)
+class MeasurementRow(Generic[T]):
+    row: int
+    indicator: T
+    day: date
+    value: Decimal
+    evidence: str  # a link, or ""
+    note: str
+    indicator_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -428,6 +459,79 @@ def read_expenditures(
 
 
 # --- Writing -------------------------------------------------------------------------------------
+
+
+def read_measurements(
+    data: bytes,
+    known_indicators: Mapping[str, T],
+    describe_known: str | None = None,
+    *,
+    max_rows: int = MAX_ROWS,
+) -> SheetResult[MeasurementRow[T]]:
+    """Read the measurements of indicators measured by hand: ``indicator,date,value,evidence,note``.
+
+    ``known_indicators`` maps each indicator's key (``F``) to the caller's target. The value is a
+    number (``12``, ``12.5``, ``12,5``, ``1,234.5``); the evidence, when given, a link
+    (``https://…``). The same indicator twice on one date is an error (one measurement a day)."""
+    keys = _KeyIndex(known_indicators, describe_known)
+    table, header = _open_table(data, MEASUREMENT_HEADERS, MEASUREMENT_REQUIRED, max_rows)
+    rows: list[MeasurementRow[T]] = []
+    seen: dict[tuple[Hashable, date], int] = {}
+    for record in header.records():
+        cells = _Cells(record, header)
+        key, indicator = cells.parse("indicator", lambda v: keys.find(v, "indicator")) or ("", None)
+        day = cells.parse("date", _parse_date)
+        value = cells.parse("value", _parse_number)
+        evidence = cells.text("evidence")
+        if evidence and not re.match(r"https?://\S+$", evidence, re.IGNORECASE):
+            cells.error("evidence", "evidence_not_a_link", "a link to the evidence, e.g. https://…")
+        note = cells.text("note")
+        if cells.errors or indicator is None or day is None or value is None:
+            table.errors.extend(cells.errors)
+            table.warnings.extend(cells.warnings)
+            continue
+        first = seen.setdefault((_identity(indicator.target), day), cells.row)
+        if first != cells.row:
+            cells.error(
+                "date",
+                "duplicate_measurement",
+                f"one measurement a day: row {first} has this one",
+                first_row=first,
+            )
+            table.errors.extend(cells.errors)
+            continue
+        table.warnings.extend(cells.warnings)
+        rows.append(
+            MeasurementRow(
+                row=cells.row,
+                indicator=indicator.target,
+                day=day,
+                value=value,
+                evidence=evidence,
+                note=note,
+                indicator_key=key,
+            )
+        )
+    return table.result(rows, header)
+
+
+def _parse_number(value: object) -> Decimal:
+    expected = "a number, e.g. 12, 12.5 or 1,234.5"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = _decimal(value)
+    else:
+        text = re.sub(r"\s+", "", _as_text(value))
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):  # 1,234.5
+            text = text.replace(",", "")
+        elif re.fullmatch(r"[+-]?\d+,\d+", text):  # 12,5
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            _fail("number_unreadable", expected)
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        _fail("number_unreadable", expected)
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def write_xlsx(rows: list[list[object]], headers: list[str], *, title: str = "Sheet1") -> bytes:

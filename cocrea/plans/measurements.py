@@ -17,14 +17,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.rules import permission
 from cocrea.audit.context import operation
 from cocrea.computations.months import Month
+from cocrea.computations.sheets import describe_keys, read_measurements
 from cocrea.core.actors import acting_user
+from cocrea.core.sheet_import import refuse_what_they_may_not_change, rehearse_all, write_all_or_nothing
 from cocrea.core.versioning import save_edit
-from cocrea.plans.models import Indicator, IndicatorMeasurement
+from cocrea.plans import sheet_templates
+from cocrea.plans.models import Indicator, IndicatorMeasurement, Milestone
 
 
 @transaction.atomic
@@ -131,3 +135,56 @@ def set_targets(
     with operation("web"):
         saved = save_edit(Indicator, indicator.pk, expected_version, changes)
     return saved  # type: ignore[return-value]
+
+
+def manual_indicators(milestone: Milestone, by: Any = None) -> dict[str, Indicator]:
+    """The milestone's indicators measured by hand that ``by`` may measure (all when None), by key."""
+    return {
+        indicator.key.upper(): indicator
+        for indicator in milestone.indicators.filter(method=Indicator.Method.MANUAL)
+        if by is None or by.has_perm(permission("indicator", "change"), indicator)
+    }
+
+
+def import_measurements(milestone: Milestone, data: bytes, *, by: Any, write: bool = True) -> Any:
+    """Read a measurement spreadsheet and, if every row is valid, record all of it in one
+    transaction (``write=False``: a preview, written and rolled back). Returns the reader's result,
+    its ``errors`` including those found while writing (then nothing was written)."""
+    keys = manual_indicators(milestone)
+    result = refuse_what_they_may_not_change(
+        read_measurements(data, keys, describe_keys(keys)),
+        by,
+        permission("indicator", "change"),
+        lambda row: row.indicator,
+        "indicator",
+        lambda indicator: (
+            _("Usted no puede registrar mediciones del indicador %(key)s.") % {"key": indicator.key}
+        ),
+    )
+    if result.errors:
+        return result
+    today = timezone.localdate()
+
+    def write_row(row: Any) -> None:
+        record_measurement(
+            row.indicator,
+            day=row.day,
+            value=row.value,
+            note=row.note,
+            evidence_url=row.evidence,
+            by=by,
+            today=today,
+            check_permission=by is not None,
+        )
+
+    run = write_all_or_nothing if write else rehearse_all
+    return run(result, write_row, (ValidationError, PermissionDenied), "date")
+
+
+def measurement_template(milestone: Milestone, *, by: Any = None) -> bytes:
+    """The measurement spreadsheet to fill in, with the indicators ``by`` may measure."""
+    return sheet_templates.measurement_template(
+        [sheet_templates.choice(i.key, i.definition) for i in manual_indicators(milestone, by).values()],
+        milestone=sheet_templates.milestone_name(milestone),
+        today=timezone.localdate(),
+    )

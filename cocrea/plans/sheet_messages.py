@@ -52,6 +52,12 @@ PROBLEMS: dict[str, Promise] = {
         "el fin real (%(actual_end)s) es anterior al inicio real (%(actual_start)s)"
     ),
     "amount_unreadable": gettext_lazy("«%(value)s» no es un monto; se espera, por ejemplo, 32,000.00"),
+    "unknown_indicator": gettext_lazy("no hay ningún indicador «%(value)s»; el hito tiene %(known)s"),
+    "number_unreadable": gettext_lazy("«%(value)s» no es un número; se espera, por ejemplo, 12 o 12.5"),
+    "evidence_not_a_link": gettext_lazy("«%(value)s» no es un enlace; se espera una dirección https://…"),
+    "duplicate_measurement": gettext_lazy(
+        "ese indicador ya tiene una medición en esa fecha en la fila %(first_row)s (una por día)"
+    ),
     "amount_not_positive": gettext_lazy("el monto debe ser mayor que cero (se leyó %(amount)s)"),
     "too_many_cells": gettext_lazy(
         "la fila tiene %(cells)s celdas y la fila de encabezados solo %(width)s; un monto con coma de"

@@ -164,6 +164,65 @@ def expenditure_columns(lines: Sequence[str], today: date) -> list[TemplateColum
     ]
 
 
+def measurement_columns(indicators: Sequence[str], today: date) -> list[TemplateColumn]:
+    """The measurement template's columns; ``indicators`` are the drop-down choices."""
+    return [
+        TemplateColumn(
+            "indicator",
+            _("Indicador"),
+            "choice",
+            required=True,
+            choices=tuple(indicators),
+            meaning=_("El indicador medido a mano del que se registra el valor."),
+            accepted=_("Elija uno de la lista; también se acepta su letra (F)."),
+            example=indicators[0] if indicators else "F",
+            prompt=_("Elija el indicador de la lista."),
+            error=_("Elija un indicador de la lista o escriba su letra, como F."),
+        ),
+        _day(_("El día de la medición."), today),
+        TemplateColumn(
+            "value",
+            _("Valor"),
+            "text",
+            required=True,
+            meaning=_("El valor medido, en la unidad del indicador."),
+            accepted=_("Un número: 12, 12.5 o 1,234.5."),
+            example="12",
+            prompt=_("Un número."),
+        ),
+        TemplateColumn(
+            "evidence",
+            _("Medio de verificación"),
+            "text",
+            meaning=_("El enlace al documento que respalda la medición."),
+            accepted=_("Una dirección https://…"),
+            example="https://example.org/acta.pdf",
+        ),
+        TemplateColumn(
+            "note",
+            _("Nota"),
+            "text",
+            meaning=_("Cómo se midió, de dónde salen las cifras."),
+            accepted=_("Texto libre."),
+            example=_("Conteo de convenios firmados"),
+        ),
+    ]
+
+
+def measurement_words(milestone_name: str) -> TemplateWords:
+    return _words(
+        _("Mediciones"),
+        _("Plantilla de mediciones: %(milestone)s") % {"milestone": milestone_name},
+        _("Llene una fila por cada medición en la hoja «%(sheet)s».") % {"sheet": _("Mediciones")},
+        _("Elija el indicador de la lista de sus celdas; escriba las fechas como día/mes/año."),
+    )
+
+
+def measurement_template(indicators: Sequence[str], *, milestone: str, today: date) -> bytes:
+    """The measurement template's XLSX: ``indicators`` as the drop-down offers them."""
+    return write_template(measurement_columns(indicators, today), measurement_words(milestone))
+
+
 def progress_words(milestone_name: str) -> TemplateWords:
     return _words(
         _("Avances"),

@@ -36,14 +36,15 @@ from cocrea.core.models import Upload
 from cocrea.core.ratelimit import limit_posts
 from cocrea.core.uploads import UploadRejected, read_upload, store_upload
 from cocrea.plans.execution import import_progress, progress_template
-from cocrea.plans.models import ActivityStatus, Milestone
+from cocrea.plans.measurements import import_measurements, measurement_template
+from cocrea.plans.models import ActivityStatus, Indicator, Milestone
 from cocrea.plans.sheet_messages import (
     describe_row_error,
     describe_row_warning,
     describe_sheet_error,
     describe_warning_beside_its_row,
 )
-from cocrea.plans.sheet_templates import expenditure_columns, progress_columns
+from cocrea.plans.sheet_templates import expenditure_columns, measurement_columns, progress_columns
 from cocrea.plans.tasks import import_sheet
 
 SHEET_UPLOADS_PER_HOUR = 60
@@ -69,6 +70,14 @@ SHEET_IMPORTS = {
         lambda: progress_columns([], [], timezone.localdate()),
         gettext_lazy("plantilla-avances"),
     ),
+    "mediciones": SheetKind(
+        gettext_lazy("Importar mediciones de indicadores"),
+        "indicator",
+        import_measurements,
+        measurement_template,
+        lambda: measurement_columns([], timezone.localdate()),
+        gettext_lazy("plantilla-mediciones"),
+    ),
     "gastos": SheetKind(
         gettext_lazy("Importar gastos"),
         "budgetline",
@@ -85,11 +94,12 @@ def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> tuple[M
     if sheet is None:
         raise Http404
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
-    rows = (
-        found.activities.prefetch_related("responsible")  # the rule reads them
-        if sheet.model == "activity"
-        else found.budget_lines.all()
-    )
+    if sheet.model == "activity":
+        rows: Any = found.activities.prefetch_related("responsible")  # the rule reads them
+    elif sheet.model == "indicator":
+        rows = found.indicators.filter(method=Indicator.Method.MANUAL)
+    else:
+        rows = found.budget_lines.all()
     if not request.user.has_perm(STAFF_SCREENS) or not any(
         request.user.has_perm(permission(sheet.model, "change"), r) for r in rows
     ):
@@ -159,6 +169,8 @@ def _preview(kind: str, result: SheetResult[Any]) -> dict[str, Any]:
 
 def _values(kind: str, row: Any) -> dict[str, Any]:
     """One row as it will be written: what the person typed, and what Cocrea fills in."""
+    if kind == "mediciones":
+        return {"target": row.indicator, "value": number_format(_plain(row.value))}
     if kind == "avance":
         return {
             "target": row.activity,

@@ -20,19 +20,24 @@ from cocrea.computations.trackerparse import TrackerError
 from cocrea.core.jobs import JobFailed, run_job, succeed
 from cocrea.core.models import Job, Upload
 from cocrea.plans.execution import import_progress
+from cocrea.plans.measurements import import_measurements
 from cocrea.plans.models import ActionPlan, Milestone
 from cocrea.plans.sheet_messages import describe_row_error, describe_sheet_error
 from cocrea.plans.tracker import TrackerRefused, import_tracker
 from cocrea.plans.tracker_messages import changes, describe, describe_error
 
-READERS: dict[str, Any] = {"avance": import_progress, "gastos": import_expenditures}
+READERS: dict[str, Any] = {
+    "avance": import_progress,
+    "gastos": import_expenditures,
+    "mediciones": import_measurements,
+}
 
 
 @task()
 def import_sheet(
     job_id: str, milestone_id: int, kind_name: str, upload_id: str, user_id: int, language: str
 ) -> str:
-    """Write the sheet ``upload_id`` the person previewed (``kind_name``: ``avance`` or ``gastos``)."""
+    """Write the sheet ``upload_id`` the person previewed (``kind_name``: a key of ``READERS``)."""
 
     def work(job: Job) -> None:
         milestone = Milestone.objects.select_related("commitment__action_plan").get(pk=milestone_id)
@@ -70,6 +75,7 @@ def import_tracker_sheet(
 ) -> str:
     """Write the tracking sheet ``upload_id`` the person previewed into the action plan ``plan_id``
     (:mod:`cocrea.plans.tracker`: all or nothing; the same file again changes nothing)."""
+
     def work(job: Job) -> None:
         plan = ActionPlan.objects.get(pk=plan_id)
         user = get_user_model().objects.get(pk=user_id)

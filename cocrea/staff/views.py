@@ -73,9 +73,12 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
             ),
             "can_baseline": user.has_perm(permission("milestone", "change"), found),
             "has_work_plan": found.activities.exists(),
-            "indicators": [
-                i for i in found.indicators.all() if user.has_perm(permission("indicator", "change"), i)
-            ],
+            "indicators": (
+                indicators := [
+                    i for i in found.indicators.all() if user.has_perm(permission("indicator", "change"), i)
+                ]
+            ),
+            "measured_by_hand": any(i.method == "manual" for i in indicators),
             "can_track": user.has_perm(permission("milestone", "change"), found),
             "todo": todo.gather(user, [found], timezone_today(), limit=None)[0]
             if user.has_perm(permission("activity", "add"), found)

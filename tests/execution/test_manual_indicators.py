@@ -134,3 +134,43 @@ def test_the_dashboard_warns_when_a_measurement_is_late(client, milestone, adopt
     late = client.get(milestone.get_dashboard_url() + "?fecha=2019-11-15").content.decode()
     assert "Mediciones pendientes" in late
     assert "El indicador F debía medirse el 1 de octubre de 2019" in late
+
+
+SHEET = (
+    "Indicador,Fecha,Valor,Medio de verificación,Nota\n"
+    "F,01/07/2019,4,https://example.org/julio,Conteo de convenios\n"
+    'F — Número de entidades,01/10/2019,"6,5",,\n'
+)
+
+
+def test_measurements_are_imported_from_a_sheet_all_or_nothing(adopted, staff, milestone):
+    result = measurements.import_measurements(milestone, SHEET.encode(), by=staff)
+    assert not result.errors
+    assert [(m.day, m.value, m.evidence_url) for m in adopted.measurements.order_by("day")] == [
+        (date(2019, 7, 1), Decimal(4), "https://example.org/julio"),
+        (date(2019, 10, 1), Decimal("6.5"), ""),
+    ]
+    again = measurements.import_measurements(
+        milestone, (SHEET + "F,01/12/2019,7,ftp-no,\nZ,01/12/2019,x,,\n").encode(), by=staff
+    )
+    codes = {(e.row, e.code) for e in again.errors}
+    assert {(4, "evidence_not_a_link"), (5, "unknown_indicator"), (5, "number_unreadable")} <= codes
+    assert adopted.measurements.count() == 2  # nothing more written
+
+
+def test_the_sheet_screen_previews_then_imports_measurements(client, adopted, staff, milestone):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff)
+    url = f"/gestion/hitos/{milestone.pk}/importar/mediciones/"
+    assert "Importar mediciones de indicadores" in client.get(url).content.decode()
+    template = client.get(f"/gestion/hitos/{milestone.pk}/plantilla/mediciones.xlsx")
+    assert template.status_code == 200 and b"".join(template.streaming_content)[:2] == b"PK"
+    preview = client.post(url, {"file": SimpleUploadedFile("mediciones.csv", SHEET.encode(), "text/csv")})
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "Cada fila será una medición de un indicador" in page
+    assert not adopted.measurements.exists()  # a preview writes nothing
+    confirm = preview.context["upload"].pk
+    done = client.post(f"/gestion/hitos/{milestone.pk}/importar/mediciones/{confirm}/confirmar/")
+    assert done.status_code in (302, 200)
+    assert adopted.measurements.count() == 2
