@@ -174,3 +174,16 @@ def test_the_sheet_screen_previews_then_imports_measurements(client, adopted, st
     done = client.post(f"/gestion/hitos/{milestone.pk}/importar/mediciones/{confirm}/confirmar/")
     assert done.status_code in (302, 200)
     assert adopted.measurements.count() == 2
+
+
+def test_the_command_imports_measurements(adopted, milestone, tmp_path, staff):
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "mediciones.csv"
+    path.write_text(SHEET, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_measurements", str(path), "--as", staff.email, stdout=out)
+    assert adopted.measurements.count() == 2
+    assert {m.recorded_by for m in adopted.measurements.all()} == {staff}

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.utils.translation import ngettext
 
 from cocrea.audit.context import acting_as
 from cocrea.computations.sheets import SheetError
+from cocrea.core.actors import account_named
 from cocrea.plans.models import Milestone
 from cocrea.plans.sheet_messages import describe_row_error, describe_row_warning, describe_sheet_error
 
@@ -78,12 +78,11 @@ class SheetImportCommand(BaseCommand):
 
     def _actor(self, email: str) -> Any:
         """The account named by ``--as``, or None (the system) when no email is given."""
-        if not email:
-            return None
-        actor = get_user_model().objects.filter(email__iexact=email).first()
-        if actor is None:
+        try:
+            return account_named(email)
+        except LookupError:
             self._fail(_("No hay ninguna cuenta con el correo %(email)s.") % {"email": email})
-        return actor
+            raise  # not reached: _fail exits
 
     def _handle(self, **options: Any) -> None:
         path = Path(options["file"])

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, transaction
 from django.utils import translation
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from cocrea.audit.context import acting_as
 from cocrea.computations.plancheck import Finding, has_errors
 from cocrea.computations.planparse import ParsedPlan, PlanParseError
+from cocrea.core.actors import account_named
 from cocrea.plans import services
 from cocrea.plans.display import money, month_range
 from cocrea.plans.findings import SEVERITY_LABELS, as_json, describe, describe_parse_error
@@ -164,12 +164,12 @@ class Command(BaseCommand):
             return None
 
     def _actor(self, email: str) -> Any:
-        if not email:
-            return None
-        user = get_user_model().objects.filter(email__iexact=email).first()
-        if user is None:
+        """The account named by ``--as``, or None (the system) when no email is given."""
+        try:
+            return account_named(email)
+        except LookupError:
             self._fail(_("No hay ninguna cuenta con el correo %(email)s.") % {"email": email})
-        return user
+            raise  # not reached: _fail exits
 
     def _fail(
         self, message: str, path: str = "", fmt: str = "text", error: PlanParseError | None = None

@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError
 from django.utils import translation
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from cocrea.audit.context import acting_as
 from cocrea.computations.trackerparse import TrackerError, check_report, read_tracker
+from cocrea.core.actors import account_named
 from cocrea.plans import tracker
 from cocrea.plans.tracker_messages import describe
 
@@ -155,12 +155,12 @@ class Command(BaseCommand):
             out(_("No se importó nada: la hoja tiene errores."))
 
     def _actor(self, email: str) -> Any:
-        if not email:
-            return None
-        user = get_user_model().objects.filter(email__iexact=email).first()
-        if user is None:
+        """The account named by ``--as``, or None (the system) when no email is given."""
+        try:
+            return account_named(email)
+        except LookupError:
             self._fail(_("No hay ninguna cuenta con el correo %(email)s.") % {"email": email})
-        return user
+            raise  # not reached: _fail exits
 
     def _fail(self, message: str) -> None:
         self.stderr.write(message)
