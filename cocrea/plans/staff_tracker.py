@@ -145,7 +145,9 @@ def import_tracker_screen(request: HttpRequest) -> HttpResponse:
         form.add_error("file", _("La base de datos rechazó un valor de la hoja: no se puede importar."))
     else:
         context.update(_preview(report, plan=plan, publish=publish, day=day))
-        if report.ok:
+        if report.ok and not report.result.commitments:
+            form.add_error("file", _("La hoja no tiene filas con datos: no hay nada que importar."))
+        elif report.ok:
             context["upload"] = store_upload(
                 data, original_name=uploaded.name, owner=request.user, purpose=PURPOSE
             )

@@ -139,6 +139,7 @@ def test_a_sheet_with_errors_lists_them_first_and_offers_no_confirmation(staff_c
         ("grande.csv", b"a;b\n" * (6 * 1024 * 1024 // 4), "máximo"),
         ("sin_encabezado.csv", (TRACKERS / "no_header.csv").read_bytes(), "encabezados"),
         ("texto.csv", "Hola, esto no es una tabla.\nNada más.".encode(), "encabezados"),
+        ("solo_encabezado.csv", (HEADER + "\n;;;;;;;\n").encode(), "no tiene filas"),
         ("libro.xlsx", b"PK\x03\x04" + b"\x00" * 200, ""),
         ("documento.xlsx", None, ""),
     ],
