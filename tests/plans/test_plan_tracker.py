@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cocrea.plans import indicators
@@ -211,7 +212,7 @@ def test_demo_commitment_11_shows_its_eight_milestones_with_levels(client):
         "not_started",
     ]
     first = Milestone.objects.get(commitment__number="11", number="1")
-    item = indicators.figures([first], date.today())[0]
+    item = indicators.figures([first], timezone.localdate())[0]
     assert completions[0] == float(item.earned_value.executed_percent)  # what its dashboard shows
     assert commitment["completion"] == round(sum(c or 0 for c in completions) / 8, 2)
     assert {"INAP", "GPAT"} <= {o["acronym"] for o in commitment["milestones"][0]["institutions"]}
