@@ -81,5 +81,6 @@ def test_a_file_that_is_not_a_sheet_says_why_beside_the_field(
         page.locator("form.staff-form button[type=submit]").click()
     error = page.locator("#id_file_error")
     assert "encabezados" in error.inner_text()
+    assert page.locator("[role=alert] a[href='#id_file']").count() == 1
     assert "id_file_error" in (page.locator("#id_file").get_attribute("aria-describedby") or "")
     check(page, axe_script, "bad-file")
