@@ -20,4 +20,4 @@ def account_named(email: str) -> User | None:
     found = get_user_model().objects.filter(email__iexact=email).first()
     if found is None:
         raise LookupError(email)
-    return found  # type: ignore[return-value]
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.utils import formats
@@ -22,10 +23,30 @@ def money(value: Decimal | int | float | None, currency: str = "GTQ") -> str:
     return f"{sign}{CURRENCY_SYMBOLS.get(currency, currency)} {number}"
 
 
-def month(value: Month | None) -> str:
+def month(value: Month | date | None) -> str:
+    """``abril de 2019`` / ``April 2019``; a date is written as its month."""
     if value is None:
         return "—"
+    if isinstance(value, date):
+        value = Month.from_date(value)
     return formats.date_format(value.first_day(), "YEAR_MONTH_FORMAT")
+
+
+def month_initial(value: Month) -> str:
+    """The month's initial as a schedule's header writes it (``A`` for abril)."""
+    return formats.date_format(value.first_day(), "F")[:1].upper()
+
+
+def month_short(value: Month | date | None) -> str:
+    """``abr. 2019`` / ``Apr 2019``."""
+    if value is None:
+        return ""
+    first = value.first_day() if isinstance(value, Month) else value
+    return formats.date_format(first, "M Y")
+
+
+def month_name(value: Month) -> str:
+    return formats.date_format(value.first_day(), "F Y")
 
 
 def month_range(value: MonthRange | None) -> str:

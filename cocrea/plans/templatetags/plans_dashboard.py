@@ -16,7 +16,7 @@ from django import template
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cocrea.portal.templatetags.cocrea import money, month_name, month_short
+from cocrea.plans.display import money, month_name, month_short
 
 register = template.Library()
 

@@ -21,9 +21,9 @@ from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cocrea.portal.templatetags.cocrea import month as month_filter
-from cocrea.portal.templatetags.cocrea import month_initial, month_name
-from cocrea.portal.templatetags.cocrea import month_range as month_range_filter
+from cocrea.plans.display import month as month_filter
+from cocrea.plans.display import month_initial, month_name
+from cocrea.plans.display import month_range as month_range_filter
 
 register = template.Library()
 

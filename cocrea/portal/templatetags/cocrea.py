@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
 
 from cocrea.computations.months import Month, MonthRange
 from cocrea.plans import display
@@ -19,29 +18,22 @@ def money(value: Decimal | None, currency: str = "GTQ") -> str:
 
 @register.filter
 def month(value: date | Month | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, date):
-        value = Month.from_date(value)
     return display.month(value)
 
 
 @register.filter
 def month_short(value: date | Month | None) -> str:
-    if value is None:
-        return ""
-    first = value.first_day() if isinstance(value, Month) else value
-    return formats.date_format(first, "M Y")
+    return display.month_short(value)
 
 
 @register.filter
 def month_initial(value: Month) -> str:
-    return formats.date_format(value.first_day(), "F")[:1].upper()
+    return display.month_initial(value)
 
 
 @register.filter
 def month_name(value: Month) -> str:
-    return formats.date_format(value.first_day(), "F Y")
+    return display.month_name(value)
 
 
 @register.filter
