@@ -8,28 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.test_accessibility import axe_violations, describe, switch_language
+from tests.browser.test_accessibility import switch_language
+from tests.browser.test_corrections import _accessible, _sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
-
-
-def _sign_in(page, client, live_server, email: str) -> None:
-    from django.contrib.auth import get_user_model
-
-    from tests.conftest import make_staff
-
-    client.force_login(make_staff(get_user_model(), email=email))
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def _accessible(page, axe_script, name: str) -> None:
-    violations = axe_violations(page, axe_script)
-    assert not violations, f"{name}:\n{describe(violations)}"
 
 
 def test_staff_report_a_tracked_milestone_and_the_public_sees_it(
