@@ -26,7 +26,7 @@ from cocrea.audit.context import acting_as
 from cocrea.computations.trackerparse import TrackerError, check_report, read_tracker
 from cocrea.core.actors import account_named
 from cocrea.plans import tracker
-from cocrea.plans.tracker_messages import describe
+from cocrea.plans.tracker_messages import describe, describe_error
 
 
 class Command(BaseCommand):
@@ -73,7 +73,8 @@ class Command(BaseCommand):
             result = read_tracker(data)
         except TrackerError as error:
             if options["format"] == "json":
-                self.stdout.write(json.dumps({"error": {"code": error.code, "message": str(error)}}))
+                failure = {"error": {"code": error.code, "message": describe_error(error)}}
+                self.stdout.write(json.dumps(failure, ensure_ascii=False))
             self._fail(f"{path}: {describe_error(error)}")
         report: tracker.TrackerReport | None = None
         plan_error = ""
@@ -165,7 +166,3 @@ class Command(BaseCommand):
     def _fail(self, message: str) -> None:
         self.stderr.write(message)
         sys.exit(2)
-
-
-def describe_error(error: TrackerError) -> str:
-    return str(error)
