@@ -294,7 +294,13 @@ def _media_apart(tmp_path_factory):  # type: ignore[no-untyped-def]
 def _kept_reports_apart():  # type: ignore[no-untyped-def]
     """A progress report is kept under the page-cache versions of what it reads, which only a
     committed write replaces; tests never commit, so each starts with new versions and never
-    finds a report another test kept."""
+    finds a report another test kept. A response report is kept under its content, which the
+    session's sample co-creation gives every test alike: the kept files go too."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
     from django.core.cache import caches
 
     caches["versions"].clear()
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "reports", ignore_errors=True)
