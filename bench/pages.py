@@ -180,10 +180,9 @@ def main() -> None:
         print(f"{'page':24} {'median ms':>10} {'min ms':>8} {'CPU ms':>8} {'queries':>8} {'KB':>6} status")
         for name, url in selected.items():
             figures = measure(client, url, args.requests)
-            print(
-                f"{name:24} {figures['median']:10.2f} {figures['min']:8.2f} {figures['cpu']:8.2f} {figures['queries']:8d} "
-                f"{figures['bytes'] / 1024:6.1f} {figures['status']}"
-            )
+            times = f"{figures['median']:10.2f} {figures['min']:8.2f} {figures['cpu']:8.2f}"
+            size = f"{figures['bytes'] / 1024:6.1f}"
+            print(f"{name:24} {times} {figures['queries']:8d} {size} {figures['status']}")
     finally:
         from django.db import connections
 
