@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.plans.models import Commitment, Milestone, Organization
+from cocrea.plans.models import ActionPlan, Commitment, Milestone, Organization
 
 
 class Role(models.TextChoices):
@@ -17,11 +17,23 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinador")
     ADMINISTRATOR = "administrator", _("Administrador")
     AUDITOR = "auditor", _("Auditor")
+    POINT_OF_CONTACT = "point_of_contact", _("Punto de contacto")
+    LIAISON = "liaison", _("Enlace institucional")
 
 
 # Roles that must name what they apply to, and roles that apply everywhere.
-SCOPED_ROLES = {Role.EDITOR, Role.COORDINATOR}
-STAFF_ROLES = {Role.EDITOR, Role.COORDINATOR, Role.ADMINISTRATOR, Role.AUDITOR, Role.MODERATOR}
+SCOPED_ROLES = {Role.EDITOR, Role.COORDINATOR, Role.POINT_OF_CONTACT, Role.LIAISON}
+STAFF_ROLES = {
+    Role.EDITOR,
+    Role.COORDINATOR,
+    Role.ADMINISTRATOR,
+    Role.AUDITOR,
+    Role.MODERATOR,
+    Role.POINT_OF_CONTACT,
+    Role.LIAISON,
+}
+# The roles a plan's point of contact grants for its commitments (administrators grant every role).
+PLAN_ROLES = (Role.LIAISON, Role.COORDINATOR, Role.EDITOR)
 
 
 class RoleAssignment(models.Model):
@@ -29,6 +41,9 @@ class RoleAssignment(models.Model):
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="role_assignments", verbose_name=_("persona")
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    action_plan = models.ForeignKey(
+        ActionPlan, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("plan de acción")
+    )
     organization = models.ForeignKey(
         Organization, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("organización")
     )
@@ -54,11 +69,27 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("roles asignados")
 
     def __str__(self) -> str:
-        scope = self.organization or self.commitment or self.milestone
+        scope = ", ".join(
+            str(s) for s in (self.action_plan, self.commitment, self.milestone, self.organization) if s
+        )
         return f"{self.user} — {self.get_role_display()}" + (f" ({scope})" if scope else "")
 
     def clean(self) -> None:
         scopes = [s for s in (self.organization_id, self.commitment_id, self.milestone_id) if s]
+        if self.action_plan_id and self.role != Role.POINT_OF_CONTACT:
+            raise ValidationError(_("Solo el punto de contacto se asigna a un plan de acción."))
+        if self.role == Role.POINT_OF_CONTACT:
+            if not self.action_plan_id or scopes:
+                raise ValidationError(
+                    _("Un punto de contacto se asigna a un plan de acción, sin otro ámbito.")
+                )
+            return
+        if self.role == Role.LIAISON:
+            if not self.commitment_id or not self.organization_id or self.milestone_id:
+                raise ValidationError(
+                    _("Un enlace institucional se asigna a un compromiso y a la institución que representa.")
+                )
+            return
         if self.role == Role.COORDINATOR and not self.commitment_id:
             raise ValidationError(_("Un coordinador se asigna a un compromiso."))
         if self.role == Role.EDITOR and len(scopes) != 1:

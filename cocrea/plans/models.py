@@ -600,7 +600,27 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelada")
 
 
+class Review(models.TextChoices):
+    """Where a progress report stands in its validation (workflow in :mod:`cocrea.plans.review`)."""
+
+    PENDING = "pending", _("Por validar")
+    VALIDATED = "validated", _("Validado")
+    RETURNED = "returned", _("Devuelto")
+
+
 class ProgressEntryQuerySet(models.QuerySet["ProgressEntry"]):
+    def visible_to_public(self) -> ProgressEntryQuerySet:
+        """The reports the public sees and every published figure counts: validated ones.
+
+        Reports written by a liaison wait for the plan's point of contact
+        (:mod:`cocrea.plans.review`); staff screens read them all.
+        """
+        return self.filter(review=Review.VALIDATED)
+
+    def in_effect(self) -> ProgressEntryQuerySet:
+        """The reports the status workflow follows: validated or waiting, not returned."""
+        return self.exclude(review=Review.RETURNED)
+
     def at(self, day: date) -> ProgressEntryQuerySet:
         """Entries reported at or before ``day``."""
         return self.filter(day__lte=day)
@@ -655,6 +675,19 @@ class ProgressEntry(Versioned):
     )
     recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
     correction_reason = models.TextField(_("motivo de la corrección"), blank=True)
+    review = models.CharField(
+        _("validación"), max_length=10, choices=Review.choices, default=Review.VALIDATED, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validado o devuelto por"),
+    )
+    reviewed_at = models.DateTimeField(_("validado o devuelto"), null=True, blank=True)
+    review_reason = models.TextField(_("motivo de la devolución"), blank=True)
 
     objects = ProgressEntryQuerySet.as_manager()
 
