@@ -66,8 +66,9 @@ A **commitment's completion** is the mean of its milestones' completions, a mile
 counting as 0 and a cancelled one not at all, or the weighted mean when weights are given (a
 ``Peso``/``Ponderación`` column, or the ``weights`` argument, which wins); ``None`` when no milestone
 has a completion. A milestone with activities takes the mean of theirs, its earliest start and its
-latest end. A commitment's period is the one its heading row or the ``periods`` argument gives,
-else its milestones' earliest start and latest end.
+latest end. An activity's number or letter is the one its title starts with (:func:`activity_code`:
+``05. Taller…``, ``b) Taller…``). A commitment's period is the one its heading row or the
+``periods`` argument gives, else its milestones' earliest start and latest end.
 
 **Institutions** are split by :func:`~cocrea.computations.orgnames.split_institutions` and matched
 to a directory with :func:`match_institutions`.
@@ -2078,6 +2079,30 @@ def _milestone_of_activities(rows: list[TrackerRow]) -> TrackerMilestone:
     )
 
 
+_ACTIVITY_CODE = re.compile(r"\s*(?:(\d{1,3})|([A-Za-z]))\s*[.)\-–]\s+(?=\S)")
+
+
+@dataclass(frozen=True)
+class ActivityCode:
+    """How an activity's title numbers it: ``05. Taller…`` is activity 5, ``b) Taller…`` activity b."""
+
+    number: int | None
+    letter: str
+    title: str  # the title without its numbering
+
+
+def activity_code(title: str) -> ActivityCode:
+    """The number (``01.``, ``5)``, ``12 -``) or letter (``a)``, ``B.``) an activity's title starts
+    with, and the title without it; neither when the title does not start with one."""
+    found = _ACTIVITY_CODE.match(title)
+    if found is None:
+        return ActivityCode(None, "", title.strip())
+    rest = title[found.end() :].strip()
+    if found.group(1):
+        return ActivityCode(int(found.group(1)), "", rest)
+    return ActivityCode(None, found.group(2).lower(), rest)
+
+
 class Completed(Protocol):
     """What :func:`mean_completion` reads of a milestone (a :class:`TrackerMilestone`, or the plan
     tracker's :class:`cocrea.computations.plantracker.MilestoneInput`)."""
@@ -2141,6 +2166,11 @@ def _milestone_dict(milestone: TrackerMilestone) -> dict[str, Any]:
         found["activities"] = [
             {
                 "title": row.activity,
+                "number": activity_code(row.activity).number,
+                "letter": activity_code(row.activity).letter,
+                "weight": row.weight,
+                "institutions_detail": [_institution_dict(i) for i in row.institutions],
+                "sheet": row.sheet,
                 "product": row.product,
                 "start": _iso(row.start),
                 "end": _iso(row.end),

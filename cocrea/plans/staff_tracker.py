@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.audit.context import acting_as
-from cocrea.computations.text import fold
 from cocrea.computations.trackerparse import Finding, TrackerError, TrackerResult
 from cocrea.core.jobs import job_url, start_job
 from cocrea.core.models import Upload
@@ -34,10 +33,10 @@ from cocrea.plans.forms import DateInput
 from cocrea.plans.models import ActionPlan, Commitment
 from cocrea.plans.tasks import import_tracker_sheet
 from cocrea.plans.tracker import (
-    OGP_ID,
     TrackerRefused,
     TrackerReport,
     import_tracker,
+    match_commitment,
     preview_tracker,
 )
 from cocrea.plans.tracker_messages import changes, describe, describe_error
@@ -50,18 +49,31 @@ TEMPLATE = "plans/staff/import_tracker.html"
 RESULT_TEMPLATE = "plans/staff/import_tracker_result.html"
 
 
+IMPORT_TRACKER = "plans.import_tracker"  # accounts/rules.py: administrators, coordinators, points of contact
+
+
 def plans_they_may_change(user: Any) -> list[ActionPlan]:
-    """The action plans ``user`` may import a tracker into: the sheet writes the whole plan
-    (it may add commitments and publish), so the rule is changing the action plan."""
-    if not user.has_perm(STAFF_SCREENS):
+    """The action plans ``user`` may import a tracker into: those they may add commitments to
+    (administrators, the plan's point of contact) and those holding a commitment they may change
+    (its coordinator). What a sheet may touch inside the plan is the import's to check, row by row."""
+    if not may_import_trackers(user):
         return []
-    rule = permission("actionplan", "change")
-    return [p for p in ActionPlan.objects.order_by("-start_year", "name") if user.has_perm(rule, p)]
+    add, change = permission("commitment", "add"), permission("commitment", "change")
+    plans = list(ActionPlan.objects.order_by("-start_year", "name"))
+    found = [p for p in plans if user.has_perm(add, p)]
+    if len(found) == len(plans):
+        return found
+    others = [p.pk for p in plans if p not in found]
+    commitments = Commitment.objects.filter(action_plan_id__in=others).prefetch_related(
+        "entities", "milestones"
+    )
+    changeable = {c.action_plan_id for c in commitments if user.has_perm(change, c)}
+    return [p for p in plans if p in found or p.pk in changeable]
 
 
 def may_import_trackers(user: Any) -> bool:
     """May ``user`` open the screen at all (the staff home links it for them)?"""
-    return bool(user.has_perm(STAFF_SCREENS) and user.has_perm(permission("actionplan", "change")))
+    return bool(user.has_perm(STAFF_SCREENS) and user.has_perm(IMPORT_TRACKER))
 
 
 class TrackerForm(forms.Form):
@@ -135,7 +147,7 @@ def import_tracker_screen(request: HttpRequest) -> HttpResponse:
     day: date = form.cleaned_data["day"] or timezone.localdate()
     try:
         data = read_upload(uploaded, allowed={"text", "zip"})
-        report = preview_tracker(data, plan=plan, publish=publish, day=day)
+        report = preview_tracker(data, plan=plan, publish=publish, day=day, by=request.user)
     except UploadRejected as rejected:
         form.add_error("file", rejected.message)
     except TrackerError as error:
@@ -193,6 +205,15 @@ def _commitments(result: TrackerResult) -> list[dict[str, Any]]:
                     "item": milestone,
                     "institutions": [i.label for i in milestone.institutions],
                     "evidence": len(milestone.evidence),
+                    "activities": [
+                        {
+                            "item": row,
+                            "institutions": [i.label for i in row.institutions],
+                            "evidence": len(row.evidence),
+                        }
+                        for row in milestone.activities
+                        if row.activity
+                    ],
                 }
                 for milestone in commitment.milestones
             ],
@@ -237,7 +258,7 @@ def import_tracker_confirm(request: HttpRequest, upload: str) -> HttpResponse:
     context: dict[str, Any] = {"plan": plan, "upload": stored}
     try:
         with acting_as(request.user, "web"):
-            report = import_tracker(data, plan=plan, publish=publish, day=day)
+            report = import_tracker(data, plan=plan, publish=publish, day=day, by=request.user)
     except TrackerRefused as refused:
         report = refused.report
     except TrackerError as error:
@@ -255,18 +276,7 @@ def touched_commitments(plan: ActionPlan, result: TrackerResult) -> list[Commitm
     existing = list(plan.commitments.prefetch_related("milestones").order_by("pk"))
     found: list[Commitment] = []
     for item in result.commitments:
-        ogp_id = item.commitment_id.upper() if OGP_ID.fullmatch(item.commitment_id) else ""
-        number = item.commitment_id if item.commitment_id.isdigit() else ""
-        match = next(
-            (
-                c
-                for c in existing
-                if (ogp_id and c.ogp_id.upper() == ogp_id)
-                or (number and c.number == number)
-                or fold(c.title) == item.key
-            ),
-            None,
-        )
+        match = match_commitment(item, existing)
         if match is not None and match not in found:
             found.append(match)
     return found

@@ -84,7 +84,9 @@ def import_tracker_sheet(
             data = handle.read()
         try:
             with acting_as(user, "web"):
-                report = import_tracker(data, plan=plan, publish=publish, day=date.fromisoformat(day))
+                report = import_tracker(
+                    data, plan=plan, publish=publish, day=date.fromisoformat(day), by=user
+                )
         except TrackerError as error:
             raise JobFailed(describe_error(error)) from error
         except TrackerRefused as refused:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.computations.sheets import HEADER_SEARCH_ROWS, SheetError
@@ -87,11 +87,63 @@ MESSAGES: dict[str, Promise] = {
         "el hito %(milestone)s se llama «%(title)s» en Cocrea; conserva ese nombre "
         "(la hoja lo nombra distinto)."
     ),
+    "activity_title_differs": _(
+        "la actividad %(activity)s del hito %(milestone)s se llama «%(title)s» en Cocrea; conserva ese "
+        "nombre (la hoja la nombra distinto)."
+    ),
+    "activity_progress_refused": _(
+        "el avance de la actividad %(activity)s del hito %(milestone)s no se puede registrar: %(reason)s"
+    ),
+    "milestone_tracked_directly": _(
+        "el hito %(milestone)s («%(title)s») registra su avance directamente (%(reports)s reportes), "
+        "así que no se le agregan actividades: un hito se sigue directamente o por sus actividades, no "
+        "de las dos formas. Escriba el hito en una sola fila, sin actividades, o pida a un "
+        "administrador que organice su plan de trabajo."
+    ),
     "milestone_has_work_plan": _(
         "el hito %(milestone)s tiene plan de trabajo detallado: su avance se registra por sus actividades; "
         "el cumplimiento de la hoja no se registró."
     ),
 }
+
+
+# Refusals of the whole import said as one sentence each (no line or column before them: the
+# sentence says which lines).
+SENTENCES: dict[str, Promise] = {
+    "commitment_change_refused": _(
+        "No puede cambiar el compromiso «%(commitment)s» (%(lines)s): su cuenta no lo coordina ni es "
+        "el punto de contacto de su plan. Quite sus filas de la hoja o pida a un administrador que la "
+        "importe."
+    ),
+    "commitment_add_refused": _(
+        "No puede agregar el compromiso «%(commitment)s» (%(lines)s): el plan no lo tiene, y solo un "
+        "administrador o el punto de contacto del plan agregan compromisos. Revise su nombre o su "
+        "identificador, o pida a un administrador que importe la hoja."
+    ),
+    "plan_publish_refused": _(
+        "No puede publicar el plan de acción «%(plan)s»: solo un administrador o el punto de contacto "
+        "del plan lo publican. Importe la hoja sin «publicar lo nuevo»."
+    ),
+}
+
+
+def lines_text(runs: list[Mapping[str, Any]]) -> str:
+    """``líneas 4–9``, ``línea 4``, ``líneas 4–6, 10``; with the sheet's title when there are sheets."""
+    by_sheet: dict[str, list[str]] = {}
+    count = 0
+    for run in runs:
+        first, last = run["first"], run["last"]
+        by_sheet.setdefault(run.get("sheet") or "", []).append(
+            str(first) if first == last else f"{first}–{last}"
+        )
+        count += 1 if first == last else 2
+    parts = []
+    for sheet, spans in by_sheet.items():
+        text = ngettext("línea %(lines)s", "líneas %(lines)s", count) % {"lines": ", ".join(spans)}
+        parts.append(
+            gettext("hoja «%(sheet)s», %(lines)s") % {"sheet": sheet, "lines": text} if sheet else text
+        )
+    return "; ".join(parts)
 
 
 class _Params(dict):  # type: ignore[type-arg]
@@ -123,8 +175,11 @@ def where(finding: Finding) -> str:
 
 def describe(finding: Finding) -> str:
     """``línea 7, columna fin: «31/02/2020»: no es un día del calendario.``"""
-    template = MESSAGES.get(finding.code)
     params = _Params({key: _plain(value) for key, value in finding.params.items()})
+    if finding.code in SENTENCES:
+        params["lines"] = lines_text(finding.params.get("runs") or [])
+        return str(SENTENCES[finding.code]) % params
+    template = MESSAGES.get(finding.code)
     text = str(template) % params if template is not None else finding.expected
     value = f": «{finding.value}»" if finding.value and finding.code not in ("summary_row_ignored",) else ""
     return f"{where(finding)}{value}: {text}"
@@ -167,10 +222,14 @@ def changes(report: TrackerReport) -> list[str]:
         (updated["commitment"], gettext("Compromisos actualizados: %(n)s.")),
         (created["milestone"], gettext("Hitos nuevos: %(n)s.")),
         (updated["milestone"], gettext("Hitos actualizados: %(n)s.")),
+        (created["activity"], gettext("Actividades nuevas: %(n)s.")),
+        (updated["activity"], gettext("Actividades actualizadas: %(n)s.")),
         (created["organization"], gettext("Instituciones nuevas en el registro: %(n)s.")),
         (updated["organization"], gettext("Instituciones del registro actualizadas: %(n)s.")),
         (
-            created["commitmententity"] + updated["milestone_institutions"],
+            created["commitmententity"]
+            + updated["milestone_institutions"]
+            + updated["activity_institutions"],
             gettext("Instituciones responsables asignadas: %(n)s."),
         ),
         (report.reports, gettext("Reportes de avance: %(n)s.")),

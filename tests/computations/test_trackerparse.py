@@ -25,6 +25,7 @@ from cocrea.computations.trackerparse import (
     WARNING_CODES,
     TrackerError,
     TrackerResult,
+    activity_code,
     check_report,
     column_for_header,
     match_institutions,
@@ -1119,3 +1120,45 @@ def test_excel_unicode_text_utf16_tabs() -> None:
     result = read_tracker(text.encode("utf-16"))
     assert (result.encoding, result.delimiter) == ("utf-16", "\t")
     assert [(r.milestone, r.line) for r in result.rows] == [("Hito uno", 2), ("Hito 2", 4)]
+
+
+@pytest.mark.parametrize(
+    ("title", "number", "letter", "rest"),
+    [
+        ("05. Taller de validación", 5, "", "Taller de validación"),
+        ("12 - Informe final", 12, "", "Informe final"),
+        ("b) Aplicar la encuesta", None, "b", "Aplicar la encuesta"),
+        ("A. Plan de trabajo", None, "a", "Plan de trabajo"),
+        ("Redactar el informe", None, "", "Redactar el informe"),
+        ("2020 en cifras", None, "", "2020 en cifras"),  # a year, not a number: no punctuation after
+        ("Y. ", None, "", "Y."),  # nothing after the numbering: no numbering
+    ],
+)
+def test_an_activitys_number_or_letter_is_read_from_its_title(title, number, letter, rest):
+    code = activity_code(title)
+    assert (code.number, code.letter, code.title) == (number, letter, rest)
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=examples(200))
+def test_activity_code_never_fails_and_keeps_the_rest_of_the_title(title):
+    code = activity_code(title)
+    assert code.number is None or code.letter == ""
+    assert code.title in title
+    if code.number is not None or code.letter:
+        assert code.title  # a numbering is read only when a title follows it
+
+
+def test_check_report_gives_each_activity_its_number_letter_and_weight():
+    data = "\n".join(
+        [
+            "Compromiso;Hito;Actividad;Responsable;Inicio;Fin;Peso;Avance",
+            "C1;Hito 1;01. Primera;INAP;01/01/2020;31/01/2020;2;100",
+            ";;b) Segunda;;01/02/2020;31/03/2020;;50",
+        ]
+    ).encode()
+    [milestone] = check_report(read_tracker(data))["commitments"][0]["milestones"]
+    assert [(a["number"], a["letter"], a["weight"], a["institutions"]) for a in milestone["activities"]] == [
+        (1, "", 2.0, ["INAP"]),
+        (None, "b", None, ["INAP"]),
+    ]

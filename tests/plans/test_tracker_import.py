@@ -145,3 +145,272 @@ def test_the_command_imports_and_reports_in_spanish(milestone):
     assert "Creados: 1 compromisos, 6 hitos" in text
     assert "tiene plan de trabajo detallado" in text
     assert Milestone.objects.filter(title="Presentar la estrategia a las autoridades").exists()
+
+
+# --- who may import what ---------------------------------------------------------------------------
+
+ELEVEN = "Diseño e implementación de una estrategia de innovación en la gestión pública"
+
+
+def coordinator_of(commitment):  # type: ignore[no-untyped-def]
+    from cocrea.accounts.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="coordina", role=Role.COORDINATOR, commitment=commitment)
+
+
+def other_commitment(plan) -> Commitment:  # type: ignore[no-untyped-def]
+    return Commitment.objects.create(action_plan=plan, number="12", title="Transparencia fiscal")
+
+
+def written() -> tuple[int, int, int, int]:
+    return (
+        Commitment.objects.count(),
+        Milestone.objects.count(),
+        ProgressEntry.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_a_coordinator_imports_a_sheet_of_their_commitment_attributed_to_them(milestone):
+    plan = milestone.commitment.action_plan
+    user = coordinator_of(milestone.commitment)
+    data = sheet(f"{ELEVEN};INAP;6. Evaluar la estrategia;Informe;01/08/2020;30/09/2020;30%;")
+    report = tracker.import_tracker(data, plan=plan, day=DAY, by=user)
+    assert report.ok and report.created["milestone"] == 1
+    six = milestone.commitment.milestones.get(title="Evaluar la estrategia")
+    entry = six.progress_entries.get()
+    assert entry.recorded_by == user
+    from django.contrib.contenttypes.models import ContentType
+
+    created = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Milestone),
+        object_id=str(six.pk),
+        action=AuditEntry.Action.CREATE,
+    )
+    assert created.actor == user and created.source == AuditEntry.Source.IMPORT
+
+
+def test_a_coordinators_sheet_touching_another_commitment_is_refused_and_writes_nothing(milestone):
+    plan = milestone.commitment.action_plan
+    other_commitment(plan)
+    user = coordinator_of(milestone.commitment)
+    before = written()
+    data = sheet(
+        f"{ELEVEN};INAP;6. Evaluar la estrategia;Informe;01/08/2020;30/09/2020;30%;",
+        "Transparencia fiscal;MINFIN;Publicar el presupuesto;Portal;01/01/2020;30/06/2020;20%;",
+        ";MINFIN;Abrir datos;Portal;01/01/2020;30/06/2020;10%;",
+        f"{ELEVEN};INAP;7. Difundir la estrategia;Memoria;01/08/2020;30/09/2020;0%;",
+    )
+    with pytest.raises(tracker.TrackerRefused) as refused:
+        tracker.import_tracker(data, plan=plan, day=DAY, by=user)
+    [error] = refused.value.report.errors
+    assert (error.code, error.line) == ("commitment_change_refused", 3)
+    from cocrea.plans.tracker_messages import describe
+
+    assert describe(error).startswith("No puede cambiar el compromiso «Transparencia fiscal» (líneas 3–4): ")
+    assert written() == before  # all or nothing: not even their own commitment's milestones
+    # The check says the same, and writes nothing either.
+    preview = tracker.preview_tracker(data, plan=plan, day=DAY, by=user)
+    assert preview.dry_run and [f.code for f in preview.errors] == ["commitment_change_refused"]
+    assert written() == before
+    # The system (a command without --as) may import it all.
+    assert tracker.import_tracker(data, plan=plan, day=DAY).ok
+
+
+def test_a_coordinator_may_not_add_a_commitment_a_point_of_contact_may(milestone):
+    from cocrea.accounts.models import Role
+    from cocrea.accounts.services import grant_role
+    from tests.factories import UserFactory
+
+    plan = milestone.commitment.action_plan
+    data = sheet(
+        "Datos abiertos municipales;MUNI;Publicar datos;Portal;01/01/2020;30/06/2020;20%;",
+        ";MUNI;Capacitar;Talleres;01/01/2020;30/06/2020;10%;",
+    )
+    with pytest.raises(tracker.TrackerRefused) as refused:
+        tracker.import_tracker(data, plan=plan, day=DAY, by=coordinator_of(milestone.commitment))
+    [error] = refused.value.report.errors
+    from cocrea.plans.tracker_messages import describe
+
+    assert error.code == "commitment_add_refused"
+    assert describe(error).startswith(
+        "No puede agregar el compromiso «Datos abiertos municipales» (líneas 2–3)"
+    )
+    assert not Commitment.objects.filter(title="Datos abiertos municipales").exists()
+    contact = UserFactory(username="contacto", two_step=True)
+    grant_role(contact, Role.POINT_OF_CONTACT, action_plan=plan)
+    report = tracker.import_tracker(data, plan=plan, day=DAY, by=contact)
+    assert report.ok and report.created["commitment"] == 1
+
+
+def test_the_command_imports_as_the_account_and_refuses_what_it_may_not_change(milestone, tmp_path):
+    plan = milestone.commitment.action_plan
+    other_commitment(plan)
+    user = coordinator_of(milestone.commitment)
+    path = tmp_path / "seguimiento.csv"
+    path.write_bytes(
+        sheet(
+            f"{ELEVEN};INAP;6. Evaluar la estrategia;Informe;01/08/2020;30/09/2020;30%;",
+            "Transparencia fiscal;MINFIN;Publicar el presupuesto;Portal;01/01/2020;30/06/2020;20%;",
+        )
+    )
+    try:
+        before = written()
+        out = io.StringIO()
+        with pytest.raises(SystemExit) as exit_status:
+            call_command("import_tracker", str(path), "--day", "2020-09-30", "--as", user.email, stdout=out)
+        assert exit_status.value.code == 1 and written() == before
+        assert "No puede cambiar el compromiso «Transparencia fiscal» (línea 3)" in out.getvalue()
+        check = io.StringIO()
+        with pytest.raises(SystemExit):
+            call_command(
+                "import_tracker", str(path), "--check", "--format", "json", "--as", user.email, stdout=check
+            )
+        [error] = json.loads(check.getvalue())["preview"]["errors"]
+        assert error["code"] == "commitment_change_refused" and error["params"]["number"] == "12"
+        # An account without a plan role may not import at all.
+        from tests.factories import UserFactory
+
+        nobody = UserFactory(username="nadie")
+        err = io.StringIO()
+        with pytest.raises(SystemExit) as no_role:
+            call_command("import_tracker", str(path), "--as", nobody.email, stdout=io.StringIO(), stderr=err)
+        assert no_role.value.code == 2 and "no puede importar" in err.getvalue()
+        assert written() == before
+    finally:
+        path.unlink()
+
+
+# --- activities ------------------------------------------------------------------------------------
+
+ACTIVITY_HEADER = "Compromiso;Hito;Actividad;Responsable;Inicio;Fin;Peso;Avance;Evidencias"
+
+
+def activity_sheet(*rows: str) -> bytes:
+    return "\n".join([ACTIVITY_HEADER, *rows]).encode("utf-8")
+
+
+def test_activity_rows_become_the_milestones_work_plan_with_their_progress(milestone):
+    plan = milestone.commitment.action_plan
+    data = activity_sheet(
+        f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;31/08/2020;2;100%;"
+        "https://inap.gob.gt/eval",
+        ";;b) Aplicar la encuesta;ONSEC, GPAT;01/09/2020;30/09/2020;1;50%;",
+        ";;Redactar el informe;INAP;01/10/2020;31/10/2020;1;;",
+    )
+    report = tracker.import_tracker(data, plan=plan, day=DAY)
+    assert report.ok and report.created["activity"] == 3 and report.reports == 2
+    six = milestone.commitment.milestones.get(title="Evaluar la estrategia")
+    design, survey, write = six.activities.order_by("position")
+    assert (design.letter, design.number, design.title) == ("a", None, "Diseñar la evaluación")
+    assert (design.planned_start, design.planned_end, design.weight) == (
+        date(2020, 8, 1),
+        date(2020, 8, 31),
+        2,
+    )
+    assert {o.acronym for o in survey.responsible.all()} == {"ONSEC", "GPAT"}
+    assert (write.letter, write.position) == ("", 3)
+    assert design.progress_entries.get().percent_complete == 100
+    assert [e.url for e in design.progress_entries.get().evidence.all()] == ["https://inap.gob.gt/eval"]
+    assert survey.progress_entries.get().status == "in_progress"
+    assert not write.progress_entries.exists() and not six.progress_entries.exists()
+
+
+def test_activities_are_updated_in_place_and_nothing_staff_made_is_lost(milestone, staff):
+    plan = milestone.commitment.action_plan
+    first = activity_sheet(
+        f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;31/08/2020;;50%;",
+        ";;b) Aplicar la encuesta;ONSEC;01/09/2020;30/09/2020;;0%;",
+    )
+    tracker.import_tracker(first, plan=plan, day=DAY)
+    six = milestone.commitment.milestones.get(title="Evaluar la estrategia")
+    design = six.activities.get(letter="a")
+    with acting_as(staff, "web"):
+        design.title = "Diseñar la evaluación externa"  # staff renamed it
+        design.save()
+        from cocrea.plans.models import Activity
+
+        Activity.objects.create(milestone=six, position=9, title="Actividad que agregó el personal")
+    counts = (six.activities.count(), ProgressEntry.objects.count())
+    again = tracker.import_tracker(first, plan=plan, day=date(2020, 10, 31))
+    assert (six.activities.count(), ProgressEntry.objects.count()) == counts  # the same file: nothing
+    assert not again.created["activity"] and again.reports == 0
+    later = activity_sheet(
+        f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;15/09/2020;;100%;",
+        ";;b) Aplicar la encuesta;ONSEC;01/09/2020;30/09/2020;;40%;",
+    )
+    report = tracker.import_tracker(later, plan=plan, day=date(2020, 10, 31))
+    assert report.ok and report.reports == 2 and not report.created["activity"]
+    design.refresh_from_db()
+    assert design.title == "Diseñar la evaluación externa"  # found by its letter; staff's title stays
+    assert design.planned_end == date(2020, 9, 15)
+    assert any(f.code == "activity_title_differs" for f in report.notes)
+    assert list(design.progress_entries.order_by("day").values_list("percent_complete", flat=True)) == [
+        50,
+        100,
+    ]
+    assert six.activities.filter(title="Actividad que agregó el personal").exists()  # never removed
+    assert six.activities.count() == 3
+
+
+def test_activity_rows_of_the_work_plans_milestone_find_its_activities_by_number(milestone):
+    plan = milestone.commitment.action_plan
+    activities = milestone.activities.count()
+    data = activity_sheet(
+        f"{ELEVEN};1. Marco conceptual;01. Plan de trabajo;INAP;01/11/2018;30/11/2018;;100%;",
+        ";;14. Presentar los resultados;INAP;01/12/2019;15/12/2019;;0%;",
+    )
+    report = tracker.import_tracker(data, plan=plan, day=DAY)
+    assert report.ok
+    one = milestone.activities.get(number=1)
+    assert one.title == "Elaboración del Plan de Trabajo."  # the work plan's title stays
+    assert one.progress_entries.get().percent_complete == 100
+    assert milestone.activities.count() == activities + 1
+    assert milestone.activities.get(number=14).position == activities + 1
+    assert not milestone.progress_entries.exists()
+
+
+def test_a_milestone_tracked_directly_is_not_given_activities(milestone):
+    plan = milestone.commitment.action_plan
+    tracker.import_tracker(
+        sheet(f"{ELEVEN};INAP;6. Evaluar la estrategia;Informe;01/08/2020;30/09/2020;30%;"),
+        plan=plan,
+        day=DAY,
+    )
+    six = milestone.commitment.milestones.get(title="Evaluar la estrategia")
+    data = activity_sheet(
+        f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;31/08/2020;;50%;",
+        ";;b) Aplicar la encuesta;ONSEC;01/09/2020;30/09/2020;;0%;",
+    )
+    before = (ProgressEntry.objects.count(), six.activities.count())
+    with pytest.raises(tracker.TrackerRefused) as refused:
+        tracker.import_tracker(data, plan=plan, day=date(2020, 10, 31))
+    [error] = refused.value.report.errors
+    assert (error.code, error.line) == ("milestone_tracked_directly", 2)
+    from cocrea.plans.tracker_messages import describe
+
+    assert "registra su avance directamente" in describe(error) and "11.6" in describe(error)
+    assert (ProgressEntry.objects.count(), six.activities.count()) == before
+
+
+def test_check_json_lists_a_milestones_activities(milestone, tmp_path):
+    path = tmp_path / "actividades.csv"
+    path.write_bytes(
+        activity_sheet(
+            f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;31/08/2020;2;50%;",
+            ";;b) Aplicar la encuesta;ONSEC;01/09/2020;30/09/2020;1;0%;",
+        )
+    )
+    out = io.StringIO()
+    call_command("import_tracker", str(path), "--check", "--format", "json", stdout=out)
+    payload = json.loads(out.getvalue())
+    [six] = payload["commitments"][0]["milestones"]
+    assert {"title", "product", "start", "end", "completion", "line"} <= set(six)  # the keys it had
+    assert [(a["letter"], a["title"], a["weight"], a["line"]) for a in six["activities"]] == [
+        ("a", "a) Diseñar la evaluación", 2.0, 2),
+        ("b", "b) Aplicar la encuesta", 1.0, 3),
+    ]
+    assert payload["counts"]["activities"] == 2
+    assert payload["preview"]["created"]["activity"] == 2
+    assert not Milestone.objects.filter(title="Evaluar la estrategia").exists()

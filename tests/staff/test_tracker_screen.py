@@ -176,18 +176,68 @@ def test_anonymous_goes_to_the_login_and_participants_get_403(client, django_use
     assert URL not in client.get(reverse("staff:home")).content.decode()
 
 
-def test_a_coordinator_of_one_commitment_may_not_import_the_whole_plan(client, django_user_model, milestone):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+ELEVEN = "Diseño e implementación de una estrategia de innovación en la gestión pública"
 
+
+def test_a_coordinator_imports_their_commitment_and_is_refused_another(client, milestone):
     from cocrea.accounts.models import Role
-    from cocrea.accounts.services import grant_role
+    from tests.factories import UserFactory
 
-    user = django_user_model.objects.create_user("c", "c@inap.gob.gt", "x-Strong-Pass-42")
-    grant_role(user, Role.COORDINATOR, commitment=milestone.commitment)
-    TOTP.activate(user, generate_totp_secret())
+    plan = ActionPlan.objects.get()
+    Commitment.objects.create(action_plan=plan, number="12", title="Transparencia fiscal")
+    user = UserFactory(username="coordina", role=Role.COORDINATOR, commitment=milestone.commitment)
     client.force_login(user)
+    page = client.get(URL)
+    assert page.status_code == 200 and list(page.context["plans"]) == [plan]
+    # A sheet touching another commitment: the preview says which, and offers no confirmation.
+    both = "\n".join(
+        [
+            HEADER,
+            f"{ELEVEN};INAP;6. Evaluar la estrategia;Informe;01/08/2020;30/09/2020;30%;",
+            "Transparencia fiscal;MINFIN;Publicar el presupuesto;Portal;01/01/2020;30/06/2020;20%;",
+        ]
+    ).encode()
+    before = counts()
+    refused = upload(client, both)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "No puede cambiar el compromiso «Transparencia fiscal» (línea 3)" in text
+    assert "upload" not in refused.context and counts() == before
+    # Their own commitment only: previewed, confirmed, written as them.
+    own = "\n".join([HEADER, f"{ELEVEN};INAP;6. Evaluar la estrategia;Informe;01/08/2020;30/09/2020;30%;"])
+    preview = upload(client, own.encode())
+    assert preview.status_code == 200 and "Hitos nuevos: 1." in preview.content.decode()
+    done = client.post(
+        reverse("staff:import_tracker_confirm", args=[preview.context["upload"].pk]),
+        {"plan": plan.pk, "day": "2020-09-30"},
+    )
+    assert done.status_code == 200
+    six = Milestone.objects.get(title="Evaluar la estrategia")
+    assert six.progress_entries.get().recorded_by == user
+    assert done.context["imported"] == [milestone.commitment]
+
+
+def test_a_staff_role_without_a_plan_role_may_not_import(client, milestone):
+    from cocrea.accounts.models import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="edita", role=Role.EDITOR, commitment=milestone.commitment))
     assert client.get(URL).status_code == 403
-    assert URL not in client.get(reverse("staff:home")).content.decode()
+
+
+def test_activity_rows_are_previewed_under_their_milestone(staff_client, milestone):
+    data = "\n".join(
+        [
+            "Compromiso;Hito;Actividad;Responsable;Inicio;Fin;Avance",
+            f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;31/08/2020;100%",
+            ";;b) Aplicar la encuesta;ONSEC;01/09/2020;30/09/2020;50%",
+        ]
+    ).encode()
+    page = upload(staff_client, data)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "a) Diseñar la evaluación" in text and "b) Aplicar la encuesta" in text
+    assert "Actividades nuevas: 2." in text and "Reportes de avance: 2." in text
 
 
 def test_another_persons_upload_or_a_plan_changed_in_the_form_is_refused(

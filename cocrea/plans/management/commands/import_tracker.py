@@ -3,7 +3,9 @@
 Imports the tracking spreadsheet of an action plan (CSV or XLSX, one row per milestone or
 activity): commitments, milestones, responsible institutions and progress, updated in place when
 imported again (see :mod:`cocrea.plans.tracker`). ``--check`` writes nothing: it reads the sheet,
-checks it and says what an import would do.
+checks it and says what an import would do. ``--as EMAIL`` imports as that account, which needs
+``plans.import_tracker``; the sheet may then touch only the commitments it may change (and add
+commitments only where it may add them), or nothing is written.
 
 Exit status: 0 when there is no error, 1 when the sheet (or the workflow) finds one (nothing is
 written then), 2 when the file cannot be read as a table with a header row or names no plan.
@@ -27,6 +29,8 @@ from cocrea.computations.trackerparse import TrackerError, check_report, read_tr
 from cocrea.core.actors import account_named
 from cocrea.plans import tracker
 from cocrea.plans.tracker_messages import describe, describe_error
+
+IMPORT_TRACKER = "plans.import_tracker"  # accounts/rules.py
 
 
 class Command(BaseCommand):
@@ -55,7 +59,10 @@ class Command(BaseCommand):
             dest="actor",
             metavar="EMAIL",
             default="",
-            help=_("a quién se atribuyen los cambios en el historial (por omisión, al sistema)"),
+            help=_(
+                "quién importa: la hoja solo puede tocar los compromisos que esa cuenta puede cambiar, y "
+                "los cambios se le atribuyen en el historial (por omisión, el sistema, que puede todo)"
+            ),
         )
         parser.add_argument("--lang", choices=["es", "en"], default=None, help=_("idioma de los mensajes"))
 
@@ -76,6 +83,11 @@ class Command(BaseCommand):
                 failure = {"error": {"code": error.code, "message": describe_error(error)}}
                 self.stdout.write(json.dumps(failure, ensure_ascii=False))
             self._fail(f"{path}: {describe_error(error)}")
+        actor = self._actor(options["actor"])
+        if actor is not None and not actor.has_perm(IMPORT_TRACKER):
+            self._fail(
+                _("La cuenta %(email)s no puede importar hojas de seguimiento.") % {"email": options["actor"]}
+            )
         report: tracker.TrackerReport | None = None
         plan_error = ""
         try:
@@ -87,15 +99,15 @@ class Command(BaseCommand):
         if options["check"]:
             if plan is not None:
                 report = tracker.preview_tracker(
-                    data, plan=plan, publish=options["publish"], day=options["day"]
+                    data, plan=plan, publish=options["publish"], day=options["day"], by=actor
                 )
         else:
             if plan is None:
                 self._fail(plan_error or _("No se encontró el plan de acción."))
-            with acting_as(self._actor(options["actor"]), "import"):
+            with acting_as(actor, "import"):
                 try:
                     report = tracker.import_tracker(
-                        data, plan=plan, publish=options["publish"], day=options["day"]
+                        data, plan=plan, publish=options["publish"], day=options["day"], by=actor
                     )
                 except tracker.TrackerRefused as refused:
                     report = refused.report
@@ -142,12 +154,13 @@ class Command(BaseCommand):
             out(
                 f"{verb}: "
                 + _(
-                    "%(commitments)s compromisos, %(milestones)s hitos, %(orgs)s instituciones; "
-                    "%(reports)s reportes de avance."
+                    "%(commitments)s compromisos, %(milestones)s hitos, %(activities)s actividades, "
+                    "%(orgs)s instituciones; %(reports)s reportes de avance."
                 )
                 % {
                     "commitments": report.created["commitment"],
                     "milestones": report.created["milestone"],
+                    "activities": report.created["activity"],
                     "orgs": report.created["organization"],
                     "reports": report.reports,
                 }
