@@ -64,8 +64,10 @@ def plans_they_may_change(user: Any) -> list[ActionPlan]:
     if len(found) == len(plans):
         return found
     others = [p.pk for p in plans if p not in found]
-    commitments = Commitment.objects.filter(action_plan_id__in=others).prefetch_related(
-        "entities", "milestones"
+    commitments = (
+        Commitment.objects.filter(action_plan_id__in=others)
+        .select_related("action_plan")
+        .prefetch_related("entities", "milestones")
     )
     changeable = {c.action_plan_id for c in commitments if user.has_perm(change, c)}
     return [p for p in plans if p in found or p.pk in changeable]

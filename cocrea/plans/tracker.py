@@ -290,7 +290,9 @@ class _Writer:
         if user is None:
             return
         result = self.report.result
-        existing = list(self.plan.commitments.prefetch_related("entities", "milestones"))
+        existing = list(
+            self.plan.commitments.select_related("action_plan").prefetch_related("entities", "milestones")
+        )
         may_add = user.has_perm(permission("commitment", "add"), self.plan)
         change = permission("commitment", "change")
         for item in result.commitments:

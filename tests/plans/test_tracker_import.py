@@ -315,6 +315,12 @@ def test_activity_rows_become_the_milestones_work_plan_with_their_progress(miles
     assert [e.url for e in design.progress_entries.get().evidence.all()] == ["https://inap.gob.gt/eval"]
     assert survey.progress_entries.get().status == "in_progress"
     assert not write.progress_entries.exists() and not six.progress_entries.exists()
+    # The milestone now has a work plan whose activities carry its progress (the plan tracker's).
+    from cocrea.plans import tracker_figures
+
+    six = Milestone.objects.select_related("commitment__action_plan").get(pk=six.pk)
+    figures = tracker_figures.compute([six], date(2020, 10, 31))[six.pk]
+    assert figures.has_work_plan and figures.completion == pytest.approx(62.5)  # (2·100 + 50) / 4
 
 
 def test_activities_are_updated_in_place_and_nothing_staff_made_is_lost(milestone, staff):

@@ -179,15 +179,20 @@ def test_anonymous_goes_to_the_login_and_participants_get_403(client, django_use
 ELEVEN = "Diseño e implementación de una estrategia de innovación en la gestión pública"
 
 
-def test_a_coordinator_imports_their_commitment_and_is_refused_another(client, milestone):
+def test_a_coordinator_imports_their_commitment_and_is_refused_another(
+    client, milestone, django_assert_max_num_queries
+):
     from cocrea.accounts.models import Role
     from tests.factories import UserFactory
 
     plan = ActionPlan.objects.get()
+    for number in range(13, 33):  # the plans they may import into are found in a bounded number of queries
+        Commitment.objects.create(action_plan=plan, number=str(number), title=f"Compromiso {number}")
     Commitment.objects.create(action_plan=plan, number="12", title="Transparencia fiscal")
     user = UserFactory(username="coordina", role=Role.COORDINATOR, commitment=milestone.commitment)
     client.force_login(user)
-    page = client.get(URL)
+    with django_assert_max_num_queries(20):
+        page = client.get(URL)
     assert page.status_code == 200 and list(page.context["plans"]) == [plan]
     # A sheet touching another commitment: the preview says which, and offers no confirmation.
     both = "\n".join(
