@@ -541,6 +541,7 @@ class _Writer:
             return
         taken = Activity.objects.filter(milestone=milestone).aggregate(last=models.Max("position"))["last"]
         next_position = (taken or 0) + 1
+        rows_of_activity: dict[int, int] = {}  # activity → the sheet's first row of it
         for row in (r for r in item.activities if r.activity):  # a row naming only the milestone: none
             code = activity_code(row.activity)
             title = code.title or row.activity
@@ -555,6 +556,23 @@ class _Writer:
             )
             by_title = next((a for a in existing if fold(a.title) in (fold(title), fold(row.activity))), None)
             found = by_code or by_title
+            if found is not None and found.pk in rows_of_activity:
+                self.report.errors.append(
+                    Finding(
+                        "duplicate_activity",
+                        row.line,
+                        "activity",
+                        row.activity,
+                        f"one row per activity: this activity is also on line {rows_of_activity[found.pk]}",
+                        {
+                            "milestone": label,
+                            "activity": found.code,
+                            "first_line": rows_of_activity[found.pk],
+                        },
+                        sheet=row.sheet,
+                    )
+                )
+                continue
             values: dict[str, Any] = {"title": title}
             if found is not None and found is not by_title:
                 del values["title"]  # found by its number under another title: the title stays
@@ -595,6 +613,7 @@ class _Writer:
                     label=_("Actividad %(activity)s del hito %(milestone)s")
                     % {"activity": found.code, "milestone": label},
                 )
+            rows_of_activity[found.pk] = row.line
             organizations = [o for o in (self._organization(i, row.line) for i in row.institutions) if o]
             present = {o.pk for o in found.responsible.all()}
             missing = [o for o in organizations if o.pk not in present]

@@ -91,6 +91,10 @@ MESSAGES: dict[str, Promise] = {
         "la actividad %(activity)s del hito %(milestone)s se llama «%(title)s» en Cocrea; conserva ese "
         "nombre (la hoja la nombra distinto)."
     ),
+    "duplicate_activity": _(
+        "la actividad %(activity)s del hito %(milestone)s ya está en la línea %(first_line)s: una fila por "
+        "actividad."
+    ),
     "activity_progress_refused": _(
         "el avance de la actividad %(activity)s del hito %(milestone)s no se puede registrar: %(reason)s"
     ),

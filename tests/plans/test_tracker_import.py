@@ -332,9 +332,12 @@ def test_activities_are_updated_in_place_and_nothing_staff_made_is_lost(mileston
     tracker.import_tracker(first, plan=plan, day=DAY)
     six = milestone.commitment.milestones.get(title="Evaluar la estrategia")
     design = six.activities.get(letter="a")
+    survey = six.activities.get(letter="b")
     with acting_as(staff, "web"):
         design.title = "Diseñar la evaluación externa"  # staff renamed it
         design.save()
+        survey.planned_start = date(2020, 9, 7)  # and moved this one's start
+        survey.save()
         from cocrea.plans.models import Activity
 
         Activity.objects.create(milestone=six, position=9, title="Actividad que agregó el personal")
@@ -344,9 +347,12 @@ def test_activities_are_updated_in_place_and_nothing_staff_made_is_lost(mileston
     assert not again.created["activity"] and again.reports == 0
     later = activity_sheet(
         f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;15/09/2020;;100%;",
-        ";;b) Aplicar la encuesta;ONSEC;01/09/2020;30/09/2020;;40%;",
+        ";;b) Aplicar la encuesta;ONSEC;02/09/2020;30/09/2020;;40%;",
     )
     report = tracker.import_tracker(later, plan=plan, day=date(2020, 10, 31))
+    survey.refresh_from_db()
+    assert survey.planned_start == date(2020, 9, 7)  # staff's value stays, listed as a conflict
+    assert any("Actividad b del hito 11.6" in conflict for conflict in report.conflicts)
     assert report.ok and report.reports == 2 and not report.created["activity"]
     design.refresh_from_db()
     assert design.title == "Diseñar la evaluación externa"  # found by its letter; staff's title stays
@@ -420,3 +426,34 @@ def test_check_json_lists_a_milestones_activities(milestone, tmp_path):
     assert payload["counts"]["activities"] == 2
     assert payload["preview"]["created"]["activity"] == 2
     assert not Milestone.objects.filter(title="Evaluar la estrategia").exists()
+
+
+def test_an_activity_twice_under_its_milestone_is_an_error(milestone):
+    plan = milestone.commitment.action_plan
+    data = activity_sheet(
+        f"{ELEVEN};6. Evaluar la estrategia;a) Diseñar la evaluación;INAP;01/08/2020;31/08/2020;;50%;",
+        ";;b) Aplicar la encuesta;ONSEC;01/09/2020;30/09/2020;;0%;",
+        ";;a) Diseñar la evaluación;INAP;01/08/2020;31/08/2020;;60%;",
+    )
+    with pytest.raises(tracker.TrackerRefused) as refused:
+        tracker.import_tracker(data, plan=plan, day=DAY)
+    [error] = refused.value.report.errors
+    assert (error.code, error.line, error.params["first_line"]) == ("duplicate_activity", 4, 2)
+    assert not Milestone.objects.filter(title="Evaluar la estrategia").exists()
+
+
+def test_a_coordinator_may_not_publish_the_plan(milestone):
+    plan = milestone.commitment.action_plan
+    plan.is_published = False
+    plan.save()
+    user = coordinator_of(milestone.commitment)
+    data = sheet(f"{ELEVEN};INAP;6. Evaluar la estrategia;Informe;01/08/2020;30/09/2020;30%;")
+    with pytest.raises(tracker.TrackerRefused) as refused:
+        tracker.import_tracker(data, plan=plan, day=DAY, by=user, publish=True)
+    from cocrea.plans.tracker_messages import describe
+
+    [error] = refused.value.report.errors
+    assert error.code == "plan_publish_refused" and describe(error).startswith("No puede publicar el plan")
+    plan.refresh_from_db()
+    assert not plan.is_published
+    assert tracker.import_tracker(data, plan=plan, day=DAY, by=user).ok  # without publishing: fine

@@ -83,8 +83,15 @@ class Command(BaseCommand):
                 failure = {"error": {"code": error.code, "message": describe_error(error)}}
                 self.stdout.write(json.dumps(failure, ensure_ascii=False))
             self._fail(f"{path}: {describe_error(error)}")
-        actor = self._actor(options["actor"])
-        if actor is not None and not actor.has_perm(IMPORT_TRACKER):
+        try:
+            actor = self._actor(options["actor"])
+            refused = actor is not None and not actor.has_perm(IMPORT_TRACKER)
+        except DatabaseError:
+            self._fail(
+                _("No se puede consultar la base de datos para saber quién es %(email)s.")
+                % {"email": options["actor"]}
+            )
+        if refused:
             self._fail(
                 _("La cuenta %(email)s no puede importar hojas de seguimiento.") % {"email": options["actor"]}
             )
