@@ -4,6 +4,7 @@
     .venv/bin/python bench/serve.py --sqlite              # the embedded SQLite database instead
     .venv/bin/python bench/serve.py --servers gunicorn --duration 5 --workers 3
     .venv/bin/python bench/serve.py --sqlite --servers granian --page-cache off   # pages as built
+    .venv/bin/python bench/serve.py --sqlite --servers granian --accept-encoding ''   # uncompressed
 
 Each server serves, in turn, the bare Django app (``bench/bare``: a 20-byte response and a 50-row
 template, no middleware, no database) and Cocrea with the seed demo loaded (``cocrea load-demo
@@ -11,9 +12,14 @@ template, no middleware, no database) and Cocrea with the seed demo loaded (``co
 and one blocking thread per worker. For every page it prints the median latency with one connection
 (c1 p50) and the throughput with 32 (c32 req/s), the failed requests, and the ratios to the bare
 app measured the same way in the same run: c1 p50 / the bare 50-row page's, c32 req/s / the bare
-20-byte page's. The load generator is wrk (Debian: ``apt-get install wrk``) when it is installed,
+20-byte page's, and ("beside") c32 req/s / the bare 20-byte page's measured right before and
+right after that page (on a machine shared with other work, the load changes within a round: this
+ratio moves least). The load generator is wrk (Debian: ``apt-get install wrk``) when it is installed,
 else a small Python client (threads, ``http.client``), which is itself slower: compare only figures
-made with the same one. It asserts nothing. Everything runs on 127.0.0.1.
+made with the same one. Every request carries the ``Accept-Encoding`` header a browser sends
+(``--accept-encoding`` sets another, ``''`` none): cached pages are then sent gzip-compressed, and
+the table says the size and encoding of each page's body as sent. It asserts nothing. Everything
+runs on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -86,9 +92,19 @@ class Figure:
     p50_ms: float
     rps: float
     errors: int  # connection errors, timeouts and non-2xx/3xx responses, both runs together
+    body: str = ""  # the size of one response's body as sent, and its Content-Encoding if any
+    # c32 req/s / the bare 20-byte page's c32 req/s measured right before and right after it
+    # (their mean): the ratio least moved by the rest of the machine's load, which changes
+    # between the start of a round and its end.
+    beside: float = math.nan
 
 
 # -- load generators -------------------------------------------------------------------------
+
+
+# The headers every request carries: Accept-Encoding as a browser sends it unless --accept-encoding
+# says otherwise (main() sets it).
+HEADERS: dict[str, str] = {}
 
 
 def wrk(url: str, connections: int, seconds: float) -> tuple[float, float, int]:
@@ -103,6 +119,7 @@ def wrk(url: str, connections: int, seconds: float) -> tuple[float, float, int]:
             f"-d{max(1, round(seconds))}s",
             "--timeout=60s",
             "--latency",
+            *(f"--header={name}: {value}" for name, value in HEADERS.items()),
             url,
         ],
         capture_output=True,
@@ -138,7 +155,7 @@ def python_client(url: str, connections: int, seconds: float) -> tuple[float, fl
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=HEADERS)
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -178,7 +195,7 @@ def settle(url: str, connections: int = 4) -> None:
     def fetch(_: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=300)
         try:
-            conn.request("GET", path)
+            conn.request("GET", path, headers=HEADERS)
             conn.getresponse().read()
         except (OSError, http.client.HTTPException):
             pass
@@ -187,6 +204,21 @@ def settle(url: str, connections: int = 4) -> None:
 
     with concurrent.futures.ThreadPoolExecutor(connections) as pool:
         list(pool.map(fetch, range(connections)))
+
+
+def body_sent(url: str) -> str:
+    """One response's body as sent: its size, and its Content-Encoding when it has one."""
+    match = re.match(r"http://([^/:]+):(\d+)(/.*)", url)
+    assert match is not None
+    conn = http.client.HTTPConnection(match.group(1), int(match.group(2)), timeout=300)
+    try:
+        conn.request("GET", match.group(3), headers=HEADERS)
+        response = conn.getresponse()
+        size = len(response.read())
+        encoding = response.getheader("Content-Encoding")
+    finally:
+        conn.close()
+    return f"{size / 1024:.1f} KB" + (f" {encoding}" if encoding else "")
 
 
 def measure(url: str, seconds: float) -> Figure:
@@ -198,7 +230,16 @@ def measure(url: str, seconds: float) -> Figure:
     settle(url)
     _p50, rps, errors_c32 = load(url, 32, seconds)
     settle(url)
-    return Figure(p50, rps, errors_c1 + errors_c32)
+    return Figure(p50, rps, errors_c1 + errors_c32, body_sent(url))
+
+
+def throughput(url: str, seconds: float) -> float:
+    """c32 req/s alone (the bare page measured beside each of Cocrea's)."""
+    load = wrk if shutil.which("wrk") else python_client
+    settle(url)
+    _p50, rps, _errors = load(url, 32, seconds)
+    settle(url)
+    return rps
 
 
 # -- servers ---------------------------------------------------------------------------------
@@ -311,6 +352,7 @@ print(json.dumps(pages))
 
 # -- the run ---------------------------------------------------------------------------------
 
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chrome and Firefox send over HTTPS
 BARE_PAGES = {"bare: 20-byte response": "/bytes/", "bare: 50-row template": "/rows/"}
 
 
@@ -332,19 +374,29 @@ def run(
     names: list[str], workers: int, seconds: float, rounds: int, env: dict[str, str], pages: dict[str, str]
 ) -> dict[str, dict[str, Figure]]:
     """Page by page, each server in turn, ``rounds`` times (the order reversed every other round):
-    the servers meet the same load from the rest of the machine. The median of the rounds."""
+    the servers meet the same load from the rest of the machine. The median of the rounds. After
+    each of Cocrea's pages the bare 20-byte page's c32 throughput is measured again, so that each
+    page has a ratio to the bare page measured beside it (``Figure.beside``)."""
     running = start_all(names, workers, env, pages)
     samples: dict[str, dict[str, list[Figure]]] = {name: {} for name in names}
+    bare_app, bare_bytes = "bench.bare.wsgi:application", BARE_PAGES["bare: 20-byte response"]
     try:
-        everything = [("bench.bare.wsgi:application", label, path) for label, path in BARE_PAGES.items()]
+        everything = [(bare_app, label, path) for label, path in BARE_PAGES.items()]
         everything += [("cocrea.wsgi:application", label, path) for label, path in pages.items()]
         for round_ in range(rounds):
+            bare_before: dict[str, float] = {}
             for app, label, path in everything:
                 for name in names if round_ % 2 == 0 else names[::-1]:
                     port = running[name, app][1]
-                    samples[name].setdefault(label, []).append(
-                        measure(f"http://127.0.0.1:{port}{path}", seconds)
-                    )
+                    figure = measure(f"http://127.0.0.1:{port}{path}", seconds)
+                    if path == bare_bytes and app == bare_app:
+                        bare_before[name] = figure.rps
+                    elif app != bare_app:
+                        bare_port = running[name, bare_app][1]
+                        bare_after = throughput(f"http://127.0.0.1:{bare_port}{bare_bytes}", seconds)
+                        figure.beside = figure.rps / ((bare_before[name] + bare_after) / 2)
+                        bare_before[name] = bare_after
+                    samples[name].setdefault(label, []).append(figure)
                 print(f"  round {round_ + 1}/{rounds}: {label}", file=sys.stderr)
     finally:
         for proc, _port in running.values():
@@ -355,6 +407,8 @@ def run(
                 statistics.median(f.p50_ms for f in figs),
                 statistics.median(f.rps for f in figs),
                 sum(f.errors for f in figs),
+                figs[-1].body,
+                statistics.median(f.beside for f in figs),
             )
             for label, figs in by_label.items()
         }
@@ -369,12 +423,13 @@ def print_table(name: str, workers: int, figures: dict[str, Figure]) -> None:
     print(f"\n## {name.split('-')[0]}, {workers} workers, {threads}")
     print(
         f"{'page':<28}{'c1 p50':>10}{'c32 req/s':>11}{'errors':>8}"
-        f"{'p50 / bare rows':>17}{'req/s / bare 20 B':>19}"
+        f"{'p50 / bare rows':>17}{'req/s / bare 20 B':>19}{'beside':>8}  body"
     )
     for label, fig in figures.items():
         print(
             f"{label:<28}{fig.p50_ms:>8.2f}ms{fig.rps:>11,.0f}{fig.errors:>8}"
             f"{fig.p50_ms / rows_p50:>16.1f}×{fig.rps / bytes_rps:>18.2f}×"
+            f"{'' if math.isnan(fig.beside) else f'{fig.beside:.2f}×':>8}  {fig.body}"
         )
 
 
@@ -410,7 +465,15 @@ def main() -> None:
         help="Cocrea's public page cache (PAGE_CACHE): on, as deployed (anonymous pages are served "
         "from it), or off to measure the pages as built (default on)",
     )
+    parser.add_argument(
+        "--accept-encoding",
+        default=BROWSER_ACCEPT_ENCODING,
+        help="the Accept-Encoding header of every request (default: a browser's, "
+        f"{BROWSER_ACCEPT_ENCODING!r}: cached pages are then sent gzip-compressed); '' sends none",
+    )
     args = parser.parse_args()
+    if args.accept_encoding:
+        HEADERS["Accept-Encoding"] = args.accept_encoding
     postgres = not args.sqlite
     names = args.servers.split(",")
     sys.path.insert(0, str(REPO))
@@ -426,6 +489,7 @@ def main() -> None:
             f"# bench/serve.py: {'PostgreSQL' if postgres else 'SQLite'}, DEBUG=0, "
             f"{os.cpu_count()} CPUs, {workers} workers, {args.duration:g} s per figure, "
             f"median of {args.rounds} rounds, page cache {args.page_cache}, "
+            f"Accept-Encoding {args.accept_encoding!r}, "
             f"load generator: {'wrk' if shutil.which('wrk') else 'Python threads'}, "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )

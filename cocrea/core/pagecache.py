@@ -26,24 +26,27 @@ that matches gets a 304.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from http.client import responses
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.http.cookie import parse_cookie
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
@@ -285,8 +288,12 @@ _read_versions = _VersionsRead()
 
 def current_versions(scopes: Iterable[str]) -> list[str]:
     """The versions of these scopes, in order; a scope never bumped (or evicted) gets one now."""
+    return _versions([f"v:{scope}" for scope in scopes])
+
+
+def _versions(keys: Sequence[str]) -> list[str]:
+    """The versions under these keys (``v:<scope>``), in order."""
     store = _versions_cache()
-    keys = [f"v:{scope}" for scope in scopes]
     seen_at = time.time_ns()
     stamp = _read_versions.stamp_of(store)
     kept = _read_versions.get(stamp, keys)
@@ -321,23 +328,32 @@ def _static_prefix() -> str:
     return "/" + str(settings.STATIC_URL).lstrip("/")
 
 
+def _supported_language(code: str) -> str:
+    try:
+        return str(get_supported_language_variant(code))
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
+
+
+def _language(cookies: Mapping[str, str]) -> str:
+    code = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    return _supported_language(code) if code else str(settings.LANGUAGE_CODE)
+
+
 def language_of(request: HttpRequest) -> str:
     """The language LocaleMiddleware will choose: the language cookie, else Spanish (the browser's
     Accept-Language is ignored, see portal.middleware)."""
-    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if code:
-        try:
-            return str(get_supported_language_variant(code))
-        except LookupError:
-            pass
-    return str(settings.LANGUAGE_CODE)
+    return _language(request.COOKIES)
+
+
+def _signed_in_cookies(cookies: Mapping[str, str]) -> bool:
+    # Without a session cookie the visitor is anonymous and has no pending message; with one, the
+    # cache stays out of the way whatever the session holds.
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
 
 
 def _may_be_signed_in(request: HttpRequest) -> bool:
-    # Without a session cookie the visitor is anonymous and has no pending message; with one, the
-    # cache stays out of the way whatever the session holds.
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+    return _signed_in_cookies(request.COOKIES)
 
 
 def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -361,51 +377,143 @@ def _public_headers(etag: str, last_modified: float) -> list[tuple[str, str]]:
     ]
 
 
-def _vary(response: HttpResponseBase) -> HttpResponseBase:
-    # The language and the session are cookies: a shared cache must tell visitors apart by them.
-    patch_vary_headers(response, ("Cookie",))
+def _vary(response: HttpResponseBase, *more: str) -> HttpResponseBase:
+    # The language and the session are cookies: a shared cache must tell visitors apart by them
+    # (and by Accept-Encoding when the page is also stored compressed).
+    patch_vary_headers(response, ("Cookie", *more))
     return response
 
 
-def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool:
-    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    if if_none_match:
-        return etag in parse_etags(if_none_match) or "*" in parse_etags(if_none_match)
-    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and int(last_modified) <= since
+# -- Compressed copies -------------------------------------------------------------------------
+
+GZIP_LEVEL = 6
+GZIP_MIN_BYTES = 512  # below this a compressed copy saves less than its headers cost
+_COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/xml", "image/svg")
 
 
-def _conditional(request: HttpRequest) -> bool:
-    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+@lru_cache(maxsize=256)
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header accepts gzip: ``gzip`` (or ``x-gzip``) listed with a
+    non-zero quality, else ``*`` listed with one. A quality that is not a number refuses."""
+    if not header:
+        return False
+    qualities: dict[str, float] = {}
+    for part in header.split(","):
+        name, _sep, parameters = part.partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            key, _sep, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        qualities.setdefault(name.strip().lower(), quality)
+    for name in ("gzip", "x-gzip", "*"):
+        if name in qualities:
+            return qualities[name] > 0
+    return False
 
 
-def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
-    """The stored page (its headers as stored, ``Vary`` included), or a 304 with the public ones."""
-    etag, last_modified = entry["etag"], entry["last_modified"]
-    if _conditional(request) and _not_modified(request, etag, last_modified):
-        response: HttpResponseBase = HttpResponseNotModified()
-        for name, value in _public_headers(etag, last_modified):
-            response[name] = value
-        return _vary(response)
-    head = request.method == "HEAD"
-    return HttpResponse(b"" if head else entry["content"], status=200, headers=entry["headers"])
+def _compressed(response: HttpResponseBase, content: bytes) -> bytes | None:
+    """The body gzip-compressed, when the page is text worth compressing (computed once, when it
+    is stored). A cached page holds no secret (no CSRF token, nobody's data: it is the same for
+    every anonymous visitor), so compressing it gives BREACH nothing to find."""
+    if len(content) < GZIP_MIN_BYTES or response.has_header("Content-Encoding"):
+        return None
+    if not str(response.get("Content-Type", "")).startswith(_COMPRESSIBLE):
+        return None
+    compressed = gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+    return compressed if len(compressed) < len(content) else None
 
+
+# -- Stored pages --------------------------------------------------------------------------------
 
 # Headers the cache writes itself; a stored page's others are kept as the layers below made them.
 _OWN_HEADERS = frozenset({"cache-control", "etag", "last-modified", "expires"})
 
+# A stored page (what ``_entry`` makes): ``identity`` and, when it is compressed, ``gzip``, each a
+# representation (body, the headers a 200 sends, its ETag); ``last_modified``; ``vary``.
+Representation = tuple[bytes, list[tuple[str, str]], str]
+
 
 def _entry(response: HttpResponseBase) -> dict[str, Any]:
-    """What is stored of a page: its body and every header a hit sends, the public ones included."""
+    """What is stored of a page: its body and every header a hit sends, the public ones included,
+    and the same for its gzip-compressed copy (its own ETag and length, ``Content-Encoding``)."""
     content = response.content  # type: ignore[attr-defined]
-    etag = '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
+    digest = hashlib.blake2b(content, digest_size=16).hexdigest()
     last_modified = time.time()
-    _vary(response)
-    headers = {name: value for name, value in response.items() if name.lower() not in _OWN_HEADERS}
-    headers.update(_public_headers(etag, last_modified))
+    compressed = _compressed(response, content)
+    _vary(response, *(("Accept-Encoding",) if compressed is not None else ()))
+    headers = [(name, value) for name, value in response.items() if name.lower() not in _OWN_HEADERS]
+    etag = f'"{digest}"'
+    identity = [*headers, *_public_headers(etag, last_modified)]
     if not response.has_header("Content-Length"):
-        headers["Content-Length"] = str(len(content))  # a HEAD says what a GET would send
-    return {"content": content, "headers": headers, "etag": etag, "last_modified": last_modified}
+        identity.append(("Content-Length", str(len(content))))  # a HEAD says what a GET would send
+    entry: dict[str, Any] = {
+        "identity": (content, identity, etag),
+        "gzip": None,
+        "last_modified": last_modified,
+        "vary": response["Vary"],
+    }
+    if compressed is not None:
+        gzip_etag = f'"{digest}-gzip"'
+        entry["gzip"] = (
+            compressed,
+            [
+                *(item for item in headers if item[0].lower() != "content-length"),
+                ("Content-Encoding", "gzip"),
+                ("Content-Length", str(len(compressed))),
+                *_public_headers(gzip_etag, last_modified),
+            ],
+            gzip_etag,
+        )
+    return entry
+
+
+def _representation(entry: dict[str, Any], accept_encoding: str | None) -> Representation:
+    compressed: Representation | None = entry["gzip"]
+    if compressed is not None and accepts_gzip(accept_encoding):
+        return compressed
+    return entry["identity"]  # type: ignore[no-any-return]
+
+
+def _not_modified(meta: Mapping[str, Any], etag: str, last_modified: float) -> bool:
+    """Whether a conditional request (its ``If-None-Match``, else its ``If-Modified-Since``)
+    matches the representation it would be sent."""
+    if_none_match = meta.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        etags = parse_etags(if_none_match)
+        return etag in etags or "*" in etags
+    since = parse_http_date_safe(meta.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and int(last_modified) <= since
+
+
+def _conditional(meta: Mapping[str, Any]) -> bool:
+    return "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta
+
+
+def _response_of(
+    meta: Mapping[str, Any], method: str, entry: dict[str, Any]
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) of a stored page for this request: the representation its
+    ``Accept-Encoding`` takes (its headers as stored, ``Vary`` included), or a 304 with its public
+    headers and ``Vary``; no body for a HEAD."""
+    body, headers, etag = _representation(entry, meta.get("HTTP_ACCEPT_ENCODING"))
+    if _conditional(meta) and _not_modified(meta, etag, entry["last_modified"]):
+        return 304, [*_public_headers(etag, entry["last_modified"]), ("Vary", entry["vary"])], b""
+    return 200, headers, (b"" if method == "HEAD" else body)
+
+
+def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+    status, headers, body = _response_of(request.META, request.method or "GET", entry)
+    response: HttpResponseBase
+    if status == 304:
+        response = HttpResponseNotModified()
+        for name, value in headers:
+            response[name] = value
+        return response
+    return HttpResponse(body, status=200, headers=dict(headers))
 
 
 class _Declared:
@@ -443,31 +551,39 @@ class _Declared:
 _declared_pages = _Declared()
 
 
-def _key(request: HttpRequest, declared: tuple[Any, dict[str, Any]]) -> str | None:
-    """The key of this anonymous GET or HEAD of a public page; None for a host not allowed."""
+class _Address(NamedTuple):
+    """What a page's key takes from its address: the release, scheme, host and path joined
+    (``prefix``), and the keys of the versions of the scopes the page shows."""
+
+    prefix: str
+    version_keys: tuple[str, ...]
+    path: str
+
+
+def _address(request: HttpRequest, declared: tuple[Any, dict[str, Any]]) -> _Address | None:
+    """The address of this request of a public page; None for a host not allowed."""
     scopes, kwargs = declared
     try:
         host = request.get_host()
     except Exception:
         return None
-    versions = current_versions(page_scopes(scopes, kwargs))
-    return (
-        "p:"
-        + hashlib.blake2b(
-            "\n".join(
-                [
-                    release(),
-                    request.scheme or "",
-                    host,
-                    request.path,
-                    request.META.get("QUERY_STRING", ""),
-                    language_of(request),
-                    *versions,
-                ]
-            ).encode("utf-8", "surrogateescape"),
-            digest_size=20,
-        ).hexdigest()
-    )
+    prefix = "\n".join([release(), request.scheme or "", host, request.path])
+    return _Address(prefix, tuple(f"v:{scope}" for scope in page_scopes(scopes, kwargs)), request.path)
+
+
+def _page_key(address: _Address, query_string: str, language: str) -> str:
+    """The key of a page: its address, query string, language, and the current versions of the
+    scopes it shows."""
+    material = "\n".join([address.prefix, query_string, language, *_versions(address.version_keys)])
+    return "p:" + hashlib.blake2b(material.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+def _key(request: HttpRequest, declared: tuple[Any, dict[str, Any]]) -> str | None:
+    """The key of this anonymous GET or HEAD of a public page; None for a host not allowed."""
+    address = _address(request, declared)
+    if address is None:
+        return None
+    return _page_key(address, request.META.get("QUERY_STRING", ""), language_of(request))
 
 
 def _declared(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
@@ -516,55 +632,148 @@ class PageCacheMiddleware:
         return response
 
 
-def _stored(request: HttpRequest) -> dict[str, Any] | None:
-    """The entry :class:`PageCacheMiddleware` would answer this request from, or None when it
-    would pass the request on (not a public page, not cacheable, not stored)."""
-    declared = _declared(request)
-    if declared is None or not _cacheable(request):
+class _Addresses:
+    """What the front knows of each address it has met, by the values of the WSGI environment
+    that decide it (scheme, host, path: what Django's request makes of them), kept per process:
+    None when it is not a public page, is a static file or a host not allowed (Django answers
+    it), else its :class:`_Address`. Made once per address through Django's own request (the same
+    ``_declared`` and ``_address`` as the middleware's), so that the front's key is the
+    middleware's. Bounded; emptied when a setting changes (a test's), with the settings it reads
+    on every request."""
+
+    LIMIT = 4096
+    # What WSGIRequest's scheme, get_host() and path read of the environment (with the header
+    # SECURE_PROXY_SSL_HEADER names, added when the settings are read).
+    ENVIRON = (
+        "wsgi.url_scheme",
+        "HTTP_HOST",
+        "HTTP_X_FORWARDED_HOST",
+        "HTTP_X_FORWARDED_PORT",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "SCRIPT_NAME",
+        "SCRIPT_URL",
+        "REDIRECT_URL",
+        "PATH_INFO",
+    )
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self, **_kwargs: Any) -> None:
+        self.known: dict[tuple[Any, ...], _Address | None] = {}
+        self.settings: tuple[Any, ...] | None = None
+
+    def read_settings(self) -> tuple[Any, ...]:
+        """(on, the environment's names, the pages' cache, session cookie, language cookie,
+        language), read once."""
+        if self.settings is None:
+            proxy_header = settings.SECURE_PROXY_SSL_HEADER
+            self.settings = (
+                bool(settings.PAGE_CACHE),
+                self.ENVIRON + ((proxy_header[0],) if proxy_header else ()),
+                settings.PAGE_CACHE_PAGES,
+                settings.SESSION_COOKIE_NAME,
+                settings.LANGUAGE_COOKIE_NAME,
+                str(settings.LANGUAGE_CODE),
+            )
+        return self.settings
+
+    def __call__(self, environ: Mapping[str, Any], names: tuple[str, ...]) -> _Address | None:
+        seen = tuple([environ.get(name) for name in names])
+        try:
+            return self.known[seen]
+        except KeyError:
+            pass
+        request = WSGIRequest(dict(environ))
+        declared = _declared(request)
+        found = None if declared is None else _address(request, declared)
+        with self.lock:
+            if len(self.known) >= self.LIMIT:
+                self.known = {}
+            self.known[seen] = found
+        return found
+
+
+_addresses = _Addresses()
+setting_changed.connect(_addresses.forget, dispatch_uid="cocrea_pagecache_addresses")
+
+
+def _stored(environ: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The entry :class:`PageCacheMiddleware` would answer this GET or HEAD from, and the page's
+    path; None when it would pass the request on (not a public page, a visitor who may be signed
+    in, not stored). Read from the WSGI environment: what the key needs, nothing else."""
+    on, names, pages, session_cookie, language_cookie, language = _addresses.read_settings()
+    if not on:
         return None
-    key = _key(request, declared)
-    return None if key is None else caches[settings.PAGE_CACHE_PAGES].get(key)
+    cookie_header = environ.get("HTTP_COOKIE")
+    if cookie_header:  # as request.COOKIES and the middleware read them
+        cookies = parse_cookie(cookie_header)
+        if session_cookie in cookies or "messages" in cookies:
+            return None
+        code = cookies.get(language_cookie)
+        if code:
+            language = _supported_language(code)
+    address = _addresses(environ, names)
+    if address is None:
+        return None
+    entry = caches[pages].get(_page_key(address, environ.get("QUERY_STRING", ""), language))
+    return None if entry is None else (entry, address.path)
+
+
+class _Served:
+    """What logs.begin and logs.log_served read of a request (its environment as ``META``, method,
+    path) and the id they give it: a hit builds no Django request."""
+
+    __slots__ = ("META", "method", "path", "request_id")
+
+    def __init__(self, environ: Mapping[str, Any], path: str) -> None:
+        self.META = environ
+        self.method = environ["REQUEST_METHOD"]
+        self.path = path
 
 
 class CachedPagesFirst:
     """The WSGI application in front of Django's (cocrea/wsgi.py): a stored page is answered here,
     with the request's id and log line (cocrea/core/logs.py) and nothing else, exactly as the
     middleware would answer it; anything else goes to Django. What it saves on a hit is Django's
-    request handling around the middleware: the request signals (which close old database
-    connections and caches), the URL prefix, the response object. A hit touches no database. Any
-    error here leaves the request to Django, whose middleware meets it again and reports it."""
+    request handling around the middleware: the request object, the request signals (which close
+    old database connections and caches), the URL prefix, the response object. A hit touches no
+    database. Any error here leaves the request to Django, whose middleware meets it again and
+    reports it."""
 
     def __init__(self, django_application: Callable[..., Any]) -> None:
         self.django_application = django_application
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if settings.PAGE_CACHE and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             started = time.perf_counter()
             try:
-                request = WSGIRequest(environ)
-                entry = _stored(request)
+                found = _stored(environ)
             except Exception:
-                entry = None
-            if entry is not None:
-                return self._serve(request, entry, start_response, started)
+                found = None
+            if found is not None:
+                return self._serve(environ, *found, start_response, started)
         return self.django_application(environ, start_response)
 
     @staticmethod
     def _serve(
-        request: HttpRequest, entry: dict[str, Any], start_response: Callable[..., Any], started: float
+        environ: dict[str, Any],
+        entry: dict[str, Any],
+        path: str,
+        start_response: Callable[..., Any],
+        started: float,
     ) -> list[bytes]:
+        request = cast(HttpRequest, _Served(environ, path))
         # Nothing is reported to Sentry from here, and no request scope of its own surrounds it.
         token = logs.begin(request, sentry=False)
         try:
-            if _conditional(request):  # rare: the middleware's own answer, a 304 or the page
-                response = _answer(request, entry)
-                status, headers = response.status_code, list(response.items())
-                body = response.content  # type: ignore[attr-defined]
-            else:  # the stored headers as they were made and checked when the page was stored
-                status, headers = 200, list(entry["headers"].items())
-                body = b"" if request.method == "HEAD" else entry["content"]
-            headers.append((logs.REQUEST_ID_HEADER, request.request_id))  # type: ignore[attr-defined]
-            start_response(f"{status} {responses[status]}", headers)
+            status, headers, body = _response_of(environ, environ["REQUEST_METHOD"], entry)
+            start_response(
+                f"{status} {responses[status]}",
+                [*headers, (logs.REQUEST_ID_HEADER, request.request_id)],  # type: ignore[attr-defined]
+            )
             logs.log_served(request, status, started)
             return [body]
         finally:

@@ -4,6 +4,7 @@ versions kept while their directory is unchanged; public pages resolved once per
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import logging
@@ -176,6 +177,46 @@ def test_a_write_is_seen_by_the_front_on_the_next_request(
     with django_capture_on_commit_callbacks(execute=True):
         pagecache.bump(pagecache.TITLES)
     assert Served(url).reached_django
+
+
+def test_the_front_sends_the_compressed_copy_to_a_client_that_accepts_gzip(page_cache, milestone):
+    url = milestone.get_schedule_url()
+    stored = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert stored["Content-Encoding"] == "gzip"
+    compressed = Served(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+    assert not compressed.reached_django
+    assert compressed.body == stored.content
+    for name in ("Content-Encoding", "Content-Length", "ETag", "Vary", "Content-Type"):
+        assert compressed.headers[name.lower()] == stored[name], name
+    plain = Served(url)
+    assert not plain.reached_django
+    assert "content-encoding" not in plain.headers
+    assert plain.body == gzip.decompress(compressed.body)
+    assert plain.headers["content-length"] == str(len(plain.body))
+    assert plain.headers["etag"] != compressed.headers["etag"]
+    head = Served(url, method="HEAD", HTTP_ACCEPT_ENCODING="gzip")
+    assert head.body == b"" and head.headers["content-length"] == compressed.headers["content-length"]
+    not_modified = Served(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed.headers["etag"])
+    assert not_modified.status == "304 Not Modified" and not_modified.body == b""
+    assert not_modified.headers["etag"] == compressed.headers["etag"]
+    assert "Accept-Encoding" in not_modified.headers["vary"]
+    assert Served(url, HTTP_IF_NONE_MATCH=compressed.headers["etag"]).status == "200 OK"
+
+
+def test_the_front_keys_a_page_as_the_middleware_does(page_cache, milestone):
+    """Language cookie and query string, read by the front from the WSGI environment."""
+    url = milestone.get_schedule_url()
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert 'lang="en"' in english.get(url).content.decode()
+    served = Served(url, HTTP_COOKIE="django_language=en; other=1")
+    assert not served.reached_django and 'lang="en"' in served.body.decode()
+    assert Served(url).reached_django  # the Spanish page was not stored yet
+    assert 'lang="es"' in Served(url).body.decode()
+    assert Served(url, QUERY_STRING="hoy=2019-10-15").reached_django
+    assert not Served(url, QUERY_STRING="hoy=2019-10-15").reached_django
+    served = Served(url, HTTP_COOKIE="django_language=xx")  # not a language: Spanish
+    assert not served.reached_django and 'lang="es"' in served.body.decode()
 
 
 # -- The versions kept while their directory is unchanged ------------------------------------------
