@@ -134,8 +134,35 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
+class _Stores(threading.local):
+    """This thread's caches of pages and versions, as ``caches[...]`` gives them, kept: looking
+    them up there costs more than making a page's key. Looked up again after a setting changes
+    (a test's ``CACHES``)."""
+
+    generation = -1
+    pages: Any = None
+    versions: Any = None
+
+
+_stores = _Stores()
+_settings_generation = 0
+
+
+def _current_stores() -> _Stores:
+    stores = _stores
+    if stores.generation != _settings_generation:
+        stores.pages = caches[settings.PAGE_CACHE_PAGES]
+        stores.versions = caches[settings.PAGE_CACHE_VERSIONS]
+        stores.generation = _settings_generation
+    return stores
+
+
+def _pages_cache() -> Any:
+    return _current_stores().pages
+
+
 def _versions_cache() -> Any:
-    return caches[settings.PAGE_CACHE_VERSIONS]
+    return _current_stores().versions
 
 
 def _bump_now(scopes: Iterable[str]) -> None:
@@ -251,7 +278,7 @@ class _VersionsRead:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.stamp: int | None = None
-        self.values: dict[str, Any] = {}
+        self.values: dict[str, str] = {}
 
     def forget(self) -> None:
         with self.lock:
@@ -268,11 +295,16 @@ class _VersionsRead:
         except OSError:
             return None
 
-    def get(self, stamp: int | None, keys: list[str]) -> dict[str, Any] | None:
+    def get(self, stamp: int | None, keys: Sequence[str]) -> list[str] | None:
+        """The kept versions under these keys, in order; None unless all are kept for this stamp."""
         with self.lock:
-            if stamp is None or stamp != self.stamp or any(key not in self.values for key in keys):
+            if stamp is None or stamp != self.stamp:
                 return None
-            return self.values
+            values = self.values
+            try:
+                return [values[key] for key in keys]
+            except KeyError:
+                return None
 
     def keep(self, stamp: int | None, seen_at: int, found: Mapping[str, Any]) -> None:
         if stamp is None or seen_at - stamp < self.SETTLED_NS:
@@ -280,7 +312,7 @@ class _VersionsRead:
         with self.lock:
             if stamp != self.stamp:
                 self.stamp, self.values = stamp, {}
-            self.values.update(found)
+            self.values.update((key, str(value)) for key, value in found.items())
 
 
 _read_versions = _VersionsRead()
@@ -298,7 +330,7 @@ def _versions(keys: Sequence[str]) -> list[str]:
     stamp = _read_versions.stamp_of(store)
     kept = _read_versions.get(stamp, keys)
     if kept is not None:
-        return [str(kept[key]) for key in keys]
+        return kept
     found = store.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
@@ -432,50 +464,40 @@ def _compressed(response: HttpResponseBase, content: bytes) -> bytes | None:
 # Headers the cache writes itself; a stored page's others are kept as the layers below made them.
 _OWN_HEADERS = frozenset({"cache-control", "etag", "last-modified", "expires"})
 
-# A stored page (what ``_entry`` makes): ``identity`` and, when it is compressed, ``gzip``, each a
-# representation (body, the headers a 200 sends, its ETag); ``last_modified``; ``vary``.
-Representation = tuple[bytes, list[tuple[str, str]], str]
+# A stored representation of a page: its body, the headers a 200 sends (the public ones
+# included), its ETag, when it was stored, its Vary. A page is stored twice, under its key as it
+# is (identity) and under its key + GZIP_SUFFIX as a client that accepts gzip gets it
+# (compressed, or as it is when not worth compressing): a hit is one read, of what it sends.
+Stored = tuple[bytes, list[tuple[str, str]], str, float, str]
+GZIP_SUFFIX = ":gzip"
 
 
-def _entry(response: HttpResponseBase) -> dict[str, Any]:
-    """What is stored of a page: its body and every header a hit sends, the public ones included,
-    and the same for its gzip-compressed copy (its own ETag and length, ``Content-Encoding``)."""
+def _representations(response: HttpResponseBase) -> tuple[Stored, Stored]:
+    """What is stored of a page: its body and every header a hit sends, the public ones included
+    (identity), and the same for its gzip-compressed copy (its own ETag and length,
+    ``Content-Encoding``), or identity again when the page is not worth compressing."""
     content = response.content  # type: ignore[attr-defined]
     digest = hashlib.blake2b(content, digest_size=16).hexdigest()
     last_modified = time.time()
     compressed = _compressed(response, content)
     _vary(response, *(("Accept-Encoding",) if compressed is not None else ()))
+    vary = response["Vary"]
     headers = [(name, value) for name, value in response.items() if name.lower() not in _OWN_HEADERS]
     etag = f'"{digest}"'
-    identity = [*headers, *_public_headers(etag, last_modified)]
+    identity_headers = [*headers, *_public_headers(etag, last_modified)]
     if not response.has_header("Content-Length"):
-        identity.append(("Content-Length", str(len(content))))  # a HEAD says what a GET would send
-    entry: dict[str, Any] = {
-        "identity": (content, identity, etag),
-        "gzip": None,
-        "last_modified": last_modified,
-        "vary": response["Vary"],
-    }
-    if compressed is not None:
-        gzip_etag = f'"{digest}-gzip"'
-        entry["gzip"] = (
-            compressed,
-            [
-                *(item for item in headers if item[0].lower() != "content-length"),
-                ("Content-Encoding", "gzip"),
-                ("Content-Length", str(len(compressed))),
-                *_public_headers(gzip_etag, last_modified),
-            ],
-            gzip_etag,
-        )
-    return entry
-
-
-def _representation(entry: dict[str, Any], accept_encoding: str | None) -> Representation:
-    compressed: Representation | None = entry["gzip"]
-    if compressed is not None and accepts_gzip(accept_encoding):
-        return compressed
-    return entry["identity"]  # type: ignore[no-any-return]
+        identity_headers.append(("Content-Length", str(len(content))))  # a HEAD says what a GET would
+    identity = (content, identity_headers, etag, last_modified, vary)
+    if compressed is None:
+        return identity, identity
+    gzip_etag = f'"{digest}-gzip"'
+    gzip_headers = [
+        *(item for item in headers if item[0].lower() != "content-length"),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(compressed))),
+        *_public_headers(gzip_etag, last_modified),
+    ]
+    return identity, (compressed, gzip_headers, gzip_etag, last_modified, vary)
 
 
 def _not_modified(meta: Mapping[str, Any], etag: str, last_modified: float) -> bool:
@@ -494,19 +516,18 @@ def _conditional(meta: Mapping[str, Any]) -> bool:
 
 
 def _response_of(
-    meta: Mapping[str, Any], method: str, entry: dict[str, Any]
+    meta: Mapping[str, Any], method: str, stored: Stored
 ) -> tuple[int, list[tuple[str, str]], bytes]:
-    """(status, headers, body) of a stored page for this request: the representation its
-    ``Accept-Encoding`` takes (its headers as stored, ``Vary`` included), or a 304 with its public
-    headers and ``Vary``; no body for a HEAD."""
-    body, headers, etag = _representation(entry, meta.get("HTTP_ACCEPT_ENCODING"))
-    if _conditional(meta) and _not_modified(meta, etag, entry["last_modified"]):
-        return 304, [*_public_headers(etag, entry["last_modified"]), ("Vary", entry["vary"])], b""
+    """(status, headers, body) of a stored representation for this request: the page with its
+    headers as stored, or a 304 with its public headers and ``Vary``; no body for a HEAD."""
+    body, headers, etag, last_modified, vary = stored
+    if _conditional(meta) and _not_modified(meta, etag, last_modified):
+        return 304, [*_public_headers(etag, last_modified), ("Vary", vary)], b""
     return 200, headers, (b"" if method == "HEAD" else body)
 
 
-def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
-    status, headers, body = _response_of(request.META, request.method or "GET", entry)
+def _answer(request: HttpRequest, stored: Stored) -> HttpResponseBase:
+    status, headers, body = _response_of(request.META, request.method or "GET", stored)
     response: HttpResponseBase
     if status == 304:
         response = HttpResponseNotModified()
@@ -579,7 +600,8 @@ def _page_key(address: _Address, query_string: str, language: str) -> str:
 
 
 def _key(request: HttpRequest, declared: tuple[Any, dict[str, Any]]) -> str | None:
-    """The key of this anonymous GET or HEAD of a public page; None for a host not allowed."""
+    """The key of this anonymous GET or HEAD of a public page (without GZIP_SUFFIX); None for a
+    host not allowed."""
     address = _address(request, declared)
     if address is None:
         return None
@@ -614,16 +636,17 @@ class PageCacheMiddleware:
         key = _key(request, declared)
         if key is None:
             return self.get_response(request)
-        store = caches[settings.PAGE_CACHE_PAGES]
-        entry = store.get(key)
-        if entry is not None:
-            return _answer(request, entry)
+        store = _pages_cache()
+        compressed = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING"))
+        stored = store.get(key + GZIP_SUFFIX if compressed else key)
+        if stored is not None:
+            return _answer(request, stored)
         response = self.get_response(request)
         if not _storable(request, response):
             return self._private(response)
-        entry = _entry(response)
-        store.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-        return _answer(request, entry)
+        identity, for_gzip = _representations(response)
+        store.set_many({key: identity, key + GZIP_SUFFIX: for_gzip}, timeout=settings.PAGE_CACHE_SECONDS)
+        return _answer(request, for_gzip if compressed else identity)
 
     @staticmethod
     def _private(response: HttpResponseBase) -> HttpResponseBase:
@@ -661,19 +684,17 @@ class _Addresses:
         self.lock = threading.Lock()
         self.forget()
 
-    def forget(self, **_kwargs: Any) -> None:
+    def forget(self) -> None:
         self.known: dict[tuple[Any, ...], _Address | None] = {}
         self.settings: tuple[Any, ...] | None = None
 
     def read_settings(self) -> tuple[Any, ...]:
-        """(on, the environment's names, the pages' cache, session cookie, language cookie,
-        language), read once."""
+        """(on, the environment's names, session cookie, language cookie, language), read once."""
         if self.settings is None:
             proxy_header = settings.SECURE_PROXY_SSL_HEADER
             self.settings = (
                 bool(settings.PAGE_CACHE),
                 self.ENVIRON + ((proxy_header[0],) if proxy_header else ()),
-                settings.PAGE_CACHE_PAGES,
                 settings.SESSION_COOKIE_NAME,
                 settings.LANGUAGE_COOKIE_NAME,
                 str(settings.LANGUAGE_CODE),
@@ -697,14 +718,22 @@ class _Addresses:
 
 
 _addresses = _Addresses()
-setting_changed.connect(_addresses.forget, dispatch_uid="cocrea_pagecache_addresses")
 
 
-def _stored(environ: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
-    """The entry :class:`PageCacheMiddleware` would answer this GET or HEAD from, and the page's
-    path; None when it would pass the request on (not a public page, a visitor who may be signed
-    in, not stored). Read from the WSGI environment: what the key needs, nothing else."""
-    on, names, pages, session_cookie, language_cookie, language = _addresses.read_settings()
+def _settings_changed(**_kwargs: Any) -> None:
+    global _settings_generation
+    _settings_generation += 1
+    _addresses.forget()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="cocrea_pagecache_settings")
+
+
+def _stored(environ: Mapping[str, Any]) -> tuple[Stored, str] | None:
+    """What :class:`PageCacheMiddleware` would answer this GET or HEAD from, and the page's path;
+    None when it would pass the request on (not a public page, a visitor who may be signed in,
+    not stored). Read from the WSGI environment: what the key needs, nothing else."""
+    on, names, session_cookie, language_cookie, language = _addresses.read_settings()
     if not on:
         return None
     cookie_header = environ.get("HTTP_COOKIE")
@@ -718,8 +747,11 @@ def _stored(environ: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
     address = _addresses(environ, names)
     if address is None:
         return None
-    entry = caches[pages].get(_page_key(address, environ.get("QUERY_STRING", ""), language))
-    return None if entry is None else (entry, address.path)
+    key = _page_key(address, environ.get("QUERY_STRING", ""), language)
+    if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
+        key += GZIP_SUFFIX
+    stored = _pages_cache().get(key)
+    return None if stored is None else (stored, address.path)
 
 
 class _Served:
@@ -760,7 +792,7 @@ class CachedPagesFirst:
     @staticmethod
     def _serve(
         environ: dict[str, Any],
-        entry: dict[str, Any],
+        stored: Stored,
         path: str,
         start_response: Callable[..., Any],
         started: float,
@@ -769,7 +801,7 @@ class CachedPagesFirst:
         # Nothing is reported to Sentry from here, and no request scope of its own surrounds it.
         token = logs.begin(request, sentry=False)
         try:
-            status, headers, body = _response_of(environ, environ["REQUEST_METHOD"], entry)
+            status, headers, body = _response_of(environ, environ["REQUEST_METHOD"], stored)
             start_response(
                 f"{status} {responses[status]}",
                 [*headers, (logs.REQUEST_ID_HEADER, request.request_id)],  # type: ignore[attr-defined]

@@ -270,14 +270,15 @@ def test_what_is_not_worth_compressing_is_stored_once():
     small = HttpResponse(b"<p>" + b"x" * 100 + b"</p>", content_type="text/html; charset=utf-8")
     pdf = HttpResponse(b"%PDF-" + b"x" * 4000, content_type="application/pdf")
     text = HttpResponse(b"<p>" + b"palabra " * 1000 + b"</p>", content_type="text/html; charset=utf-8")
-    assert pagecache._entry(small)["gzip"] is None
-    assert pagecache._entry(pdf)["gzip"] is None
-    assert "Accept-Encoding" not in pdf["Vary"]
-    entry = pagecache._entry(text)
-    body, headers, etag = entry["gzip"]
-    assert gzip.decompress(body) == text.content
+    for response in (small, pdf):
+        identity, for_gzip = pagecache._representations(response)
+        assert for_gzip is identity  # a client that accepts gzip gets the page as it is
+        assert "Accept-Encoding" not in response["Vary"]
+    identity, (body, headers, etag, _last_modified, vary) = pagecache._representations(text)
+    assert gzip.decompress(body) == text.content == identity[0]
     assert ("Content-Encoding", "gzip") in headers and ("Content-Length", str(len(body))) in headers
-    assert ("ETag", etag) in headers and etag != entry["identity"][2]
+    assert ("ETag", etag) in headers and etag != identity[2]
+    assert vary == identity[4] == "Cookie, Accept-Encoding"
 
 
 # -- The property: after any write through any service, every affected page shows it ---------------
