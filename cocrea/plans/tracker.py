@@ -300,7 +300,7 @@ class _Writer:
             if (found is None and may_add) or (found is not None and user.has_perm(change, found)):
                 continue
             runs = line_runs(item, result)
-            first = runs[0] if runs else {"sheet": "", "first": item.line}
+            first: dict[str, Any] = runs[0] if runs else {"sheet": "", "first": item.line}
             self.report.errors.append(
                 Finding(
                     "commitment_add_refused" if found is None else "commitment_change_refused",
@@ -600,7 +600,6 @@ class _Writer:
                     position=next_position,
                     number=code.number,
                     letter=code.letter,
-                    source_line=row.line,
                     **values,
                 )
                 next_position += 1
