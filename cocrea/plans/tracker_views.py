@@ -3,9 +3,13 @@ milestones in the OGP's completion levels, who answers for them, what is overdue
 update; counts by level and institution, a chart, filters, and the same rows as CSV, XLSX, JSON.
 
 The figures are :mod:`cocrea.computations.plantracker`'s, fed by :func:`gather` in a fixed number
-of queries whatever the plan's size. A milestone's completion is what its own page shows: with a
-detailed work plan, indicator A's executed percent today (:func:`cocrea.plans.indicators.figures`);
-tracked directly, its latest progress report's percent (none: nothing reported).
+of queries whatever the plan's size. A milestone's completion is what its own page shows, from the
+reports the public sees (validated ones): with a detailed work plan, indicator A's executed percent
+today (:func:`cocrea.plans.indicators.figures`); tracked directly, its latest progress report's
+percent (none: nothing reported). Those figures are kept in the cache under each milestone's
+page-cache version and computed again only for a milestone beneath which something changed
+(:mod:`cocrea.plans.tracker_figures`); the page's repeated parts are written by
+:mod:`cocrea.plans.templatetags.plans_tracker`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,10 +37,9 @@ from cocrea.computations.safety import safe_cell
 from cocrea.computations.sheets import write_xlsx
 from cocrea.core import pagecache
 from cocrea.core.http import int_or_none
-from cocrea.plans import indicators, queries
+from cocrea.plans import queries, tracker_figures
 from cocrea.plans.models import (
     ActionPlan,
-    Activity,
     ActivityStatus,
     Commitment,
     CommitmentEntity,
@@ -45,7 +47,6 @@ from cocrea.plans.models import (
     Milestone,
     OgpValue,
     Organization,
-    ProgressEntry,
 )
 
 FORMATS = {
@@ -110,36 +111,19 @@ def gather(user: Any, slug: str, today: date) -> Gathered:
         for m in Milestone.objects.filter(commitment__in=list(by_pk))
         .select_related("document")  # the visibility rule looks for it (None: no query per row)
         .only(*MILESTONE_FIELDS, "document__id", "document__milestone_id")
-        .prefetch_related(Prefetch("responsible", queryset=Organization.objects.only("pk")))
         .order_by("commitment__sort_key", "sort_key", "number")
         if user.has_perm(permission("milestone", "view"), _with_commitment(m, by_pk))
     ]
-    queries.milestone_progress(milestones)
-    detailed = [m for m in milestones if m.has_work_plan]
-    # Indicator A's executed percent depends on the activities and their reports only: the money
-    # parts (budget lines, spending, meetings) are given empty, not read (the money figures of
-    # these results are not used; tests/plans/test_plan_tracker.py checks the percent is the
-    # dashboard's).
-    physical_only = {m.pk: indicators.Loaded(lines=[], expenses=[], meeting_months=[]) for m in detailed}
-    executed = {item.milestone.pk: item for item in indicators.figures(detailed, today, known=physical_only)}
-    doers: dict[int, set[int]] = {}
-    last_reports: dict[int, date] = {}
-    if detailed:
-        for milestone_id, organization_id in (
-            Activity.responsible.through.objects.filter(
-                activity__in=Activity.objects.current().filter(milestone__in=[m.pk for m in detailed])
-            )
-            .values_list("activity__milestone_id", "organization_id")
-            .distinct()
-        ):
-            doers.setdefault(milestone_id, set()).add(organization_id)
-        for milestone_id, day in (
-            ProgressEntry.objects.filter(activity__milestone__in=[m.pk for m in detailed], day__lte=today)
-            .values("activity__milestone_id")
-            .annotate(last=Max("day"))
-            .values_list("activity__milestone_id", "last")
-        ):
-            last_reports[milestone_id] = day
+    found = tracker_figures.figures(milestones, today)
+    # Those named on each milestone, by name (as a prefetch of ``responsible`` would list them,
+    # without a related manager per milestone).
+    named: dict[int, list[int]] = {}
+    for milestone_id, organization_id in (
+        Milestone.responsible.through.objects.filter(milestone__in=[m.pk for m in milestones])
+        .order_by("organization__name")
+        .values_list("milestone_id", "organization_id")
+    ):
+        named.setdefault(milestone_id, []).append(organization_id)
     commitment_inputs = []
     organization_ids: set[int] = set()
     for commitment in commitments:
@@ -159,42 +143,33 @@ def gather(user: Any, slug: str, today: date) -> Gathered:
     for milestone in milestones:
         commitment = by_pk[milestone.commitment_id]
         number = int(milestone.number) if milestone.number.isdigit() else None
-        institutions = [o.pk for o in milestone.responsible.all()]
+        institutions = list(named.get(milestone.pk, ()))
         institutions += [
             e.organization_id
             for e in commitment.responsible_entities
             if number is not None and number in (e.milestone_numbers or [])
         ]
-        institutions += sorted(doers.get(milestone.pk, ()))
+        figures = found[milestone.pk]
+        milestone.has_work_plan = figures.has_work_plan
+        institutions += figures.doers
         institutions = list(dict.fromkeys(institutions))
         milestone._cocrea_orgs = frozenset(institutions)  # the scope's own set (accounts.scope)
         organization_ids.update(institutions)
         end = milestone.ends_on or _last_day(milestone.end_month)
         milestone.start_day = milestone.starts_on or milestone.start_month
-        status = ""
-        if milestone.has_work_plan:
-            item = executed.get(milestone.pk)
-            value = item.earned_value if item else None
-            completion = float(value.executed_percent) if value is not None else None
-            if end is None and item is not None and item.span is not None:
-                end = item.span.end.last_day()
-                milestone.start_day = milestone.start_day or item.span.start.first_day()
-            last_update = last_reports.get(milestone.pk)
-        else:
-            report = milestone.last_report
-            completion = float(report.percent_complete) if report is not None else None
-            status = report.status if report is not None else ""
-            last_update = report.day if report is not None else None
+        if end is None and figures.plan_end is not None:  # indicator A's planned months
+            end = figures.plan_end
+            milestone.start_day = milestone.start_day or figures.plan_start
         milestone.end_day = end
         milestone_inputs.append(
             pt.MilestoneInput(
                 key=milestone.pk,
                 commitment=milestone.commitment_id,
-                completion=completion,
+                completion=figures.completion,
                 weight=float(milestone.weight),
-                status="cancelled" if status == ActivityStatus.CANCELLED else status,
+                status="cancelled" if figures.status == ActivityStatus.CANCELLED else figures.status,
                 end=end,
-                last_update=last_update,
+                last_update=figures.last_update,
                 institutions=tuple(institutions),
             )
         )

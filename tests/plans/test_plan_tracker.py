@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -9,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cocrea.plans import indicators
+from cocrea.core import pagecache
+from cocrea.plans import indicators, tracker_figures
+from cocrea.plans.execution import record_progress
 from cocrea.plans.models import (
     ActionPlan,
     Activity,
@@ -25,6 +29,7 @@ from cocrea.plans.models import (
     Milestone,
     Organization,
     ProgressEntry,
+    Review,
 )
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +185,11 @@ def test_query_count_does_not_grow_with_the_milestones(client, django_assert_max
         client.get(_url(large, estado="limited"))
     with django_assert_max_num_queries(13):
         client.get(_url(large))
+    cache.clear()  # every milestone's figures to compute again
+    with django_assert_max_num_queries(13):
+        client.get(_url(large, estado="limited"))
+    with django_assert_max_num_queries(7):  # their figures kept: the page's own reads only
+        client.get(_url(large))
 
 
 def test_unknown_or_unpublished_plan_is_404(client):
@@ -218,3 +228,109 @@ def test_demo_commitment_11_shows_its_eight_milestones_with_levels(client):
     assert {"INAP", "GPAT"} <= {o["acronym"] for o in commitment["milestones"][0]["institutions"]}
     action_plan_page = client.get(plan.get_absolute_url()).content.decode()
     assert reverse("portal:tracker", kwargs={"plan": plan.slug}) in action_plan_page
+
+
+# -- Each milestone's figures, kept under its page-cache version (cocrea/plans/tracker_figures.py) --
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Run a write as if its transaction committed: the on-commit hooks (the version bumps) run."""
+
+    @contextlib.contextmanager
+    def block():  # type: ignore[no-untyped-def]
+        pagecache.forget_scheduled()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block
+
+
+def _milestones(client, plan: ActionPlan) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """The first commitment's milestones as the JSON download gives them, by number."""
+    data = json.loads(_download(client, plan, "json").content)
+    return {m["number"]: m for m in data["commitments"][0]["milestones"]}
+
+
+def _reads_reports(queries: CaptureQueriesContext) -> bool:
+    return any("plans_progressentry" in query["sql"] for query in queries.captured_queries)
+
+
+def test_figures_follow_a_progress_report_on_the_next_request(client, staff, committed):
+    plan = _plan(3)
+    before = _milestones(client, plan)
+    assert (before["2"]["completion"], before["3"]["completion"]) == (None, 40.0)
+    with CaptureQueriesContext(connection) as again:
+        assert _milestones(client, plan) == before
+    assert not _reads_reports(again)  # kept: nothing beneath the milestones changed
+
+    detailed = Milestone.objects.get(commitment__action_plan=plan, commitment__number="1", number="3")
+    direct = Milestone.objects.get(commitment__action_plan=plan, commitment__number="1", number="2")
+    first = detailed.activities.get(position=1)
+    with committed():
+        record_progress(first, day=date(2020, 6, 15), percent=Decimal(100), by=staff, check_permission=False)
+        record_progress(direct, day=date(2020, 6, 20), percent=Decimal(60), by=staff, check_permission=False)
+    after = _milestones(client, plan)
+    assert (after["3"]["completion"], after["3"]["last_update"]) == (70.0, "2020-06-15")  # (100 + 40) / 2
+    assert (after["2"]["completion"], after["2"]["level"], after["2"]["last_update"]) == (
+        60.0,
+        "substantial",
+        "2020-06-20",
+    )
+    assert after["1"] == before["1"]
+    page = client.get(_url(plan)).content.decode()
+    assert '<td class="num">70 %</td>' in page and '<td class="num">60 %</td>' in page
+    item = indicators.figures([detailed], timezone.localdate())[0]
+    assert after["3"]["completion"] == float(item.earned_value.executed_percent)  # the dashboard's
+
+
+def test_reports_waiting_for_validation_count_once_validated(client, committed):
+    plan = _plan(3)
+    direct = Milestone.objects.get(commitment__action_plan=plan, commitment__number="1", number="2")
+    second = Activity.objects.get(milestone__commitment__action_plan=plan, milestone__number="3", position=2)
+    with committed():
+        waiting = [
+            ProgressEntry.objects.create(
+                milestone=direct,
+                day=date(2020, 7, 1),
+                percent_complete=Decimal(80),
+                status="in_progress",
+                review=Review.PENDING,
+            ),
+            ProgressEntry.objects.create(
+                activity=second,
+                day=date(2020, 7, 1),
+                percent_complete=Decimal(90),
+                status="in_progress",
+                review=Review.RETURNED,
+            ),
+        ]
+    shown = _milestones(client, plan)
+    assert (shown["2"]["completion"], shown["2"]["last_update"]) == (None, None)
+    assert (shown["3"]["completion"], shown["3"]["last_update"]) == (40.0, "2020-05-31")
+    with committed():
+        for entry in waiting:  # validating a report is a write of its row
+            entry.review = Review.VALIDATED
+            entry.save()
+    shown = _milestones(client, plan)
+    assert (shown["2"]["completion"], shown["2"]["last_update"]) == (80.0, "2020-07-01")
+    assert (shown["3"]["completion"], shown["3"]["last_update"]) == (65.0, "2020-07-01")  # (40 + 90) / 2
+
+
+def test_figures_are_kept_for_the_day_and_read_again_the_next(django_assert_num_queries):
+    plan = _plan(6)
+    milestones = list(
+        Milestone.objects.filter(commitment__action_plan=plan)
+        .select_related("commitment__action_plan")
+        .order_by("commitment__number", "number")
+    )
+    today = date(2026, 1, 15)
+    computed = tracker_figures.figures(milestones, today)
+    assert computed == tracker_figures.compute(milestones, today)
+    assert [computed[m.pk].has_work_plan for m in milestones[:6]] == [False, False, True] * 2
+    assert computed[milestones[2].pk].doers == (Organization.objects.get(acronym="ONSEC").pk,)
+    assert computed[milestones[2].pk].plan_end == date(2020, 6, 30)  # indicator A's planned months
+    with django_assert_num_queries(0):
+        assert tracker_figures.figures(milestones, today) == computed
+    with django_assert_num_queries(5):  # another day: read again, in a fixed number of queries
+        assert tracker_figures.figures(milestones, date(2026, 1, 16)) == computed
