@@ -29,10 +29,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from cocrea.core import pagecache
 from cocrea.plans import indicators
@@ -65,6 +69,21 @@ def scope(milestone: Milestone) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
+def _milestone_url(plan: str, number: str, milestone: str, *where: Any) -> str:
+    """``Milestone.get_absolute_url`` remembered by this process (``where``: the URL
+    configuration, script prefix and language it was reversed under)."""
+    return reverse("portal:milestone", kwargs={"plan": plan, "number": number, "milestone": milestone})
+
+
+def milestone_url(milestone: Any) -> str:
+    """The milestone's address, as ``get_absolute_url`` gives it (its commitment and plan
+    attached), without resolving the URL configuration again for every row of every page."""
+    commitment = milestone.commitment
+    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    return _milestone_url(commitment.action_plan.slug, commitment.number, milestone.number, *where)
+
+
 def figures(milestones: Sequence[Milestone], today: date) -> dict[int, MilestoneFigures]:
     """Every milestone's figures at ``today``, by key: kept ones from the cache, the others
     computed (:func:`compute`) and kept. Each milestone needs its commitment and plan attached."""
@@ -85,21 +104,26 @@ def figures(milestones: Sequence[Milestone], today: date) -> dict[int, Milestone
 
 def _latest_entries(milestone_ids: list[int], today: date) -> list[tuple[int, int, date, Decimal]]:
     """``(milestone, activity, day, percent)``: each activity's latest report the public sees at or
-    before ``today``, for every activity of these milestones (indicator A's reads, in one query)."""
-    entries = ProgressEntry.objects.visible_to_public().filter(
-        activity__milestone_id__in=milestone_ids, day__lte=today
+    before ``today``, for every activity of these milestones (archived ones too, as indicator A
+    reads them), in one query.
+
+    Read from the activities, each looking up its own latest report (the index on activity and
+    day), not from the reports: without the planner's statistics SQLite would walk every validated
+    report of the database through the index on the review state."""
+    latest = (
+        ProgressEntry.objects.visible_to_public()
+        .filter(activity_id=OuterRef("pk"), day__lte=today)
+        .order_by("-day", "-pk")
     )
-    if connection.vendor == "postgresql":
-        entries = entries.order_by("activity_id", "-day", "-pk").distinct("activity_id")
-    else:
-        latest = (
-            ProgressEntry.objects.visible_to_public()
-            .filter(activity_id=OuterRef("activity_id"), day__lte=today)
-            .order_by("-day", "-pk")
-            .values("pk")[:1]
+    rows = (
+        Activity.objects.filter(milestone_id__in=milestone_ids)
+        .annotate(
+            report_day=Subquery(latest.values("day")[:1]),
+            report_percent=Subquery(latest.values("percent_complete")[:1]),
         )
-        entries = entries.filter(pk=Subquery(latest)).order_by("day", "pk")
-    return list(entries.values_list("activity__milestone_id", "activity_id", "day", "percent_complete"))
+        .values_list("milestone_id", "pk", "report_day", "report_percent")
+    )
+    return [row for row in rows if row[2] is not None]
 
 
 def compute(milestones: Sequence[Milestone], today: date) -> dict[int, MilestoneFigures]:

@@ -346,7 +346,7 @@ def _records(request: HttpRequest, data: Gathered, context: dict[str, Any]) -> l
                     entry["level_label"],
                     figures.overdue,
                     figures.milestone.last_update,
-                    request.build_absolute_uri(milestone.get_absolute_url()),
+                    request.build_absolute_uri(tracker_figures.milestone_url(milestone)),
                 ]
             )
     return found
@@ -403,7 +403,7 @@ def _json(request: HttpRequest, data: Gathered, context: dict[str, Any]) -> dict
                         "overdue": entry["row"].overdue,
                         "cancelled": entry["row"].cancelled,
                         "last_update": iso(entry["row"].milestone.last_update),
-                        "url": request.build_absolute_uri(entry["milestone"].get_absolute_url()),
+                        "url": request.build_absolute_uri(tracker_figures.milestone_url(entry["milestone"])),
                     }
                     for entry in item["milestones"]
                 ],

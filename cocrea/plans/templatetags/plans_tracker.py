@@ -15,18 +15,17 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.template.defaultfilters import floatformat, truncatechars
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cocrea.plans.tracker_figures import milestone_url
 
 register = template.Library()
 
@@ -41,21 +40,6 @@ def _once(context: template.Context, name: str, format_value: Callable[[Any], st
         return seen[value]
 
     return formatted
-
-
-@lru_cache(maxsize=4096)
-def _milestone_url(plan: str, number: str, milestone: str, *where: Any) -> str:
-    """``Milestone.get_absolute_url`` remembered by this process (``where``: the URL
-    configuration, script prefix and language it was reversed under)."""
-    return reverse("portal:milestone", kwargs={"plan": plan, "number": number, "milestone": milestone})
-
-
-def milestone_url(milestone: Any) -> str:
-    """The milestone's address, as ``get_absolute_url`` gives it (its commitment and plan
-    attached), without resolving the URL configuration again for every row of every page."""
-    commitment = milestone.commitment
-    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
-    return _milestone_url(commitment.action_plan.slug, commitment.number, milestone.number, *where)
 
 
 def _title(value: str) -> str:
