@@ -76,12 +76,20 @@ def _milestone_url(plan: str, number: str, milestone: str, *where: Any) -> str:
     return reverse("portal:milestone", kwargs={"plan": plan, "number": number, "milestone": milestone})
 
 
-def milestone_url(milestone: Any) -> str:
+def url_place() -> tuple[Any, ...]:
+    """What a reversed address depends on besides its arguments: the URL configuration, the
+    script prefix and the language."""
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+
+
+def milestone_url(milestone: Any, place: tuple[Any, ...] | None = None) -> str:
     """The milestone's address, as ``get_absolute_url`` gives it (its commitment and plan
-    attached), without resolving the URL configuration again for every row of every page."""
+    attached), without resolving the URL configuration again for every row of every page
+    (``place``: :func:`url_place`, when the caller asks for many)."""
     commitment = milestone.commitment
-    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
-    return _milestone_url(commitment.action_plan.slug, commitment.number, milestone.number, *where)
+    return _milestone_url(
+        commitment.action_plan.slug, commitment.number, milestone.number, *(place or url_place())
+    )
 
 
 def figures(milestones: Sequence[Milestone], today: date) -> dict[int, MilestoneFigures]:

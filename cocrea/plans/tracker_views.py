@@ -326,6 +326,7 @@ HEADERS = (
 def _records(request: HttpRequest, data: Gathered, context: dict[str, Any]) -> list[list[Any]]:
     """One row per milestone shown (a commitment without milestones: one row of its own)."""
     found: list[list[Any]] = []
+    place = tracker_figures.url_place()
     for item in context["rows"]:
         row, commitment = item["row"], item["commitment"]
         head = [commitment.number, commitment.ogp_id, commitment.title, row.completion]
@@ -346,7 +347,7 @@ def _records(request: HttpRequest, data: Gathered, context: dict[str, Any]) -> l
                     entry["level_label"],
                     figures.overdue,
                     figures.milestone.last_update,
-                    request.build_absolute_uri(tracker_figures.milestone_url(milestone)),
+                    request.build_absolute_uri(tracker_figures.milestone_url(milestone, place)),
                 ]
             )
     return found
@@ -358,6 +359,8 @@ def _json(request: HttpRequest, data: Gathered, context: dict[str, Any]) -> dict
 
     def iso(day: date | None) -> str | None:
         return day.isoformat() if day else None
+
+    place = tracker_figures.url_place()
 
     def org(organization: Organization) -> dict[str, str]:
         return {"name": organization.name, "acronym": organization.acronym}
@@ -403,7 +406,9 @@ def _json(request: HttpRequest, data: Gathered, context: dict[str, Any]) -> dict
                         "overdue": entry["row"].overdue,
                         "cancelled": entry["row"].cancelled,
                         "last_update": iso(entry["row"].milestone.last_update),
-                        "url": request.build_absolute_uri(tracker_figures.milestone_url(entry["milestone"])),
+                        "url": request.build_absolute_uri(
+                            tracker_figures.milestone_url(entry["milestone"], place)
+                        ),
                     }
                     for entry in item["milestones"]
                 ],
