@@ -29,7 +29,7 @@ from cocrea.participation.services import register_person
 from cocrea.plans.models import Organization
 
 PASSWORD = "x-Strong-Pass-42"
-SCOPES = ("organization", "commitment", "milestone")
+SCOPES = ("organization", "commitment", "milestone", "action_plan")
 
 
 class UserFactory(DjangoModelFactory):

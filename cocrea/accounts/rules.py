@@ -68,6 +68,15 @@ def has_second_factor(user: Any) -> bool:
 
 
 def _in_scope(assignment: RoleAssignment, scope: Scope) -> bool:
+    if assignment.role == Role.POINT_OF_CONTACT:
+        return assignment.action_plan_id is not None and assignment.action_plan_id == scope.action_plan_id
+    if assignment.role == Role.LIAISON:
+        # Their commitment; within it, the milestones and activities their institution answers for.
+        return (
+            assignment.commitment_id is not None
+            and assignment.commitment_id == scope.commitment_id
+            and (scope.milestone_id is None or assignment.organization_id in scope.organization_ids)
+        )
     return (
         (assignment.commitment_id is not None and assignment.commitment_id == scope.commitment_id)
         or (
@@ -117,13 +126,40 @@ def is_coordinator_of(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
+def is_point_of_contact_of(user: Any, obj: Any) -> bool:
+    """The plan's OGP point of contact: administers its commitments, grants their roles, and
+    validates the progress liaisons report."""
+    return _scoped(user, Role.POINT_OF_CONTACT, obj)
+
+
+@rules.predicate
+def is_liaison_of(user: Any, obj: Any) -> bool:
+    """An institution's liaison for a commitment: reports the progress of what it answers for."""
+    return _scoped(user, Role.LIAISON, obj)
+
+
+@rules.predicate
+def holds_point_of_contact_role(user: Any) -> bool:
+    return _holds(user, Role.POINT_OF_CONTACT)
+
+
+@rules.predicate
 def holds_editing_role(user: Any) -> bool:
-    return _holds(user, Role.EDITOR) or _holds(user, Role.COORDINATOR)
+    return _holds(user, Role.EDITOR) or holds_coordinating_role(user)
 
 
 @rules.predicate
 def holds_coordinating_role(user: Any) -> bool:
-    return _holds(user, Role.COORDINATOR)
+    """Coordinates somewhere: a commitment's coordinator, or a plan's point of contact."""
+    return _holds(user, Role.COORDINATOR) or _holds(user, Role.POINT_OF_CONTACT)
+
+
+@rules.predicate
+def reported_it(user: Any, obj: Any) -> bool:
+    """The progress report (or the evidence of one) was recorded by this person."""
+    entry = getattr(obj, "entry", obj)
+    recorded_by = getattr(entry, "recorded_by_id", None)
+    return recorded_by is not None and recorded_by == getattr(user, "pk", None)
 
 
 @rules.predicate
@@ -148,27 +184,34 @@ def is_participant(user: Any) -> bool:
 # --- composed rules ---------------------------------------------------------------------------
 
 # Reading what is not published is a staff privilege: it needs the second factor.
-can_see_unpublished = (is_administrator | is_auditor | is_coordinator_of | is_editor_of) & verified
+can_see_unpublished = (
+    is_administrator | is_auditor | is_point_of_contact_of | is_coordinator_of | is_editor_of | is_liaison_of
+) & verified
 can_view = is_public | can_see_unpublished
 # Taking part (commenting, reporting, following, signing up) is for what is public: reading an
 # unpublished consultation as staff grants no right to take part in it.
 can_take_part = is_participant & is_public
 can_export = can_view
-can_manage_plan = is_administrator | is_coordinator_of
+can_manage_plan = is_administrator | is_point_of_contact_of | is_coordinator_of
 can_edit_rows = can_manage_plan | is_editor_of
+# Progress: liaisons report it too; what they report waits for validation (plans.review), which
+# is the ``publish`` action of a progress report: the plan's point of contact, or an administrator.
+can_report_progress = can_edit_rows | is_liaison_of
+can_validate_progress = is_administrator | is_point_of_contact_of
+can_administer_plan = is_administrator | is_point_of_contact_of
 
 RULES: dict[str, dict[str, Any]] = {
     "actionplan": {
         "view": can_view,
         "add": is_administrator,
-        "change": is_administrator,
+        "change": can_administer_plan,
         "delete": is_administrator,
-        "publish": is_administrator,
+        "publish": can_administer_plan,
         "export": can_export,
     },
     "commitment": {
         "view": can_view,
-        "add": is_administrator,
+        "add": can_administer_plan,  # object: the action plan it is added to
         "change": can_manage_plan,
         "delete": is_administrator,
         "publish": can_manage_plan,
@@ -208,6 +251,16 @@ for _row in (
         "publish": can_manage_plan,
         "export": can_export,
     }
+# A liaison corrects and withdraws the reports they wrote, not those of others.
+RULES["progressentry"] = {
+    "view": can_view,
+    "add": can_report_progress,  # object: the activity or the milestone tracked directly
+    "change": can_edit_rows | (is_liaison_of & reported_it),
+    "delete": can_manage_plan | (is_liaison_of & reported_it),
+    "publish": can_validate_progress,  # validate or return (plans.review)
+    "export": can_export,
+}
+RULES["evidence"] = {**RULES["progressentry"], "publish": can_manage_plan}
 RULES["organization"] = {
     "view": rules.always_allow,
     "add": is_administrator | holds_editing_role,
@@ -237,7 +290,7 @@ for _text in ("document", "documentversion", "response"):
         "publish": can_manage_plan,
         "export": can_export,
     }
-can_moderate = is_administrator | is_moderator | is_coordinator_of
+can_moderate = is_administrator | is_moderator | is_point_of_contact_of | is_coordinator_of
 RULES["contribution"] = {
     "view": can_view,
     "add": can_take_part,
@@ -309,7 +362,12 @@ rules.add_perm(STAFF_SCREENS, rules.predicate(holds_staff_role, name="holds_staf
 # The Django admin: administrators write, auditors read (accounts.admin_site); others never enter.
 ADMIN_SITE = "accounts.use_admin"
 rules.add_perm(ADMIN_SITE, is_administrator | is_auditor)
-rules.add_perm("plans.import_plan", is_administrator | holds_coordinating_role)
+holds_plan_role = is_administrator | holds_coordinating_role  # coordinators and points of contact
+rules.add_perm("plans.import_plan", holds_plan_role)
+# A tracking sheet: each commitment it touches is then asked ``change`` (or ``add`` of the plan).
+rules.add_perm("plans.import_tracker", holds_plan_role)
+# Granting and revoking the roles of a plan's commitments (object: the plan or the commitment).
+rules.add_perm("accounts.grant_plan_roles", can_administer_plan & verified)
 rules.add_perm("participation.take_part", can_take_part)  # sign up, follow, report (object: the thing)
 # Email and phone: the roles that contact people (coordinators, administrators), not every editor
 # or moderator who works with the registry.

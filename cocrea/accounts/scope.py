@@ -7,7 +7,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from cocrea.plans.models import ActionPlan, Activity, Commitment, Milestone, Organization
+from cocrea.plans.models import (
+    ActionPlan,
+    Activity,
+    Commitment,
+    Milestone,
+    Organization,
+    ProgressEntry,
+    Review,
+)
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,20 @@ class Scope:
     # A commitment is in the scope of an editor of any of its milestones (they reach their
     # milestone through it), as ``plans.queries.visible_commitments`` lists it.
     milestone_ids: frozenset[int] = field(default_factory=frozenset)
+    # The plan, commitment or milestone the scope was read from: its action plan is looked up
+    # only when a point of contact's role is asked about (:attr:`action_plan_id`).
+    anchor: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def action_plan_id(self) -> int | None:
+        anchor = self.anchor
+        if isinstance(anchor, ActionPlan):
+            return anchor.pk
+        if isinstance(anchor, Commitment):
+            return anchor.action_plan_id
+        if isinstance(anchor, Milestone):
+            return anchor.commitment.action_plan_id
+        return None
 
 
 def _milestone_orgs(milestone: Milestone) -> frozenset[int]:
@@ -71,6 +93,8 @@ def is_public(obj: Any) -> bool:
     """Published, and so is everything it belongs to (no query when relations are loaded)."""
     if getattr(obj, "withheld_from_public", False):
         return False
+    if isinstance(obj, ProgressEntry) and obj.review != Review.VALIDATED:
+        return False  # a liaison's report waits for the point of contact (plans.review)
     parent = _parent(obj)
     if parent is not None:
         return is_public(parent)
@@ -91,20 +115,24 @@ def scope_of(obj: Any) -> Scope:
     if obj is None or isinstance(obj, Organization):
         return Scope()
     if isinstance(obj, ActionPlan):
-        return Scope(public=obj.is_published)
+        return Scope(public=obj.is_published, anchor=obj)
     if isinstance(obj, Commitment):
         orgs = frozenset(e.organization_id for e in obj.entities.all() if e.role == "responsible")
         milestones = frozenset(m.pk for m in obj.milestones.all())
         return Scope(
-            commitment_id=obj.pk, organization_ids=orgs, public=obj.is_public, milestone_ids=milestones
+            commitment_id=obj.pk,
+            organization_ids=orgs,
+            public=obj.is_public,
+            milestone_ids=milestones,
+            anchor=obj,
         )
     if isinstance(obj, Milestone):
-        return Scope(obj.commitment_id, obj.pk, _milestone_orgs(obj), obj.is_public)
+        return Scope(obj.commitment_id, obj.pk, _milestone_orgs(obj), obj.is_public, anchor=obj)
     milestone = getattr(obj, "milestone", None)
     if isinstance(milestone, Milestone):
         if isinstance(obj, Activity):
             orgs = frozenset(o.pk for o in obj.responsible.all())
         else:
             orgs = _milestone_orgs(milestone)
-        return Scope(milestone.commitment_id, milestone.pk, orgs, milestone.is_public)
+        return Scope(milestone.commitment_id, milestone.pk, orgs, milestone.is_public, anchor=milestone)
     return Scope()

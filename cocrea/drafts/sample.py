@@ -301,7 +301,11 @@ def consultation_schedule(milestone: Milestone, now: datetime | None = None) -> 
     future) is moved back as a whole, so that draft 3 is open now."""
     now = now or timezone.now()
     writers = draft_writers(milestone)
-    done = ProgressEntry.objects.filter(activity__in=writers.values(), status="done").order_by("day")
+    done = (
+        ProgressEntry.objects.visible_to_public()
+        .filter(activity__in=writers.values(), status="done")
+        .order_by("day")
+    )
     finished = {entry.activity_id: entry.actual_end or entry.day for entry in done}
     opens: dict[int, datetime] = {}
     for number in (1, 2, 3):

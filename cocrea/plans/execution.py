@@ -25,7 +25,8 @@ from cocrea.core.actors import acting_user
 from cocrea.core.sheet_import import refuse_what_they_may_not_change, rehearse_all, write_all_or_nothing
 from cocrea.core.versioning import StaleEdit, save_edit_with_reason
 from cocrea.plans import sheet_templates
-from cocrea.plans.models import Activity, ActivityStatus, Baseline, Evidence, Milestone, ProgressEntry
+from cocrea.plans.models import Activity, ActivityStatus, Baseline, Evidence, Milestone, ProgressEntry, Review
+from cocrea.plans.review import after_correction, review_for
 from cocrea.plans.workflow import WorkflowError, check_transition, derive_status
 
 
@@ -34,11 +35,11 @@ def _of(subject: Activity | Milestone) -> dict[str, Any]:
     return {"milestone": subject} if isinstance(subject, Milestone) else {"activity": subject}
 
 
-def _same_subject(entry: ProgressEntry) -> Q:
-    """The reports of the same activity, or of the same milestone tracked directly."""
-    if entry.activity_id:
-        return Q(activity_id=entry.activity_id)
-    return Q(milestone_id=entry.milestone_id)
+def same_subject(entry: ProgressEntry) -> Q:
+    """The reports of the same activity, or of the same milestone tracked directly, that the
+    workflow follows with ``entry``: a report returned by the point of contact is no one's state."""
+    same = Q(activity_id=entry.activity_id) if entry.activity_id else Q(milestone_id=entry.milestone_id)
+    return same & (~Q(review=Review.RETURNED) | Q(pk=entry.pk))
 
 
 @transaction.atomic
@@ -59,15 +60,17 @@ def record_progress(
 ) -> ProgressEntry:
     """Add a dated progress report of an activity, or of a milestone tracked directly (one without
     a detailed work plan: once it has activities, they are what is reported), enforcing the
-    status workflow against its neighbours."""
-    kind = "milestone" if isinstance(subject, Milestone) else "activity"
-    if check_permission and not by.has_perm(permission(kind, "change"), subject):
+    status workflow against its neighbours. A liaison's report waits for validation
+    (:mod:`cocrea.plans.review`)."""
+    if check_permission and not by.has_perm(permission("progressentry", "add"), subject):
         raise PermissionDenied
     if isinstance(subject, Milestone) and subject.activities.exists():
         raise WorkflowError(_("Este hito tiene plan de trabajo: el avance se reporta por sus actividades."))
     percent = Decimal(percent).quantize(Decimal("0.01"))
     status = status or derive_status(percent)
-    entries = list(ProgressEntry.objects.select_for_update().filter(**_of(subject)).order_by("day", "pk"))
+    entries = list(
+        ProgressEntry.objects.select_for_update().filter(**_of(subject)).in_effect().order_by("day", "pk")
+    )
     before = [e for e in entries if e.day <= day]
     after = [e for e in entries if e.day > day]
     check_transition(before[-1].status if before else None, status, percent, reason)
@@ -86,6 +89,7 @@ def record_progress(
             note=note,
             reason=reason,
             recorded_by=acting_user(by),
+            review=review_for(by, subject),
         )
         for title, url in evidence or ():
             Evidence.objects.create(entry=entry, title=title[:300], url=url)
@@ -169,7 +173,7 @@ def import_progress(milestone: Milestone, data: bytes, *, by: Any, write: bool =
     result = refuse_what_they_may_not_change(
         read_progress(data, keys, describe_keys(keys)),
         by,
-        permission("activity", "change"),
+        permission("progressentry", "add"),
         lambda row: row.activity,
         "activity",
         lambda activity: (
@@ -203,7 +207,7 @@ def progress_template(milestone: Milestone, *, by: Any = None) -> bytes:
     activities = [
         activity
         for activity in milestone.activities.prefetch_related("responsible")
-        if by is None or by.has_perm(permission("activity", "change"), activity)
+        if by is None or by.has_perm(permission("progressentry", "add"), activity)
     ]
     return sheet_templates.progress_template(
         [sheet_templates.choice(a.code, a.title) for a in activities],
@@ -235,7 +239,7 @@ def correction_refusal(entry: ProgressEntry) -> str | None:
     approved after the report was recorded was decided with it in view: the report stays as it is.
     """
     later = (
-        ProgressEntry.objects.filter(_same_subject(entry))
+        ProgressEntry.objects.filter(same_subject(entry))
         .filter(Q(day__gt=entry.day) | Q(day=entry.day, pk__gt=entry.pk))
         .order_by("day", "pk")
         .first()
@@ -262,7 +266,7 @@ def correction_refusal(entry: ProgressEntry) -> str | None:
 def _locked_neighbours(entry: ProgressEntry) -> tuple[ProgressEntry, ProgressEntry | None]:
     """``entry`` as stored, and the report before it, with the activity's reports locked."""
     entries = list(
-        ProgressEntry.objects.select_for_update().filter(_same_subject(entry)).order_by("day", "pk")
+        ProgressEntry.objects.select_for_update().filter(same_subject(entry)).order_by("day", "pk")
     )
     index = next((i for i, e in enumerate(entries) if e.pk == entry.pk), None)
     if index is None:
@@ -330,6 +334,7 @@ def correct_progress(
         "actual_end": actual_end,
         "note": note,
         "reason": reason,
+        **after_correction(current, by),
     }
     with operation("web"):
         saved = save_edit_with_reason(

@@ -97,3 +97,17 @@ class WithdrawalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ValidateProgressForm(forms.Form):
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReturnProgressForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo de la devolución"),
+        help_text=_("Obligatorio. La persona que registró el reporte lo lee para corregirlo."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -44,6 +44,7 @@ from cocrea.plans.models import (
     Objective,
     Organization,
     ProgressEntry,
+    Review,
     Strategy,
 )
 
@@ -108,23 +109,28 @@ Keys = dict[tuple[type[models.Model], str], models.QuerySet[Any]]
 
 
 def _keys(
-    model: type[models.Model], to_milestone: str, milestone: Milestone, built: Keys
+    model: type[models.Model], to_milestone: str, milestone: Milestone, built: Keys, public: bool = False
 ) -> models.QuerySet[Any]:
     """The primary keys (as text, to compare with ``AuditEntry.object_id`` inside the database) of
-    the model's rows in the milestone; each subquery built once for the whole condition."""
+    the model's rows in the milestone; each subquery built once for the whole condition. For the
+    public, progress reports are the validated ones (a liaison's report waiting for validation, or
+    returned, has no public history)."""
     if (model, to_milestone) not in built:
         rows = model._default_manager.filter(**{to_milestone: milestone.pk})
+        if public and model is ProgressEntry:
+            rows = rows.filter(review=Review.VALIDATED)
         built[(model, to_milestone)] = rows.values(audit_key=Cast("pk", CharField()))
     return built[(model, to_milestone)]
 
 
-def _condition(kind: Kind, milestone: Milestone, built: Keys) -> Q:
+def _condition(kind: Kind, milestone: Milestone, built: Keys, public: bool = False) -> Q:
     content_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=False)
     if kind.to_milestone == "pk":  # the milestone itself, loaded: its key, no subquery
         condition = Q(content_type=content_type, object_id=str(milestone.pk))
     else:
         condition = Q(
-            content_type=content_type, object_id__in=_keys(kind.model, kind.to_milestone, milestone, built)
+            content_type=content_type,
+            object_id__in=_keys(kind.model, kind.to_milestone, milestone, built, public),
         )
     if kind.parent and kind.parent_model is not None:
         # Objects deleted since: their deletion entry names their parent, which is still here.
@@ -135,9 +141,13 @@ def _condition(kind: Kind, milestone: Milestone, built: Keys) -> Q:
             named = In(parent, _keys(kind.parent_model, kind.parent_to_milestone, milestone, built))
         deletions = Q(content_type=content_type, action=AuditEntry.Action.DELETE)
         deleted = AuditEntry.objects.filter(deletions, named)
+        if public and kind.model is ProgressEntry:  # withdrawn before anyone validated it
+            deleted = deleted.exclude(
+                Q(changes__review__0=Review.PENDING) | Q(changes__review__0=Review.RETURNED)
+            )
         condition |= Q(content_type=content_type, object_id__in=deleted.values("object_id"))
     if kind.also is not None:
-        condition |= _condition(kind.also, milestone, built)
+        condition |= _condition(kind.also, milestone, built, public)
     return condition
 
 
@@ -146,14 +156,16 @@ def milestone_entries(
     kinds: Iterable[Kind] = KINDS,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
+    public: bool = False,
 ) -> models.QuerySet[AuditEntry]:
     """The entries about the milestone and what makes it up (objects deleted since included),
     newest first, in one query; ``since`` and ``until`` are days in the site's time zone. Their
-    content types come from Django's cache of them (``presentation.model_of``), not a join."""
+    content types come from Django's cache of them (``presentation.model_of``), not a join.
+    ``public``: what the public reads (no progress report that is not validated)."""
     condition = Q(pk__in=[])
     built: Keys = {}
     for kind in kinds:
-        condition |= _condition(kind, milestone, built)
+        condition |= _condition(kind, milestone, built, public)
     if since is not None:
         condition &= Q(timestamp__gte=_start_of(since))
     if until is not None:
@@ -445,6 +457,7 @@ def history_context(user: Any, query: QueryDict, milestone: Milestone) -> dict[s
         kinds=[kind] if kind else KINDS,
         since=data.get("desde"),
         until=data.get("hasta"),
+        public=not full,
     )
     page = _page(entries, query.get("pagina"))
     kept = query.copy()

@@ -129,12 +129,13 @@ def _load(
     ):
         data[row["milestone_id"]].activities.append(_Row(row))
     ids = missing("entries")
-    entries = ProgressEntry.objects.filter(activity__milestone_id__in=ids)
+    entries = ProgressEntry.objects.visible_to_public().filter(activity__milestone_id__in=ids)
     if not history and connection.vendor == "postgresql":
         entries = entries.filter(day__lte=day).order_by("activity_id", "-day", "-pk").distinct("activity_id")
     elif not history:
         latest = (
-            ProgressEntry.objects.filter(activity_id=OuterRef("activity_id"), day__lte=day)
+            ProgressEntry.objects.visible_to_public()
+            .filter(activity_id=OuterRef("activity_id"), day__lte=day)
             .order_by("-day", "-pk")
             .values("pk")[:1]
         )
@@ -543,8 +544,14 @@ def alerts(milestone: Milestone, day: date, execution: Execution | None = None) 
         meetings: Iterable[Any] = execution.meetings
     else:
         activities = list(milestone.activities.all())
-        latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(day)
-        for entry in ProgressEntry.objects.filter(activity__milestone=milestone, status="done", day__lte=day):
+        latest = (
+            ProgressEntry.objects.visible_to_public()
+            .filter(activity__milestone=milestone)
+            .latest_per_activity(day)
+        )
+        for entry in ProgressEntry.objects.visible_to_public().filter(
+            activity__milestone=milestone, status="done", day__lte=day
+        ):
             finished.setdefault(entry.activity_id, entry.actual_end or entry.day)
         lines = _lines_with_spending(milestone, day)
         meetings = milestone.meetings.all()
@@ -695,7 +702,8 @@ def read_execution(milestone: Milestone) -> Execution:
     )
     entries = [
         _Row(row)
-        for row in ProgressEntry.objects.filter(activity__milestone=milestone)
+        for row in ProgressEntry.objects.visible_to_public()
+        .filter(activity__milestone=milestone)
         .order_by("day", "pk")
         .values("activity_id", "day", "percent_complete", "status", "actual_start", "actual_end")
     ]
@@ -895,7 +903,7 @@ def status_date(
     today = today or timezone.localdate()
     start, end = milestone_period(milestone, activities)
     if last_report is _UNREAD:
-        reports = ProgressEntry.objects.filter(activity__milestone=milestone)
+        reports = ProgressEntry.objects.visible_to_public().filter(activity__milestone=milestone)
         last_report = reports.aggregate(last=Max("day"))["last"]
     default = today
     if end is not None and end < today:

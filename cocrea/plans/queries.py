@@ -41,6 +41,12 @@ def _scope_filter(user: Any, prefix: str = "") -> Q | None:
     if not has_second_factor(user):  # reading what is unpublished needs the second factor
         return scoped
     for assignment in assignments(user):
+        if assignment.role == "point_of_contact":
+            scoped |= Q(**{f"{prefix}action_plan_id": assignment.action_plan_id})
+            continue
+        if assignment.role == "liaison":
+            scoped |= Q(**{f"{prefix}pk": assignment.commitment_id})
+            continue
         if assignment.role not in ("editor", "coordinator"):
             continue
         if assignment.commitment_id:
@@ -137,7 +143,9 @@ def milestone_progress(milestones: list[Milestone]) -> None:
     latest progress report, or None): one query whatever their number."""
     if not milestones:
         return
-    latest = ProgressEntry.objects.filter(milestone=OuterRef("pk")).order_by("-day", "-pk")
+    latest = (
+        ProgressEntry.objects.visible_to_public().filter(milestone=OuterRef("pk")).order_by("-day", "-pk")
+    )
     found = {
         row["pk"]: row
         for row in Milestone.objects.filter(pk__in=[m.pk for m in milestones])
@@ -208,8 +216,10 @@ def findings_for(document: PlanDocument | None) -> list[Finding]:
 
 def staff_milestones(user: Any) -> list[Milestone]:
     """The milestones in the person's scope: where they may record the work (the rule
-    ``can_edit_rows`` on the milestone: administrators everywhere, coordinators and editors where
-    their commitment, milestone or organisation answers). A fixed number of queries."""
+    ``can_edit_rows`` on the milestone: administrators everywhere, the point of contact in their
+    plan, coordinators and editors where their commitment, milestone or organisation answers;
+    ``can_report_progress``: a liaison where their institution answers within their commitment).
+    A fixed number of queries."""
 
     milestones = Milestone.objects.select_related("commitment__action_plan").order_by(
         "commitment__action_plan__name", "commitment__sort_key", "sort_key", "pk"
@@ -217,20 +227,30 @@ def staff_milestones(user: Any) -> list[Milestone]:
     if is_administrator(user):
         return list(milestones)
     held = [a for a in assignments(user) if a.role in ("editor", "coordinator")]
+    plans = {a.action_plan_id for a in assignments(user) if a.role == "point_of_contact"}
+    liaisons = {(a.commitment_id, a.organization_id) for a in assignments(user) if a.role == "liaison"}
     commitments = {a.commitment_id for a in held if a.commitment_id}
     own = {a.milestone_id for a in held if a.milestone_id}
     organizations = {a.organization_id for a in held if a.organization_id}
-    if not held:
+    if not held and not plans and not liaisons:
         return []
-    condition = Q(commitment_id__in=commitments) | Q(pk__in=own)
+    condition = (
+        Q(commitment_id__in=commitments)
+        | Q(pk__in=own)
+        | Q(commitment__action_plan_id__in=plans)
+        | Q(commitment_id__in={commitment for commitment, _org in liaisons})
+    )
     if organizations:
         condition |= Q(activities__responsible__in=organizations) | Q(
             commitment__entities__organization__in=organizations, commitment__entities__role="responsible"
         )
-    candidates = list(milestones.filter(condition).distinct().prefetch_related("commitment__entities"))
+    candidates = list(
+        milestones.filter(condition).distinct().prefetch_related("commitment__entities", "responsible")
+    )
+    speakers = organizations | {org for _commitment, org in liaisons}
     doers = set(
         Activity.responsible.through.objects.filter(
-            activity__milestone__in=[m.pk for m in candidates], organization_id__in=organizations
+            activity__milestone__in=[m.pk for m in candidates], organization_id__in=speakers
         ).values_list("activity__milestone_id", "organization_id")
     )
     found = []
@@ -240,12 +260,14 @@ def staff_milestones(user: Any) -> list[Milestone]:
             e.organization_id
             for e in milestone.commitment.entities.all()
             if e.role == "responsible" and (number is None or number in (e.milestone_numbers or []))
-        }
+        } | {organization.pk for organization in milestone.responsible.all()}
+        answers = responsible | {org for pk, org in doers if pk == milestone.pk}
         if (
             milestone.commitment_id in commitments
             or milestone.pk in own
-            or organizations & responsible
-            or any((milestone.pk, org) in doers for org in organizations)
+            or milestone.commitment.action_plan_id in plans
+            or organizations & answers
+            or any(commitment == milestone.commitment_id and org in answers for commitment, org in liaisons)
         ):
             found.append(milestone)
     return found
@@ -259,8 +281,9 @@ def activities_without_report(milestones: Any, today: datetime.date) -> QuerySet
     yet, the plan puts them in this month) with no progress report this month: one query, and one
     for the organisations responsible (what the rule asks of an activity)."""
     this_month = today.replace(day=1)
-    latest = ProgressEntry.objects.filter(activity=OuterRef("pk"), day__lte=today).order_by("-day", "-pk")
-    reported = ProgressEntry.objects.filter(activity=OuterRef("pk"), day__gte=this_month, day__lte=today)
+    entries = ProgressEntry.objects.in_effect()  # a report waiting for validation is a report made
+    latest = entries.filter(activity=OuterRef("pk"), day__lte=today).order_by("-day", "-pk")
+    reported = entries.filter(activity=OuterRef("pk"), day__gte=this_month, day__lte=today)
     planned_now = Q(planned_start__lte=today, planned_end__gte=this_month)
     not_started = Q(latest_status=None) | Q(latest_status="planned")
     return (

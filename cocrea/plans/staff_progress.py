@@ -1,13 +1,14 @@
-"""Staff screens that correct or withdraw a progress report (under /gestion/), each with a reason.
+"""Staff screens that correct or withdraw a progress report (under /gestion/), each with a reason,
+whether the report is of an activity or of a milestone tracked directly.
 
 The workflow decides which report may change (:func:`cocrea.plans.execution.correction_refusal`:
-the latest of its activity, unless a baseline was approved after it); the screens state that rule
-and refuse the rest with the reason why (409). Withdrawing asks first, on the shared confirmation
-page (:mod:`cocrea.core.confirm`)."""
+the latest of its activity or milestone, unless a baseline was approved after it); the screens
+state that rule and refuse the rest with the reason why (409). Withdrawing asks first, on the
+shared confirmation page (:mod:`cocrea.core.confirm`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,16 +28,16 @@ from cocrea.core.ratelimit import limit_posts
 from cocrea.core.versioning import StaleEdit, stale_message
 from cocrea.plans import execution
 from cocrea.plans.forms import ProgressCorrectionForm, WithdrawalForm
-from cocrea.plans.models import ProgressEntry
+from cocrea.plans.models import Milestone, ProgressEntry
 from cocrea.plans.workflow import WorkflowError, derive_status
 
 CORRECTED_FIELDS = ("day", "percent_complete", "status", "actual_start", "actual_end", "note", "reason")
 
 
 def _entry_for(request: HttpRequest, pk: int, action: str) -> ProgressEntry:
-    found = get_object_or_404(  # an activity's report (a milestone's tracked directly has its own screens)
-        ProgressEntry.objects.select_related("activity__milestone__commitment__action_plan").filter(
-            activity__isnull=False
+    found = get_object_or_404(
+        ProgressEntry.objects.select_related(
+            "activity__milestone__commitment__action_plan", "milestone__commitment__action_plan"
         ),
         pk=pk,
     )
@@ -45,8 +46,49 @@ def _entry_for(request: HttpRequest, pk: int, action: str) -> ProgressEntry:
     return found
 
 
-def _activity_url(entry: ProgressEntry) -> str:
-    return reverse("staff:record_progress", args=[entry.activity_id])
+def _subject_url(entry: ProgressEntry) -> str:
+    """The progress screen of the report's activity, or of its milestone tracked directly."""
+    if entry.activity_id:
+        return reverse("staff:record_progress", args=[entry.activity_id])
+    return reverse("staff:record_milestone_progress", args=[entry.milestone_id])
+
+
+def _subject_values(entry: ProgressEntry) -> dict[str, Any]:
+    day = date_format(entry.day, "SHORT_DATE_FORMAT")
+    if entry.activity is not None:
+        return {"day": day, "code": entry.activity.code}
+    milestone = cast(Milestone, entry.milestone)  # a report is of an activity or of a milestone
+    return {"day": day, "number": milestone.number, "commitment": milestone.commitment.number}
+
+
+def _headings(entry: ProgressEntry, correcting: bool) -> dict[str, Any]:
+    """The titles of the correction and withdrawal pages, and the way back, as whole sentences."""
+    values = _subject_values(entry)
+    of_activity = entry.activity is not None
+    if correcting:
+        title = (
+            _("Corregir el reporte del %(day)s de la actividad %(code)s")
+            if of_activity
+            else _("Corregir el reporte del %(day)s del hito %(number)s, compromiso %(commitment)s")
+        )
+    else:
+        title = (
+            _("Retirar el reporte del %(day)s de la actividad %(code)s")
+            if of_activity
+            else _("Retirar el reporte del %(day)s del hito %(number)s, compromiso %(commitment)s")
+        )
+    back = (
+        _("Avance de la actividad %(code)s")
+        if of_activity
+        else _("Avance del hito %(number)s, compromiso %(commitment)s")
+    )
+    subject = entry.subject
+    return {
+        "heading": title % values,
+        "back_label": back % values,
+        "back_url": _subject_url(entry),
+        "lead": subject.title,
+    }
 
 
 def _initial(entry: ProgressEntry) -> dict[str, Any]:
@@ -68,7 +110,13 @@ def _refused(request: HttpRequest, entry: ProgressEntry, refusal: str, template:
     return form_page(
         request,
         template,
-        {"entry": entry, "activity": entry.activity, "form": None, "refusal": refusal, **_rule()},
+        {
+            "entry": entry,
+            "form": None,
+            "refusal": refusal,
+            **_headings(entry, template.endswith("_edit.html")),
+            **_rule(),
+        },
         status=409 if request.method == "POST" else 200,
     )
 
@@ -120,49 +168,68 @@ def edit_progress(request: HttpRequest, entry: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Reporte corregido. El motivo queda en su historial."))
-            return redirect(_activity_url(found))
+            return redirect(_subject_url(found))
     if form.errors and status == 200:
         status = 400
     return form_page(
         request,
         template,
-        {"entry": found, "activity": found.activity, "form": form, "stale": status == 409, **_rule()},
+        {
+            "entry": found,
+            "form": form,
+            "stale": status == 409,
+            **_headings(found, correcting=True),
+            **_rule(),
+        },
         status=status,
     )
 
 
 def _withdrawal(entry: ProgressEntry, reason: str, version: int) -> Confirmation:
+    of_activity = entry.activity_id is not None
     previous = (
-        ProgressEntry.objects.filter(activity_id=entry.activity_id)
+        ProgressEntry.objects.filter(execution.same_subject(entry))
         .exclude(pk=entry.pk)
         .order_by("-day", "-pk")
         .first()
     )
-    day = date_format(entry.day, "SHORT_DATE_FORMAT")
     values = {
-        "day": day,
+        **_subject_values(entry),
         "percent": f"{entry.percent_complete:.0f}",
         "status": entry.get_status_display(),
-        "code": entry.activity.code,
     }
     consequences = [
-        _(
-            "El reporte del %(day)s (%(percent)s %%, «%(status)s») se retira: deja de contar en el "
-            "avance de la actividad %(code)s, en el valor ganado y en los informes."
+        (
+            _(
+                "El reporte del %(day)s (%(percent)s %%, «%(status)s») se retira: deja de contar en el "
+                "avance de la actividad %(code)s, en el valor ganado y en los informes."
+            )
+            if of_activity
+            else _(
+                "El reporte del %(day)s (%(percent)s %%, «%(status)s») se retira: deja de contar en el "
+                "avance del hito %(number)s, en el seguimiento del plan y en los informes."
+            )
         )
         % values
     ]
     if previous is not None:
+        earlier = {
+            "day": date_format(previous.day, "SHORT_DATE_FORMAT"),
+            "percent": f"{previous.percent_complete:.0f}",
+            "status": previous.get_status_display(),
+        }
         consequences.append(
-            _("La actividad vuelve a su reporte anterior, del %(day)s: %(percent)s %%, «%(status)s».")
-            % {
-                "day": date_format(previous.day, "SHORT_DATE_FORMAT"),
-                "percent": f"{previous.percent_complete:.0f}",
-                "status": previous.get_status_display(),
-            }
+            (
+                _("La actividad vuelve a su reporte anterior, del %(day)s: %(percent)s %%, «%(status)s».")
+                if of_activity
+                else _("El hito vuelve a su reporte anterior, del %(day)s: %(percent)s %%, «%(status)s».")
+            )
+            % earlier
         )
-    else:
+    elif of_activity:
         consequences.append(_("La actividad queda sin reportes de avance, como planificada."))
+    else:
+        consequences.append(_("El hito queda sin reportes de avance."))
     evidence = entry.evidence.count()
     if evidence:
         consequences.append(
@@ -176,18 +243,24 @@ def _withdrawal(entry: ProgressEntry, reason: str, version: int) -> Confirmation
     consequences.append(
         _(
             "El historial de cambios conserva el reporte retirado, quién lo retiró y el motivo: "
-            "«%(reason)s»; el personal lo ve en la página de avance de la actividad."
+            "«%(reason)s»; el personal lo ve en la página de avance."
         )
         % {"reason": reason}
     )
+    headings = _headings(entry, correcting=False)
     return Confirmation(
-        title=_("¿Retirar el reporte del %(day)s de la actividad %(code)s?") % values,
-        lead=entry.activity.title,
+        title=(
+            _("¿Retirar el reporte del %(day)s de la actividad %(code)s?")
+            if of_activity
+            else _("¿Retirar el reporte del %(day)s del hito %(number)s, compromiso %(commitment)s?")
+        )
+        % values,
+        lead=headings["lead"],
         consequences=consequences,
         warning=_("El retiro no se puede deshacer: si fue un error, registre el reporte de nuevo."),
         button=_("Retirar el reporte"),
-        cancel_url=_activity_url(entry),
-        back_label=_("Avance de la actividad %(code)s") % values,
+        cancel_url=headings["back_url"],
+        back_label=headings["back_label"],
         hidden={"reason": reason, "edit_version": version},
     )
 
@@ -224,12 +297,12 @@ def withdraw_progress(request: HttpRequest, entry: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Reporte retirado. Queda en el historial de cambios, con el motivo."))
-            return redirect(_activity_url(found))
+            return redirect(_subject_url(found))
     if form.errors and status == 200:
         status = 400
     return form_page(
         request,
         template,
-        {"entry": found, "activity": found.activity, "form": form, **_rule()},
+        {"entry": found, "form": form, **_headings(found, correcting=False), **_rule()},
         status=status,
     )

@@ -240,6 +240,7 @@ def plan_form(request: HttpRequest, plan: int | None = None) -> HttpResponse:
             "commitments": list(row.commitments.all()) if row else [],
             "may_add_commitment": row is not None
             and request.user.has_perm(permission("commitment", "add"), row),
+            "may_grant_roles": row is not None and request.user.has_perm("accounts.grant_plan_roles", row),
         },
         status=400 if form.errors else 200,
     )

@@ -33,7 +33,7 @@ from cocrea.plans.execution import approve_baseline, correction_state, record_pr
 from cocrea.plans.findings import SEVERITY_LABELS, describe, describe_parse_error
 from cocrea.plans.forms import BaselineForm, IndicatorTargetsForm, MeasurementForm, ProgressForm
 from cocrea.plans.importer import ImportReport, wording
-from cocrea.plans.models import Activity, Commitment, Indicator, Milestone
+from cocrea.plans.models import Activity, Commitment, Indicator, Milestone, Review
 from cocrea.plans.workflow import WorkflowError
 
 PLAN_UPLOADS_PER_HOUR = 20
@@ -220,7 +220,7 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
     found = get_object_or_404(
         Activity.objects.select_related("milestone__commitment__action_plan"), pk=activity
     )
-    if not request.user.has_perm(permission("activity", "change"), found):
+    if not request.user.has_perm(permission("progressentry", "add"), found):
         raise PermissionDenied
     return _progress_screen(
         request, found, found.milestone, reverse("staff:record_progress", args=[found.pk])
@@ -232,7 +232,7 @@ def record_activity_progress(request: HttpRequest, activity: int) -> HttpRespons
 def record_milestone_progress(request: HttpRequest, milestone: int) -> HttpResponse:
     """Record the progress of a milestone tracked directly (one without a detailed work plan)."""
     found = get_object_or_404(Milestone.objects.select_related("commitment__action_plan"), pk=milestone)
-    if not request.user.has_perm(permission("milestone", "change"), found):
+    if not request.user.has_perm(permission("progressentry", "add"), found):
         raise PermissionDenied
     return _progress_screen(
         request, found, found, reverse("staff:record_milestone_progress", args=[found.pk])
@@ -282,7 +282,7 @@ def _progress_screen(
         if form.is_valid():
             data = form.cleaned_data
             try:
-                record_progress(
+                entry = record_progress(
                     subject,
                     day=data["day"],
                     percent=data["percent"],
@@ -298,9 +298,19 @@ def _progress_screen(
             except (WorkflowError, ValidationError) as error:
                 form.add_error(None, getattr(error, "message", str(error)))
             else:
-                messages.success(request, _("Avance registrado."))
+                if entry.review == Review.PENDING:
+                    messages.success(
+                        request,
+                        _("Avance registrado. Se publica cuando el punto de contacto del plan lo valide."),
+                    )
+                else:
+                    messages.success(request, _("Avance registrado."))
                 return redirect(here)
-    entries = list(subject.progress_entries.order_by("-day", "-pk").prefetch_related("evidence"))
+    entries = list(
+        subject.progress_entries.order_by("-day", "-pk")
+        .select_related("reviewed_by")
+        .prefetch_related("evidence")
+    )
     return form_page(
         request,
         "plans/staff/progress.html",
@@ -308,6 +318,8 @@ def _progress_screen(
             **context,
             "form": form if activity is not None or tracked_directly else None,
             "entries": entries,
+            "may_validate": request.user.has_perm(permission("progressentry", "publish"), subject),
+            "here": request.path,
             **correction_state(subject, entries, request.user),
         },
         status=400 if form.errors else 200,

@@ -115,9 +115,9 @@ def _tracked_milestone(request: HttpRequest, found: Milestone) -> HttpResponse:
     """A milestone without a detailed work plan: what it delivers, who answers for it, and its
     progress reports, tracked directly (newest first, with their evidence)."""
     reports = list(
-        found.progress_entries.order_by("-day", "-pk").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
-        )
+        found.progress_entries.visible_to_public()
+        .order_by("-day", "-pk")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
     )
     return render(
         request,
@@ -207,7 +207,8 @@ def _attach_execution(milestone, activities, today):  # type: ignore[no-untyped-
     """Each activity's state at ``today``, its actual months and its baseline months (2 queries)."""
 
     latest = (
-        ProgressEntry.objects.filter(activity__milestone=milestone)
+        ProgressEntry.objects.visible_to_public()
+        .filter(activity__milestone=milestone)
         .only("activity_id", "day", "percent_complete", "status", "actual_start", "actual_end")
         .latest_per_activity(today)
     )
@@ -325,7 +326,11 @@ def evidence(request: HttpRequest, evidence: int) -> FileResponse:
     """A means of verification's file, as a download, where its activity may be seen."""
 
     item = (
-        Evidence.objects.select_related("upload", "entry__activity__milestone__commitment__action_plan")
+        Evidence.objects.select_related(
+            "upload",
+            "entry__activity__milestone__commitment__action_plan",
+            "entry__milestone__commitment__action_plan",
+        )
         .filter(pk=evidence)
         .first()
     )

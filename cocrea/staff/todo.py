@@ -52,7 +52,7 @@ def _may_deal_with(user: Any, item: Attention) -> bool:
     """An activity answers to its own organisations; the rest to the milestone's scope, which
     :func:`plans.queries.staff_milestones` already applied."""
     if item.kind == PROGRESS:
-        return bool(user.has_perm(permission("activity", "change"), item.subject))
+        return bool(user.has_perm(permission("progressentry", "add"), item.subject))
     return True
 
 

@@ -3,10 +3,12 @@ in the ``staff`` namespace so that links and tests do not depend on where a scre
 
 from django.urls import path
 
+from cocrea.accounts import staff_views as roles
 from cocrea.budget import staff_views as budget
 from cocrea.core import views as core
 from cocrea.participation.staff import affiliations, attendance, meetings, people, schedule, signin
 from cocrea.plans import staff_progress as progress
+from cocrea.plans import staff_review as review
 from cocrea.plans import staff_sheets as sheets
 from cocrea.plans import staff_structure as structure
 from cocrea.plans import staff_tracker as tracker
@@ -51,6 +53,11 @@ urlpatterns = [
     path("gastos/<int:expenditure>/anular/", budget.annul_expenditure, name="annul_expenditure"),
     path("avances/<int:entry>/", progress.edit_progress, name="edit_progress"),
     path("avances/<int:entry>/retirar/", progress.withdraw_progress, name="withdraw_progress"),
+    path("avances/por-validar/", review.progress_review, name="progress_review"),
+    path("avances/<int:entry>/validar/", review.validate_progress, name="validate_progress"),
+    path("avances/<int:entry>/devolver/", review.return_progress, name="return_progress"),
+    path("planes/<int:plan>/roles/", roles.plan_roles, name="plan_roles"),
+    path("roles/<int:assignment>/retirar/", roles.revoke_plan_role, name="revoke_plan_role"),
     path("hitos/<int:milestone>/reuniones/nueva/", schedule.new_meeting, name="new_meeting"),
     path("reuniones/<int:meeting>/", schedule.edit_meeting, name="edit_meeting"),
     path("reuniones/<int:meeting>/fecha/", schedule.reschedule_meeting, name="reschedule_meeting"),

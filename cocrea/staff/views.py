@@ -12,13 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from cocrea.accounts.rules import STAFF_SCREENS, permission
+from cocrea.accounts.models import Role
+from cocrea.accounts.rules import STAFF_SCREENS, assignments, is_administrator, permission
 from cocrea.core.http import (
     timezone_today,
 )
 from cocrea.participation.models import Agreement
 from cocrea.plans import queries as plans
-from cocrea.plans.models import Milestone
+from cocrea.plans import review
+from cocrea.plans.models import ActionPlan, Milestone
 from cocrea.staff import todo
 
 
@@ -32,6 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     milestones = plans.staff_milestones(request.user)
     lists = todo.gather(request.user, milestones, timezone_today())
+    contact_of = [a.action_plan_id for a in assignments(request.user) if a.role == Role.POINT_OF_CONTACT]
+    may_validate = is_administrator(request.user) or bool(contact_of)
     return render(
         request,
         "staff/home.html",
@@ -39,6 +43,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "todo": [item for item in lists if item.groups],
             "clear": [item.milestone for item in lists if not item.groups],
             "milestones": milestones,
+            "waiting": review.waiting_for(request.user).count() if may_validate else None,
+            "returned": list(review.returned_to(request.user)[:10]),
+            "plans_administered": list(ActionPlan.objects.filter(pk__in=contact_of).order_by("name"))
+            if contact_of
+            else [],
         },
     )
 
@@ -61,7 +70,7 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
             "activities": [
                 a
                 for a in found.activities.prefetch_related("responsible")
-                if user.has_perm(permission("activity", "change"), a)
+                if user.has_perm(permission("progressentry", "add"), a)
             ],
             "lines": [
                 line
@@ -79,9 +88,9 @@ def milestone_execution(request: HttpRequest, milestone: int) -> HttpResponse:
                 ]
             ),
             "measured_by_hand": any(i.method == "manual" for i in indicators),
-            "can_track": user.has_perm(permission("milestone", "change"), found),
+            "can_track": user.has_perm(permission("progressentry", "add"), found),
             "todo": todo.gather(user, [found], timezone_today(), limit=None)[0]
-            if user.has_perm(permission("activity", "add"), found)
+            if user.has_perm(permission("progressentry", "add"), found)
             else None,
         },
     )

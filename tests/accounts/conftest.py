@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -7,7 +9,15 @@ from cocrea.accounts.models import Role
 from cocrea.audit.models import AuditEntry
 from cocrea.budget.models import BudgetLine
 from cocrea.participation.models import Meeting
-from cocrea.plans.models import Activity, Commitment, CommitmentEntity, Milestone, Organization
+from cocrea.plans.models import (
+    Activity,
+    Commitment,
+    CommitmentEntity,
+    Milestone,
+    Organization,
+    ProgressEntry,
+    Review,
+)
 from tests.factories import UserFactory
 
 
@@ -143,5 +153,15 @@ def world(imported_seed, django_user_model):
         "editor_commitment_11": user("editor_c11", Role.EDITOR, commitment=commitment),
         "coordinator_commitment_11": user("coord_c11", Role.COORDINATOR, commitment=commitment),
         "coordinator_commitment_99": user("coord_c99", Role.COORDINATOR, commitment=draft),
+        "point_of_contact": user("contact", Role.POINT_OF_CONTACT, action_plan=commitment.action_plan),
+        "liaison_inap_11": user("liaison_inap", Role.LIAISON, commitment=commitment, organization=inap),
     }
+    objects["pending_entry*"] = ProgressEntry.objects.create(
+        activity=objects["activity"],
+        day=date(2019, 7, 1),
+        percent_complete=20,
+        status="in_progress",
+        recorded_by=actors["liaison_inap_11"],
+        review=Review.PENDING,
+    )
     return objects, actors

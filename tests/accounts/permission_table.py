@@ -101,6 +101,58 @@ TABLE: dict[str, dict[str, str]] = {
         "draft_milestone*": "vacdpe",
         "draft_activity*": "vacdpe",
     },
+    # The plan's point of contact administers every commitment of the plan (11 and the draft 99):
+    # adds commitments to it, publishes, moderates, and validates the liaisons' progress.
+    "point_of_contact": {
+        **PUBLIC_SIGNED_IN,
+        "action_plan": "vcpe",
+        "commitment": "vacpe",
+        "milestone": "vacdpe",
+        "activity": "vacdpe",
+        "activity_onsec": "vacdpe",
+        "budget_line": "vacdpe",
+        "meeting": "vacdpe",
+        "organization": "vace",
+        "draft_commitment*": "vacpe",
+        "draft_milestone*": "vacdpe",
+        "draft_activity*": "vacdpe",
+        "document": "vacdpe",
+        "open_version": "vacdpe",
+        "draft_version*": "vacdpe",
+        "contribution": "vape",
+    },
+    # INAP's liaison for commitment 11: reports progress, and reads what is not published yet in
+    # the milestones INAP answers for (a draft of the strategy), nothing else.
+    "liaison_inap_11": {**PUBLIC_SIGNED_IN, "draft_version*": "ve"},
+}
+
+# Progress reports and their evidence have their own rows: liaisons report progress (what they
+# write waits for validation), and validating it (publish) is the point of contact's.
+PROGRESS = {
+    "anonymous": "ve",
+    "participant": "ve",
+    "moderator": "ve",
+    "auditor": "ve",
+    "administrator": "vacdpe",
+    "editor_inap": "vace",
+    "editor_commitment_11": "vace",
+    "coordinator_commitment_11": "vacde",
+    "coordinator_commitment_99": "ve",
+    "point_of_contact": "vacdpe",
+    "liaison_inap_11": "vae",  # the report of the table was recorded by someone else
+}
+# Evidence follows its report, but "publish" is the plan's managers' (as for the other rows).
+EVIDENCE = {**PROGRESS, "coordinator_commitment_11": "vacdpe"}
+# The liaison's own report, waiting for validation: hidden from the public, theirs to correct.
+OWN_PENDING = {
+    **dict.fromkeys(PROGRESS, ""),
+    "auditor": "ve",
+    "administrator": "vacdpe",
+    "editor_inap": "vace",
+    "editor_commitment_11": "vace",
+    "coordinator_commitment_11": "vacde",
+    "point_of_contact": "vacdpe",
+    "liaison_inap_11": "vacde",
 }
 
 
@@ -113,8 +165,6 @@ LIKE = {
     "strategy": "budget_line",
     "baseline": "budget_line",
     "expenditure": "budget_line",  # under budget line 1
-    "progress_entry": "activity",  # under the INAP/GPAT activity
-    "evidence": "activity",
     "agenda_item": "meeting",  # under a meeting of milestone 11.1
     "agreement": "meeting",
     "meeting_document": "meeting",
@@ -132,13 +182,15 @@ REGISTRY = {  # person, consent, membership: personal data, not scoped to a comm
     "editor_commitment_11": "vac",
     "coordinator_commitment_11": "vac",
     "coordinator_commitment_99": "vac",
+    "point_of_contact": "vac",
+    "liaison_inap_11": "",
 }
 CATALOGUE = {  # an entry of the catalogue
     actor: (
         "vacde"
         if actor == "administrator"
         else "vace"
-        if "editor" in actor or "coordinator" in actor
+        if "editor" in actor or "coordinator" in actor or actor == "point_of_contact"
         else "ve"
     )
     for actor in TABLE
@@ -158,7 +210,11 @@ for _actor, _row in TABLE.items():
         _row[_obj] = REGISTRY[_actor]
     _row["entry"] = CATALOGUE[_actor]
     _row["application"] = _application(_row)
-OBJECTS += [*LIKE, "person", "consent", "membership", "entry", "application"]
+    _row["progress_entry"] = PROGRESS[_actor]
+    _row["evidence"] = EVIDENCE[_actor]
+    _row["pending_entry*"] = OWN_PENDING[_actor]
+OBJECTS += [*LIKE, "progress_entry", "evidence", "pending_entry*", "person", "consent", "membership", "entry"]
+OBJECTS += ["application"]
 
 
 def cells():

@@ -33,6 +33,7 @@ MODEL_OF = {
     "baseline": "baseline",
     "expenditure": "expenditure",
     "progress_entry": "progressentry",
+    "pending_entry*": "progressentry",
     "evidence": "evidence",
     "agenda_item": "agendaitem",
     "agreement": "agreement",
@@ -67,6 +68,8 @@ def test_the_table_covers_every_role_and_object():
         "editor_commitment_11",
         "coordinator_commitment_11",
         "coordinator_commitment_99",
+        "point_of_contact",
+        "liaison_inap_11",
     }
     assert len(list(cells())) == len(TABLE) * len(OBJECTS) * 6
 
@@ -96,6 +99,8 @@ def test_an_inap_editor_cannot_change_an_onsec_activity(world):
         ("editor_commitment_11", 404),
         ("coordinator_commitment_11", 404),
         ("coordinator_commitment_99", 200),
+        ("point_of_contact", 200),
+        ("liaison_inap_11", 404),
         ("auditor", 200),
         ("administrator", 200),
     ],

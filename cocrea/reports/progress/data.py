@@ -270,7 +270,11 @@ def gather(milestone: Milestone, day: date) -> ProgressReport:
 
 
 def _activities(milestone: Milestone, day: date) -> list[ActivityRow]:
-    latest = ProgressEntry.objects.filter(activity__milestone=milestone).latest_per_activity(day)
+    latest = (
+        ProgressEntry.objects.visible_to_public()
+        .filter(activity__milestone=milestone)
+        .latest_per_activity(day)
+    )
     labels = dict(ActivityStatus.choices)
     rows = []
     for activity in milestone.activities.all():

@@ -1,0 +1,149 @@
+"""Validation of progress reports, kept as data; :func:`check_review` is its one enforcer.
+
+A report written by an institution's liaison waits for the plan's point of contact: validated, it
+is published (the public and every published figure read validated reports only,
+``ProgressEntry.objects.visible_to_public()``); returned, with a reason, it goes back to the liaison,
+who corrects it (it waits again) or withdraws it. A liaison's correction of a validated report
+waits again too. Reports written by whoever may validate them (the point of contact, an
+administrator) or by the plan's coordinators and editors are validated as they are written.
+
+Every step is a write of the report, so the audit trail keeps who validated or returned it, when,
+and why.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocrea.accounts.models import Role
+from cocrea.accounts.rules import assignments, can_edit_rows, is_administrator, permission
+from cocrea.audit.context import operation
+from cocrea.core.actors import acting_user
+from cocrea.core.versioning import StaleEdit, save_edit
+from cocrea.plans.models import Activity, Milestone, ProgressEntry, Review
+from cocrea.plans.workflow import WorkflowError
+
+# What each step may lead to. ``None`` is a report being written.
+TRANSITIONS: dict[str | None, frozenset[str]] = {
+    None: frozenset({Review.PENDING, Review.VALIDATED}),
+    Review.PENDING: frozenset({Review.PENDING, Review.VALIDATED, Review.RETURNED}),
+    Review.RETURNED: frozenset({Review.PENDING}),  # corrected by its author: it waits again
+    Review.VALIDATED: frozenset({Review.VALIDATED, Review.PENDING}),  # a liaison's correction waits
+}
+REASON_REQUIRED = frozenset({Review.RETURNED})
+
+
+def check_review(previous: str | None, review: str, reason: str = "") -> None:
+    """Raise :class:`WorkflowError` unless a report may go from ``previous`` to ``review``."""
+    labels = dict(Review.choices)
+    if review not in labels:
+        raise WorkflowError(_("Estado de validación desconocido: %(state)s.") % {"state": review})
+    if review not in TRANSITIONS[previous]:
+        raise WorkflowError(
+            _("Un reporte «%(previous)s» no puede pasar a «%(state)s».")
+            % {"previous": labels.get(previous or "", previous), "state": labels[review]}
+        )
+    if review in REASON_REQUIRED and not reason.strip():
+        raise WorkflowError(_("Indique el motivo de la devolución: la persona que reportó lo leerá."))
+
+
+def review_for(by: Any, subject: Activity | Milestone | ProgressEntry) -> str:
+    """How a report written (or corrected) by ``by`` starts: validated when they may validate it or
+    answer for the plan's rows (coordinator, editor), waiting when they report as a liaison."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        return Review.VALIDATED  # the system: imports run by a command, the demo
+    if by.has_perm(permission("progressentry", "publish"), subject) or can_edit_rows(by, subject):
+        return Review.VALIDATED
+    return Review.PENDING
+
+
+def _reviewable(entry: ProgressEntry, by: Any, expected_version: int) -> ProgressEntry:
+    if not by.has_perm(permission("progressentry", "publish"), entry):
+        raise PermissionDenied
+    current = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    if current.edit_version != expected_version:
+        raise StaleEdit(current, [])
+    if current.recorded_by_id is not None and current.recorded_by_id == getattr(by, "pk", None):
+        raise WorkflowError(_("Otra persona valida lo que usted reportó."))
+    return current
+
+
+@transaction.atomic
+def validate_progress(entry: ProgressEntry, *, expected_version: int, by: Any) -> ProgressEntry:
+    """Publish a report that waits for validation: the public and the plan's figures count it."""
+    current = _reviewable(entry, by, expected_version)
+    check_review(current.review, Review.VALIDATED)
+    if current.review == Review.VALIDATED:
+        return current
+    changes = {
+        "review": Review.VALIDATED,
+        "reviewed_by": acting_user(by),
+        "reviewed_at": timezone.now(),
+        "review_reason": "",
+    }
+    with operation("web"):
+        return cast(ProgressEntry, save_edit(ProgressEntry, current.pk, expected_version, changes))
+
+
+@transaction.atomic
+def return_progress(entry: ProgressEntry, *, expected_version: int, reason: str, by: Any) -> ProgressEntry:
+    """Send a waiting report back to the person who wrote it, saying why; it stays unpublished
+    until they correct it (it waits again) or withdraw it."""
+    reason = " ".join((reason or "").split())[:1000]
+    current = _reviewable(entry, by, expected_version)
+    try:
+        check_review(current.review, Review.RETURNED, reason)
+    except WorkflowError as refusal:
+        if not reason:
+            raise ValidationError({"review_reason": refusal.message}) from refusal
+        raise
+    changes = {
+        "review": Review.RETURNED,
+        "reviewed_by": acting_user(by),
+        "reviewed_at": timezone.now(),
+        "review_reason": reason,
+    }
+    with operation("web"):
+        return cast(ProgressEntry, save_edit(ProgressEntry, current.pk, expected_version, changes))
+
+
+def after_correction(entry: ProgressEntry, by: Any) -> dict[str, Any]:
+    """The review fields a correction by ``by`` leaves on ``entry`` (checked by the enforcer)."""
+    review = review_for(by, entry)
+    check_review(entry.review, review)
+    if review == entry.review:
+        return {}
+    return {"review": review, "reviewed_by": None, "reviewed_at": None, "review_reason": ""}
+
+
+def waiting_for(user: Any) -> QuerySet[ProgressEntry]:
+    """The reports waiting for validation that ``user`` may validate (their plans' commitments, or
+    every plan for an administrator), oldest first."""
+    entries = ProgressEntry.objects.filter(review=Review.PENDING)
+    if not is_administrator(user):
+        plans = [a.action_plan_id for a in assignments(user) if a.role == Role.POINT_OF_CONTACT]
+        entries = entries.filter(
+            Q(activity__milestone__commitment__action_plan_id__in=plans)
+            | Q(milestone__commitment__action_plan_id__in=plans)
+        )
+    entries = entries.select_related(
+        "activity__milestone__commitment__action_plan",
+        "milestone__commitment__action_plan",
+        "recorded_by",
+    )
+    return entries.order_by("recorded_at", "pk")
+
+
+def returned_to(user: Any) -> QuerySet[ProgressEntry]:
+    """The reports ``user`` wrote that were returned to them, newest first."""
+    return (
+        ProgressEntry.objects.filter(review=Review.RETURNED, recorded_by=user)
+        .select_related("activity__milestone__commitment", "milestone__commitment", "reviewed_by")
+        .order_by("-reviewed_at", "-pk")
+    )
