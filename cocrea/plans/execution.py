@@ -26,7 +26,7 @@ from cocrea.core.sheet_import import refuse_what_they_may_not_change, rehearse_a
 from cocrea.core.versioning import StaleEdit, save_edit_with_reason
 from cocrea.plans import sheet_templates
 from cocrea.plans.models import Activity, ActivityStatus, Baseline, Evidence, Milestone, ProgressEntry, Review
-from cocrea.plans.review import after_correction, review_for
+from cocrea.plans.review import after_correction, notify_waiting, review_for
 from cocrea.plans.workflow import WorkflowError, check_transition, derive_status
 
 
@@ -57,6 +57,7 @@ def record_progress(
     evidence: list[tuple[str, str]] | None = None,
     evidence_files: list[tuple[str, Any]] | None = None,
     check_permission: bool = True,
+    notify: bool = True,
 ) -> ProgressEntry:
     """Add a dated progress report of an activity, or of a milestone tracked directly (one without
     a detailed work plan: once it has activities, they are what is reported), enforcing the
@@ -95,6 +96,8 @@ def record_progress(
             Evidence.objects.create(entry=entry, title=title[:300], url=url)
         for title, upload in evidence_files or ():
             Evidence.objects.create(entry=entry, title=title[:300], upload=upload)
+    if notify:
+        notify_waiting([entry])  # a liaison's report: the point of contact is told
     return entry
 
 
@@ -183,22 +186,30 @@ def import_progress(milestone: Milestone, data: bytes, *, by: Any, write: bool =
     if result.errors:
         return result
 
+    written: list[ProgressEntry] = []
+
     def write_row(row: Any) -> None:
-        record_progress(
-            row.activity,
-            day=row.day,
-            percent=row.percent,
-            status=None if row.status_derived else row.status,
-            actual_start=row.actual_start,
-            actual_end=row.actual_end,
-            note=row.note,
-            reason=row.note if row.status in ("delayed", "cancelled") else "",
-            by=by,
-            check_permission=by is not None,
+        written.append(
+            record_progress(
+                row.activity,
+                day=row.day,
+                percent=row.percent,
+                status=None if row.status_derived else row.status,
+                actual_start=row.actual_start,
+                actual_end=row.actual_end,
+                note=row.note,
+                reason=row.note if row.status in ("delayed", "cancelled") else "",
+                by=by,
+                check_permission=by is not None,
+                notify=False,
+            )
         )
 
     run = write_all_or_nothing if write else rehearse_all
-    return run(result, write_row, (WorkflowError, PermissionDenied), "status")
+    outcome = run(result, write_row, (WorkflowError, PermissionDenied), "status")
+    if write and not outcome.errors:
+        notify_waiting(written)  # one email for the whole sheet
+    return outcome
 
 
 def progress_template(milestone: Milestone, *, by: Any = None) -> bytes:
@@ -337,16 +348,21 @@ def correct_progress(
         **after_correction(current, by),
     }
     with operation("web"):
-        saved = save_edit_with_reason(
+        saved = cast(
             ProgressEntry,
-            current.pk,
-            expected_version,
-            changes,
-            reason_field="correction_reason",
-            reason=correction_reason,
-            basis=basis,
+            save_edit_with_reason(
+                ProgressEntry,
+                current.pk,
+                expected_version,
+                changes,
+                reason_field="correction_reason",
+                reason=correction_reason,
+                basis=basis,
+            ),
         )
-    return cast(ProgressEntry, saved)
+    if changes.get("review") == Review.PENDING:
+        notify_waiting([saved])  # waiting again: the point of contact is told
+    return saved
 
 
 @transaction.atomic

@@ -8,20 +8,27 @@ waits again too. Reports written by whoever may validate them (the point of cont
 administrator) or by the plan's coordinators and editors are validated as they are written.
 
 Every step is a write of the report, so the audit trail keeps who validated or returned it, when,
-and why.
+and why. The plan's points of contact get an email when reports start waiting for them, and the
+person who wrote a report gets one when it is returned (through the outbox: sent after the
+transaction commits, never lost).
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cocrea.accounts.models import Role
+from cocrea.accounts.models import Role, RoleAssignment
 from cocrea.accounts.rules import assignments, can_edit_rows, is_administrator, permission
 from cocrea.audit.context import operation
 from cocrea.core.actors import acting_user
@@ -110,7 +117,9 @@ def return_progress(entry: ProgressEntry, *, expected_version: int, reason: str,
         "review_reason": reason,
     }
     with operation("web"):
-        return cast(ProgressEntry, save_edit(ProgressEntry, current.pk, expected_version, changes))
+        returned = cast(ProgressEntry, save_edit(ProgressEntry, current.pk, expected_version, changes))
+    notify_returned(returned)
+    return returned
 
 
 def after_correction(entry: ProgressEntry, by: Any) -> dict[str, Any]:
@@ -120,6 +129,101 @@ def after_correction(entry: ProgressEntry, by: Any) -> dict[str, Any]:
     if review == entry.review:
         return {}
     return {"review": review, "reviewed_by": None, "reviewed_at": None, "review_reason": ""}
+
+
+# --- emails -------------------------------------------------------------------------------------
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> int:
+    messages = [EmailMessage(subject, body, None, [to]) for to in sorted(set(recipients)) if to and "@" in to]
+    if not messages:
+        return 0
+    return get_connection(fail_silently=True).send_messages(messages) or 0
+
+
+def _plan_of(entry: ProgressEntry) -> int | None:
+    milestone = entry.activity.milestone if entry.activity is not None else entry.milestone
+    return milestone.commitment.action_plan_id if milestone is not None else None
+
+
+def notify_waiting(entries: list[ProgressEntry]) -> int:
+    """Tell the plans' points of contact that reports wait for their validation: one email each,
+    whatever the number of reports (a progress sheet of 40 rows is one email)."""
+    waiting = [e for e in entries if e.review == Review.PENDING]
+    if not waiting:
+        return 0
+    plans = {_plan_of(e) for e in waiting} - {None}
+    contacts = RoleAssignment.objects.filter(
+        role=Role.POINT_OF_CONTACT, action_plan_id__in=plans, user__is_active=True
+    ).exclude(user_id__in={e.recorded_by_id for e in waiting if e.recorded_by_id})
+    recipients = list(contacts.values_list("user__email", flat=True))
+    authors = sorted({e.recorded_by.email for e in waiting if e.recorded_by is not None})
+    subject = ngettext(
+        "Un reporte de avance espera su validación",
+        "%(count)s reportes de avance esperan su validación",
+        len(waiting),
+    ) % {"count": len(waiting)}
+    lines = [f"- {_described(e)}" for e in waiting[:20]]
+    if len(waiting) > 20:
+        lines.append(_("… y %(count)s más.") % {"count": len(waiting) - 20})
+    body = _(
+        "%(who)s registró avances que no se publican hasta que usted los valide o los devuelva con "
+        "un motivo:\n\n%(lines)s\n\nRevíselos en %(url)s"
+    ) % {
+        "who": ", ".join(authors) or _("Un enlace institucional"),
+        "lines": "\n".join(lines),
+        "url": f"{settings.SITE_URL}{reverse('staff:progress_review')}",
+    }
+    return _send(subject, body, recipients)
+
+
+def notify_returned(entry: ProgressEntry) -> int:
+    """Tell the person who wrote a report that it was returned, and why."""
+    author = entry.recorded_by
+    if author is None or not author.is_active:
+        return 0
+    screen = (
+        reverse("staff:record_progress", args=[entry.activity_id])
+        if entry.activity_id
+        else reverse("staff:record_milestone_progress", args=[entry.milestone_id])
+    )
+    return _send(
+        _("Su reporte de avance fue devuelto"),
+        _(
+            "El punto de contacto devolvió su reporte: %(report)s.\n\nMotivo: %(reason)s\n\n"
+            "Corríjalo (vuelve a esperar la validación) o retírelo en %(url)s"
+        )
+        % {"report": _described(entry), "reason": entry.review_reason, "url": f"{settings.SITE_URL}{screen}"},
+        [author.email],
+    )
+
+
+def _described(entry: ProgressEntry) -> str:
+    values = {
+        "day": date_format(entry.day, "SHORT_DATE_FORMAT"),
+        "percent": f"{entry.percent_complete:.0f}",
+        "status": entry.get_status_display(),
+    }
+    if entry.activity is not None:
+        milestone = entry.activity.milestone
+        return _(
+            "compromiso %(commitment)s, hito %(milestone)s, actividad %(code)s: %(percent)s %% "
+            "(%(status)s) al %(day)s"
+        ) % {
+            **values,
+            "commitment": milestone.commitment.number,
+            "milestone": milestone.number,
+            "code": entry.activity.code,
+        }
+    milestone = cast(Milestone, entry.milestone)
+    return _("compromiso %(commitment)s, hito %(milestone)s: %(percent)s %% (%(status)s) al %(day)s") % {
+        **values,
+        "commitment": milestone.commitment.number,
+        "milestone": milestone.number,
+    }
+
+
+# --- queues --------------------------------------------------------------------------------------
 
 
 def waiting_for(user: Any) -> QuerySet[ProgressEntry]:

@@ -297,3 +297,42 @@ def test_the_point_of_contact_grants_and_revokes_the_roles_of_the_plans_commitme
     newcomer.refresh_from_db()
     assert not newcomer.is_staff
     assert AuditEntry.objects.filter(object_id=granted, action=AuditEntry.Action.DELETE).exists()
+
+
+# --- emails ----------------------------------------------------------------------------------------
+
+
+def test_the_point_of_contact_is_told_and_the_liaison_hears_why(people, inap_activity, milestone):
+    from django.core import mail
+
+    mail.outbox.clear()
+    waiting = _report(inap_activity, people["liaison"], percent=30)
+    assert [m.to for m in mail.outbox] == [[people["contact"].email]]
+    assert "espera su validación" in mail.outbox[0].subject
+    assert "actividad 01: 30 %" in mail.outbox[0].body
+    assert "/gestion/avances/por-validar/" in mail.outbox[0].body
+    mail.outbox.clear()
+    _report(milestone.activities.get(number=2), people["coordinator"])  # validated: nobody told
+    assert mail.outbox == []
+    review.return_progress(
+        waiting,
+        expected_version=waiting.edit_version,
+        reason="Falta la lista de asistencia.",
+        by=people["contact"],
+    )
+    assert [m.to for m in mail.outbox] == [[people["liaison"].email]]
+    assert "Falta la lista de asistencia." in mail.outbox[0].body
+
+
+def test_a_progress_sheet_from_a_liaison_is_one_email(people, milestone):
+    from django.core import mail
+
+    from cocrea.plans.execution import import_progress
+
+    sheet = "actividad,fecha,porcentaje\n01,2019-05-31,20\n02,2019-05-31,30\n".encode()
+    mail.outbox.clear()
+    result = import_progress(milestone, sheet, by=people["liaison"])
+    assert not result.errors, result.errors
+    assert ProgressEntry.objects.filter(review=Review.PENDING).count() == 2
+    assert len(mail.outbox) == 1
+    assert "2 reportes de avance esperan su validación" == mail.outbox[0].subject
