@@ -77,8 +77,8 @@ def test_a_liaisons_report_is_returned_corrected_and_validated(
 
     # The public does not see it.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}{seeded_milestone.get_absolute_url()}")
-    completed_before = page.locator("main").inner_text().count("Completada")
+    page.goto(f"{live_server.url}{seeded_milestone.get_schedule_url()}")
+    done_before = page.locator("main").inner_text().count("100 %")
 
     # The point of contact returns it with a reason.
     _as(page, client, live_server, contact)
@@ -126,5 +126,5 @@ def test_a_liaisons_report_is_returned_corrected_and_validated(
     page.screenshot(path=str(artifacts / "plan-roles-en.png"), full_page=True)
 
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}{seeded_milestone.get_absolute_url()}")
-    assert page.locator("main").inner_text().count("Completada") > completed_before
+    page.goto(f"{live_server.url}{seeded_milestone.get_schedule_url()}")
+    assert page.locator("main").inner_text().count("100 %") > done_before
