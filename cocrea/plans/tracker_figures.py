@@ -15,12 +15,14 @@ validated ones).
 (and who answers for them), its baselines or its progress reports (a report validated or returned
 too: a write of the report's row) replaces the milestone's page-cache version when it commits
 (:mod:`cocrea.core.pagecache`, registered in :mod:`cocrea.plans.scopes`). :func:`figures` reads the
-versions of the tracker's milestones (one ``get_many``), then their figures kept under those
-versions (one more), and computes only the milestones it did not find, in a fixed number of
-queries, keeping them for the next request. The key also holds the day (today decides which
-reports count and which baseline is in force), the code release and the ``gen`` version (the whole
-database loaded or restored). The versions are read before the data, so a write committed meanwhile
-leaves figures under an old version, which no later request asks for.
+versions of the tracker's milestones (one ``get_many``), then the plan's kept figures (one cache
+entry a plan: each milestone's figures with the version they were computed under), and computes
+only the milestones whose version has changed since, in a fixed number of queries, keeping them for
+the next request. The entry's key also holds the day (today decides which reports count and which
+baseline is in force), the code release and the ``gen`` version (the whole database loaded or
+restored). The versions are read before the data, so a write committed meanwhile leaves figures
+under an old version, which no later request takes. One entry a plan, not one a milestone: a
+national plan's 192 milestones would fill most of the embedded cache (local memory, 300 entries).
 """
 
 from __future__ import annotations
@@ -98,14 +100,21 @@ def figures(milestones: Sequence[Milestone], today: date) -> dict[int, Milestone
     if not milestones:
         return {}
     versions = pagecache.current_versions([pagecache.GENERATION, *(scope(m) for m in milestones)])
-    head = f"tracker:{FORMAT}:{pagecache.release()}:{today.isoformat()}:{versions[0]}"
-    keys = {m.pk: f"{head}:{m.pk}:{version}" for m, version in zip(milestones, versions[1:], strict=True)}
-    found = cache.get_many(list(keys.values()))
-    result = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [m for m in milestones if m.pk not in result]
+    plans = ",".join(str(pk) for pk in sorted({m.commitment.action_plan_id for m in milestones}))
+    key = f"tracker:{FORMAT}:{pagecache.release()}:{today.isoformat()}:{versions[0]}:{plans}"
+    kept: dict[int, tuple[str, MilestoneFigures]] = cache.get(key) or {}
+    result: dict[int, MilestoneFigures] = {}
+    missing: list[tuple[Milestone, str]] = []
+    for milestone, version in zip(milestones, versions[1:], strict=True):
+        found = kept.get(milestone.pk)
+        if found is not None and found[0] == version:
+            result[milestone.pk] = found[1]
+        else:
+            missing.append((milestone, version))
     if missing:
-        computed = compute(missing, today)
-        cache.set_many({keys[pk]: value for pk, value in computed.items()}, timeout=KEEP_SECONDS)
+        computed = compute([milestone for milestone, _version in missing], today)
+        kept = {**kept, **{m.pk: (version, computed[m.pk]) for m, version in missing}}
+        cache.set(key, kept, timeout=KEEP_SECONDS)
         result.update(computed)
     return result
 

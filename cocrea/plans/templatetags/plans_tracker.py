@@ -86,23 +86,27 @@ class _Rows:
         self.long_day = _once(context, "long_days", _long_date)
         self.names = _once(context, "institutions", _institutions)
         self.percent = _once(context, "percents", _percent)
-        self.detailed = f' <span class="muted">({escape(_("plan de trabajo detallado"))})</span>'
-        self.overdue = f' <span class="badge badge-error">{escape(_("Vencido"))}</span>'
-        self.cancelled = f' <span class="badge badge-info">{escape(_("Cancelado"))}</span>'
-        self.unreported = f'<span class="muted">{escape(_("sin reportes"))}</span>'
+        # Each word looked up outside the f-strings, where makemessages finds it.
+        detailed, overdue = escape(_("plan de trabajo detallado")), escape(_("Vencido"))
+        cancelled, unreported = escape(_("Cancelado")), escape(_("sin reportes"))
+        self.detailed = f' <span class="muted">({detailed})</span>'
+        self.overdue = f' <span class="badge badge-error">{overdue}</span>'
+        self.cancelled = f' <span class="badge badge-info">{cancelled}</span>'
+        self.unreported = f'<span class="muted">{unreported}</span>'
         self.milestone_name = _("Hito %(number)s")
         self.place = url_place()
         self.commitment_name = _("Compromiso %(number)s")
         self.progress = escape(_("Avance"))
         self.updated = escape(_("Última actualización"))
         self.institutions = escape(_("Instituciones"))
+        milestone, end, level = escape(_("Hito")), escape(_("Fin")), escape(_("Nivel"))
         self.head = (
             "    <thead><tr>\n"
-            f'      <th scope="col">{escape(_("Hito"))}</th>\n'
+            f'      <th scope="col">{milestone}</th>\n'
             f'      <th scope="col">{self.institutions}</th>\n'
-            f'      <th scope="col">{escape(_("Fin"))}</th>\n'
+            f'      <th scope="col">{end}</th>\n'
             f'      <th scope="col" class="num">{self.progress}</th>\n'
-            f'      <th scope="col">{escape(_("Nivel"))}</th>\n'
+            f'      <th scope="col">{level}</th>\n'
             f'      <th scope="col">{self.updated}</th>\n'
             "    </tr></thead>\n"
         )
