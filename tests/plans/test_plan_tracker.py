@@ -334,3 +334,18 @@ def test_figures_are_kept_for_the_day_and_read_again_the_next(django_assert_num_
         assert tracker_figures.figures(milestones, today) == computed
     with django_assert_num_queries(5):  # another day: read again, in a fixed number of queries
         assert tracker_figures.figures(milestones, date(2026, 1, 16)) == computed
+
+
+def test_hostile_text_is_written_as_text(client):
+    """The commitments' tables and the chart are written by template tags: text escaped there."""
+    plan = _plan(3)
+    hostile = '<script>alert("x")</script>&\''
+    Commitment.objects.filter(action_plan=plan, number="1").update(title=hostile)
+    Milestone.objects.filter(commitment__action_plan=plan, number="3").update(title=hostile * 20)
+    Organization.objects.filter(acronym="ONSEC").update(name=hostile, acronym='"><img src=x>')
+    text = client.get(_url(plan)).content.decode()
+    assert "<script>alert" not in text and "<img src=x>" not in text
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#x27;"
+    assert f": {escaped}\n" in text  # the commitment's caption
+    assert f'<abbr title="{escaped}">&quot;&gt;&lt;img src=x&gt;</abbr>' in text  # a milestone's row
+    assert "…" in text  # the long title cut at 140 characters, as |truncatechars cut it
