@@ -15,7 +15,8 @@ CONTRIBUTIONS = "contributions"  # contributions without a reasoned response (su
 AGREEMENTS = "agreements"  # agreements past their due date and not done (subject: an agreement)
 ATTENDANCE = "attendance"  # meetings held or past without attendance (subject: a meeting)
 PROGRESS = "progress"  # activities under way without a report this month (subject: an activity)
-KINDS = (CONTRIBUTIONS, AGREEMENTS, ATTENDANCE, PROGRESS)
+TRACKED = "tracked"  # a milestone tracked directly, under way, without a report this month (subject: it)
+KINDS = (CONTRIBUTIONS, AGREEMENTS, ATTENDANCE, PROGRESS, TRACKED)
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,8 @@ def progress_template(milestone: Milestone, *, by: Any = None) -> bytes:
 # --- Corrections: the latest report of an activity may be corrected or withdrawn -----------------
 
 CORRECTION_RULE = gettext_lazy(
-    "Solo se puede corregir o retirar el último reporte de una actividad, y solo si no se aprobó "
+    "Solo se puede corregir o retirar el último reporte de una actividad (o de un hito seguido "
+    "directamente), y solo si no se aprobó "
     "una línea base después de registrarlo: el reporte siguiente parte del estado de este, y una "
     "línea base se aprueba con los reportes de entonces a la vista. Para cambiar el avance de un "
     "reporte anterior, registre un nuevo reporte."

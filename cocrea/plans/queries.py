@@ -19,7 +19,7 @@ from cocrea.accounts.rules import (
 )
 from cocrea.computations.plancheck import Finding, check_plan
 from cocrea.computations.planparse import PlanParseError, parse_plan
-from cocrea.core.attention import PROGRESS, Attention
+from cocrea.core.attention import PROGRESS, TRACKED, Attention
 from cocrea.plans.models import (
     ActionPlan,
     Activity,
@@ -298,15 +298,53 @@ def activities_without_report(milestones: Any, today: datetime.date) -> QuerySet
     )
 
 
-def needs_attention(milestones: Any, today: datetime.date) -> list[Attention]:
-    """Activities under way without a progress report this month, in the given milestones."""
-    return [
-        Attention(
-            PROGRESS,
-            activity.milestone_id,
-            activity,
-            reverse("staff:record_progress", args=[activity.pk]),
-            day=today.replace(day=1),
+def tracked_without_report(milestones: Any, today: datetime.date) -> QuerySet[Milestone]:
+    """Milestones tracked directly (no activities) that are under way (their latest report says in
+    progress or delayed; or, with no report yet, their dates cover this month) with no progress
+    report this month: one query."""
+    this_month = today.replace(day=1)
+    entries = ProgressEntry.objects.in_effect()
+    latest = entries.filter(milestone=OuterRef("pk"), day__lte=today).order_by("-day", "-pk")
+    reported = entries.filter(milestone=OuterRef("pk"), day__gte=this_month, day__lte=today)
+    planned_now = Q(starts_on__lte=today, ends_on__gte=this_month)
+    not_started = Q(latest_status=None) | Q(latest_status="planned")
+    return (
+        Milestone.objects.filter(pk__in=milestones)
+        .annotate(
+            latest_status=Subquery(latest.values("status")[:1]),
+            reported=Exists(reported),
+            work_plan=Exists(Activity.objects.filter(milestone=OuterRef("pk"))),
         )
-        for activity in activities_without_report(milestones, today)
+        .filter(reported=False, work_plan=False)
+        .filter(Q(latest_status__in=UNDER_WAY) | not_started & planned_now)
+        .select_related("commitment__action_plan")
+        .order_by("pk")
+    )
+
+
+def needs_attention(milestones: Any, today: datetime.date) -> list[Attention]:
+    """Activities under way without a progress report this month, in the given milestones, and
+    milestones tracked directly in the same case."""
+    month = today.replace(day=1)
+    return [
+        *(
+            Attention(
+                PROGRESS,
+                activity.milestone_id,
+                activity,
+                reverse("staff:record_progress", args=[activity.pk]),
+                day=month,
+            )
+            for activity in activities_without_report(milestones, today)
+        ),
+        *(
+            Attention(
+                TRACKED,
+                milestone.pk,
+                milestone,
+                reverse("staff:record_milestone_progress", args=[milestone.pk]),
+                day=month,
+            )
+            for milestone in tracked_without_report(milestones, today)
+        ),
     ]

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cocrea.accounts.rules import permission
-from cocrea.core.attention import KINDS, PROGRESS, Attention
+from cocrea.accounts.rules import can_edit_rows, permission
+from cocrea.core.attention import KINDS, PROGRESS, TRACKED, Attention
 from cocrea.drafts import queries as drafts
 from cocrea.participation import queries as participation
 from cocrea.plans import queries as plans
@@ -48,12 +48,13 @@ class MilestoneTodo:
         return sum(group.total for group in self.groups)
 
 
-def _may_deal_with(user: Any, item: Attention) -> bool:
-    """An activity answers to its own organisations; the rest to the milestone's scope, which
-    :func:`plans.queries.staff_milestones` already applied."""
-    if item.kind == PROGRESS:
+def _may_deal_with(user: Any, item: Attention, milestone: Milestone) -> bool:
+    """Progress (of an activity, or of a milestone tracked directly) answers to the rule of
+    reporting it there; the rest (responses, agreements, attendance) to the milestone's editors:
+    a liaison, who only reports progress, is not shown them."""
+    if item.kind in (PROGRESS, TRACKED):
         return bool(user.has_perm(permission("progressentry", "add"), item.subject))
-    return True
+    return bool(can_edit_rows(user, milestone))
 
 
 def gather(
@@ -72,8 +73,9 @@ def gather(
         *plans.needs_attention(ids, today),
     ]
     by_milestone: dict[int, dict[str, list[Attention]]] = {m.pk: {} for m in milestones}
+    loaded = {m.pk: m for m in milestones}
     for item in items:
-        if _may_deal_with(user, item):
+        if _may_deal_with(user, item, loaded[item.milestone_id]):
             by_milestone[item.milestone_id].setdefault(item.kind, []).append(item)
     return [
         MilestoneTodo(

@@ -253,3 +253,28 @@ def test_a_liaison_tracks_their_milestone_directly_and_it_waits(client, people, 
     client.logout()
     public = _text(client.get(tracked.get_absolute_url()))
     assert "Taller realizado" not in public
+
+
+def test_a_liaisons_to_do_holds_the_progress_they_report_and_nothing_else(client, people, milestone, tracked):
+    """The meetings without attendance of milestone 1 are its editors' to deal with; a milestone
+    tracked directly, under way, without a report this month is the liaison's."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    tracked.responsible.set([Organization.objects.get(acronym="INAP")])
+    tracked.starts_on, tracked.ends_on = (
+        today.replace(day=1),
+        today.replace(day=1).replace(year=today.year + 1),
+    )
+    tracked.save()
+    client.force_login(people["liaison"])
+    home = _text(client.get(reverse("staff:home")))
+    assert "Reportar el avance del hito 6" in home
+    assert "Registrar la asistencia" not in home
+    assert "Personas del registro" not in home
+    client.force_login(people["coordinator"])
+    home = _text(client.get(reverse("staff:home")))
+    assert "Reportar el avance del hito 6" in home
+    assert "Personas del registro" in home
+    record_progress(tracked, day=today, percent=Decimal(10), by=people["coordinator"])
+    assert "Reportar el avance del hito 6" not in _text(client.get(reverse("staff:home")))
