@@ -54,11 +54,12 @@ _HINT = re.compile(r"\s*\([^)]*\)")  # "Fecha (dd/mm/aaaa)" is listed as "Fecha"
 @dataclass(frozen=True)
 class SheetKind:
     title: Promise
-    model: str  # the rows' model in the rules: the person must be allowed to change one
+    model: str  # the rows' model: the person must be allowed ``rule`` on one of them
     reader: Callable[..., Any]  # (milestone, data, *, by, write) → the reader's result
     template: Callable[..., bytes]  # (milestone, *, by) → XLSX
     columns: Callable[[], list[TemplateColumn]]  # the template's columns, for the upload page
     filename: Promise
+    rule: tuple[str, str] = ("", "change")  # (model, action) of the rule asked of a row; "" = model
 
 
 SHEET_IMPORTS = {
@@ -69,6 +70,7 @@ SHEET_IMPORTS = {
         progress_template,
         lambda: progress_columns([], [], timezone.localdate()),
         gettext_lazy("plantilla-avances"),
+        ("progressentry", "add"),  # liaisons report progress too (their reports wait: plans.review)
     ),
     "mediciones": SheetKind(
         gettext_lazy("Importar mediciones de indicadores"),
@@ -100,9 +102,8 @@ def _sheet_milestone(request: HttpRequest, milestone: int, kind: str) -> tuple[M
         rows = found.indicators.filter(method=Indicator.Method.MANUAL)
     else:
         rows = found.budget_lines.all()
-    if not request.user.has_perm(STAFF_SCREENS) or not any(
-        request.user.has_perm(permission(sheet.model, "change"), r) for r in rows
-    ):
+    rule = permission(sheet.rule[0] or sheet.model, sheet.rule[1])
+    if not request.user.has_perm(STAFF_SCREENS) or not any(request.user.has_perm(rule, r) for r in rows):
         raise PermissionDenied
     return found, sheet
 

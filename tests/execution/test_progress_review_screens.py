@@ -278,3 +278,22 @@ def test_a_liaisons_to_do_holds_the_progress_they_report_and_nothing_else(client
     assert "Personas del registro" in home
     record_progress(tracked, day=today, percent=Decimal(10), by=people["coordinator"])
     assert "Reportar el avance del hito 6" not in _text(client.get(reverse("staff:home")))
+
+
+def test_a_liaison_imports_a_progress_sheet_and_it_waits(client, people, milestone):
+    client.force_login(people["liaison"])
+    url = reverse("staff:sheet_import", args=[milestone.pk, "avance"])
+    assert client.get(url).status_code == 200
+    hub = _text(client.get(reverse("staff:milestone", args=[milestone.pk])))
+    assert "Importar avances desde una hoja de cálculo" in hub
+    assert "Registrar la asistencia" not in hub
+    client.force_login(people["coordinator"])
+    assert client.get(url).status_code == 200
+    outsider = UserFactory(
+        username="otra",
+        role=Role.LIAISON,
+        commitment=milestone.commitment,
+        organization=Organization.objects.get(acronym="MINECO"),
+    )
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403  # MINECO answers for no activity of milestone 1
