@@ -97,6 +97,7 @@ class Figure:
     # (their mean): the ratio least moved by the rest of the machine's load, which changes
     # between the start of a round and its end.
     beside: float = math.nan
+    spread: str = ""  # the lowest and highest of the rounds' ``beside``
 
 
 # -- load generators -------------------------------------------------------------------------
@@ -409,6 +410,7 @@ def run(
                 sum(f.errors for f in figs),
                 figs[-1].body,
                 statistics.median(f.beside for f in figs),
+                f"{min(f.beside for f in figs):.2f}–{max(f.beside for f in figs):.2f}",
             )
             for label, figs in by_label.items()
         }
@@ -423,13 +425,14 @@ def print_table(name: str, workers: int, figures: dict[str, Figure]) -> None:
     print(f"\n## {name.split('-')[0]}, {workers} workers, {threads}")
     print(
         f"{'page':<28}{'c1 p50':>10}{'c32 req/s':>11}{'errors':>8}"
-        f"{'p50 / bare rows':>17}{'req/s / bare 20 B':>19}{'beside':>8}  body"
+        f"{'p50 / bare rows':>17}{'req/s / bare 20 B':>19}{'beside':>8}{'rounds':>12}  body"
     )
     for label, fig in figures.items():
         print(
             f"{label:<28}{fig.p50_ms:>8.2f}ms{fig.rps:>11,.0f}{fig.errors:>8}"
             f"{fig.p50_ms / rows_p50:>16.1f}×{fig.rps / bytes_rps:>18.2f}×"
-            f"{'' if math.isnan(fig.beside) else f'{fig.beside:.2f}×':>8}  {fig.body}"
+            f"{'' if math.isnan(fig.beside) else f'{fig.beside:.2f}×':>8}"
+            f"{'' if math.isnan(fig.beside) else fig.spread:>12}  {fig.body}"
         )
 
 
@@ -471,6 +474,12 @@ def main() -> None:
         help="the Accept-Encoding header of every request (default: a browser's, "
         f"{BROWSER_ACCEPT_ENCODING!r}: cached pages are then sent gzip-compressed); '' sends none",
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated: only the Cocrea pages whose names start so (e.g. 'work plan,schedule'); "
+        "the bare pages are always measured",
+    )
     args = parser.parse_args()
     if args.accept_encoding:
         HEADERS["Accept-Encoding"] = args.accept_encoding
@@ -485,6 +494,9 @@ def main() -> None:
         env = cocrea_env(data_dir, postgres)
         env["PAGE_CACHE"] = "1" if args.page_cache == "on" else "0"
         pages = prepare_cocrea(env, postgres)
+        if args.pages:
+            wanted = [name.strip() for name in args.pages.split(",")]
+            pages = {label: path for label, path in pages.items() if label.startswith(tuple(wanted))}
         print(
             f"# bench/serve.py: {'PostgreSQL' if postgres else 'SQLite'}, DEBUG=0, "
             f"{os.cpu_count()} CPUs, {workers} workers, {args.duration:g} s per figure, "
