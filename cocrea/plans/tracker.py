@@ -475,7 +475,11 @@ class _Writer:
         status = STATUSES.get(item.status, "")
         if item.completion is None and not status:
             return None
-        latest = subject.progress_entries.order_by("-day", "-pk").first()
+        # Its state at the import's day (a later report, or one returned by the point of contact,
+        # is not what the sheet is compared with).
+        latest = (
+            subject.progress_entries.in_effect().filter(day__lte=self.day).order_by("-day", "-pk").first()
+        )
         if item.completion is not None:
             percent = Decimal(str(item.completion)).quantize(Decimal("0.01"))
         else:

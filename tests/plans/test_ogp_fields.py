@@ -73,3 +73,23 @@ def test_the_demo_is_guatemalas_fourth_plan_with_commitment_gt0095(tmp_path, set
     plan = ActionPlan.objects.get()
     assert (plan.government, plan.number, plan.country) == ("Guatemala", 4, "GT")
     assert Commitment.objects.get().ogp_id == "GT0095"
+
+
+def test_the_demo_shows_a_liaisons_report_waiting_for_validation(client):
+    """With the sample execution, a sample liaison (no usable password) has one report of
+    milestone 3 waiting: the queue shows it to an administrator; the public does not see it."""
+    from cocrea.plans.models import ProgressEntry, Review
+
+    call_command("load_demo", "--sample-execution", verbosity=0)
+    waiting = ProgressEntry.objects.get(review=Review.PENDING)
+    assert waiting.milestone.number == "3"
+    assert waiting.recorded_by.email == "enlace.inap@ejemplo.org"
+    assert not waiting.recorded_by.has_usable_password()
+    assert "Datos de ejemplo" in waiting.note
+    assert (
+        "cuatro sesiones del laboratorio"
+        not in client.get(waiting.milestone.get_absolute_url()).content.decode()
+    )
+    reports = ProgressEntry.objects.filter(milestone=waiting.milestone).count()
+    call_command("load_demo", "--sample-execution", "--force", verbosity=0)  # again: nothing twice
+    assert ProgressEntry.objects.filter(milestone=waiting.milestone).count() == reports

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from cocrea.accounts.models import Role
+from cocrea.accounts.services import grant_role
 from cocrea.audit.context import acting_as
 from cocrea.core import pagecache
 from cocrea.drafts.sample import load_sample_cocreation
 from cocrea.plans import services, tracker
-from cocrea.plans.models import Milestone
+from cocrea.plans.execution import record_progress
+from cocrea.plans.models import Milestone, Organization
 from cocrea.plans.sample import load_sample_execution
 
 DEMO_TRACKER_DAY = date(2020, 8, 31)  # the day of the demo tracker's progress reports
@@ -59,6 +64,7 @@ class Command(BaseCommand):
             load_demo_tracker(report.milestone)
         if options["sample_execution"]:
             load_sample_execution(report.milestone)
+            load_sample_review(report.milestone)
             self.stdout.write(_("Ejecución de ejemplo cargada (marcada como «datos de ejemplo»)."))
         if options["sample_cocreation"]:
             load_sample_cocreation(report.milestone)
@@ -96,6 +102,42 @@ def load_demo_tracker(milestone: Milestone) -> None:
         sample_execution=True
     )
     pagecache.bump_all()  # a bulk update sends no signal
+
+
+SAMPLE_LIAISON = "enlace.inap@ejemplo.org"
+
+
+def load_sample_review(milestone: Milestone) -> None:
+    """A sample liaison of INAP for Commitment 11 (an account nobody can sign in to) and one report
+    of theirs on milestone 3 waiting for validation, so that the demo's staff home and the
+    validation queue show the workflow. Marked as sample data in its note."""
+    commitment = milestone.commitment
+    tracked = commitment.milestones.filter(number="3").first()
+    inap = Organization.objects.filter(acronym="INAP").first()
+    if tracked is None or inap is None or tracked.activities.exists():
+        return
+    User = get_user_model()
+    liaison = User.objects.filter(email=SAMPLE_LIAISON).first()
+    if liaison is None:
+        liaison = User.objects.create_user(username="enlace-inap-ejemplo", email=SAMPLE_LIAISON)
+        liaison.set_unusable_password()
+        liaison.save(update_fields=["password"])
+        grant_role(liaison, Role.LIAISON, commitment=commitment, organization=inap)
+    latest = tracked.progress_entries.order_by("-day", "-pk").first()
+    day = DEMO_TRACKER_DAY + timedelta(days=30)
+    if latest is not None and latest.day >= day:
+        return
+    with acting_as(liaison, "web"):
+        record_progress(
+            tracked,
+            day=day,
+            percent=Decimal(85),
+            by=liaison,
+            note=_(
+                "Datos de ejemplo: cuatro sesiones del laboratorio con organizaciones de sociedad civil; "
+                "falta la sesión de cierre. Este reporte espera la validación del punto de contacto."
+            ),
+        )
 
 
 SILENT_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
