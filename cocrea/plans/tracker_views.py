@@ -34,7 +34,7 @@ from cocrea.accounts.rules import permission
 from cocrea.computations import plantracker as pt
 from cocrea.computations.months import Month
 from cocrea.computations.safety import safe_cell
-from cocrea.computations.sheets import write_xlsx
+from cocrea.computations.table_xlsx import write_table_xlsx
 from cocrea.core import pagecache
 from cocrea.core.http import int_or_none
 from cocrea.plans import queries, tracker_figures
@@ -452,7 +452,7 @@ def tracker_download(request: HttpRequest, plan: str, fmt: str) -> HttpResponse:
             [(_("Sí") if v is True else _("No") if v is False else v) for v in record]
             for record in _records(request, data, context)
         ]
-        body = write_xlsx(rows, list(HEADERS), title=_("Seguimiento"))
+        body = write_table_xlsx(rows, list(HEADERS), title=_("Seguimiento"))
     response = HttpResponse(body, content_type=FORMATS[fmt])
     name = f"seguimiento-{slugify(data.plan.slug)[:60]}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
