@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -16,6 +17,12 @@ STAFF_PREFIXES = ("/admin/", "/gestion/")
 # Where a staff member was going when asked to set up two-step verification: "Continuar" on the
 # recovery codes page (accounts.views.continue_after_setup) goes there.
 AFTER_TWO_STEP = "cocrea_after_two_step"
+# When the staff session's idle window was last pushed forward (seconds since the epoch): it is
+# pushed again at most every REFRESH_EVERY seconds, so that a staff page does not write the session
+# row on every request (the window then ends between STAFF_IDLE_SECONDS − REFRESH_EVERY and
+# STAFF_IDLE_SECONDS after the last request).
+STAFF_SEEN = "cocrea_staff_seen"
+REFRESH_EVERY = 60
 
 
 def has_mfa(user: object) -> bool:
@@ -32,7 +39,15 @@ class StaffSecurityMiddleware:
         user = getattr(request, "user", None)
         if user is not None and holds_staff_role(user):
             # A staff session ends after STAFF_IDLE_SECONDS without a request (sliding window).
-            request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
+            now = int(time.time())
+            seen = request.session.get(STAFF_SEEN)
+            if (
+                not isinstance(seen, int)
+                or now - seen >= REFRESH_EVERY
+                or request.session.get_expiry_age() != settings.STAFF_IDLE_SECONDS
+            ):
+                request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
+                request.session[STAFF_SEEN] = now
             if request.path.startswith(STAFF_PREFIXES) and not has_mfa(user):
                 if request.method == "GET":
                     request.session[AFTER_TWO_STEP] = request.get_full_path()

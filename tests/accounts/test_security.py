@@ -46,6 +46,27 @@ def test_staff_sessions_end_after_30_idle_minutes(staff_client):
     assert staff_client.session.get_expiry_age() == 30 * 60
 
 
+def test_a_staff_session_row_is_written_at_most_once_a_minute(staff_client, monkeypatch):
+    """The idle window slides without an UPDATE of the session row on every staff request."""
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    from cocrea.accounts import middleware
+
+    start = time.time()
+    monkeypatch.setattr(middleware.time, "time", lambda: start)
+    staff_client.get("/gestion/")
+    key = staff_client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    monkeypatch.setattr(middleware.time, "time", lambda: start + 30)
+    staff_client.get("/gestion/")
+    assert Session.objects.get(session_key=key).expire_date == first  # not written again
+    monkeypatch.setattr(middleware.time, "time", lambda: start + middleware.REFRESH_EVERY + 1)
+    staff_client.get("/gestion/")
+    assert Session.objects.get(session_key=key).expire_date > first  # the window moved on
+
+
 def test_participants_keep_ordinary_sessions(client, django_user_model):
     user = django_user_model.objects.create_user("p", "p@example.org", PASSWORD)
     client.force_login(user)
