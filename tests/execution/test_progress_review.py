@@ -228,33 +228,18 @@ def test_the_point_of_contact_grants_and_revokes_the_roles_of_the_plans_commitme
     plan = commitment.action_plan
     newcomer = UserFactory(username="nuevo", email="nuevo@onsec.gob.gt")
     onsec = Organization.objects.get(acronym="ONSEC")
-    with pytest.raises(ValidationError) as missing:
-        grant_plan_role(
-            plan,
-            email="nadie@example.org",
-            role=Role.LIAISON,
-            commitment=commitment,
-            organization=onsec,
-            by=people["contact"],
+
+    def grant(by="contact", email=newcomer.email, role=Role.LIAISON, to=commitment, organization=onsec):
+        return grant_plan_role(
+            plan, email=email, role=role, commitment=to, organization=organization, by=people[by]
         )
+
+    with pytest.raises(ValidationError) as missing:
+        grant(email="nadie@example.org")
     assert "email" in missing.value.message_dict
     with pytest.raises(ValidationError):  # a liaison speaks for an institution
-        grant_plan_role(
-            plan,
-            email=newcomer.email,
-            role=Role.LIAISON,
-            commitment=commitment,
-            organization=None,
-            by=people["contact"],
-        )
-    assignment = grant_plan_role(
-        plan,
-        email="NUEVO@onsec.gob.gt",
-        role=Role.LIAISON,
-        commitment=commitment,
-        organization=onsec,
-        by=people["contact"],
-    )
+        grant(organization=None)
+    assignment = grant(email="NUEVO@onsec.gob.gt")
     assert (assignment.user, assignment.granted_by, assignment.organization) == (
         newcomer,
         people["contact"],
@@ -263,34 +248,12 @@ def test_the_point_of_contact_grants_and_revokes_the_roles_of_the_plans_commitme
     newcomer.refresh_from_db()
     assert newcomer.is_staff
     with pytest.raises(PermissionDenied):  # nor do others grant roles, nor name a point of contact
-        grant_plan_role(
-            plan,
-            email=newcomer.email,
-            role=Role.EDITOR,
-            commitment=commitment,
-            organization=None,
-            by=people["coordinator"],
-        )
+        grant(by="coordinator", role=Role.EDITOR, organization=None)
     with pytest.raises(PermissionDenied):
-        grant_plan_role(
-            plan,
-            email=newcomer.email,
-            role=Role.POINT_OF_CONTACT,
-            commitment=None,
-            organization=None,
-            by=people["contact"],
-        )
+        grant(role=Role.POINT_OF_CONTACT, to=None, organization=None)
     other = ActionPlan.objects.create(name="Otro plan", slug="otro")
-    foreign = Commitment.objects.create(action_plan=other, number="1", title="Ajeno")
     with pytest.raises(ValidationError):
-        grant_plan_role(
-            plan,
-            email=newcomer.email,
-            role=Role.EDITOR,
-            commitment=foreign,
-            organization=None,
-            by=people["contact"],
-        )
+        grant(role=Role.EDITOR, to=Commitment.objects.create(action_plan=other, number="1", title="Ajeno"))
     granted = str(assignment.pk)
     assert AuditEntry.objects.filter(object_id=granted, action=AuditEntry.Action.CREATE).exists()
     revoke_plan_role(assignment, by=people["contact"])
@@ -329,10 +292,10 @@ def test_a_progress_sheet_from_a_liaison_is_one_email(people, milestone):
 
     from cocrea.plans.execution import import_progress
 
-    sheet = "actividad,fecha,porcentaje\n01,2019-05-31,20\n02,2019-05-31,30\n".encode()
+    sheet = b"actividad,fecha,porcentaje\n01,2019-05-31,20\n02,2019-05-31,30\n"
     mail.outbox.clear()
     result = import_progress(milestone, sheet, by=people["liaison"])
     assert not result.errors, result.errors
     assert ProgressEntry.objects.filter(review=Review.PENDING).count() == 2
     assert len(mail.outbox) == 1
-    assert "2 reportes de avance esperan su validación" == mail.outbox[0].subject
+    assert mail.outbox[0].subject == "2 reportes de avance esperan su validación"
