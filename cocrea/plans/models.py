@@ -676,7 +676,7 @@ class ProgressEntry(Versioned):
     recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
     correction_reason = models.TextField(_("motivo de la corrección"), blank=True)
     review = models.CharField(
-        _("validación"), max_length=10, choices=Review.choices, default=Review.VALIDATED, db_index=True
+        _("validación"), max_length=10, choices=Review.choices, default=Review.VALIDATED
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -695,7 +695,16 @@ class ProgressEntry(Versioned):
         ordering = ["activity_id", "day", "pk"]
         verbose_name = _("reporte de avance")
         verbose_name_plural = _("reportes de avance")
-        indexes = [models.Index(fields=["activity", "day"]), models.Index(fields=["milestone", "day"])]
+        indexes = [
+            models.Index(fields=["activity", "day"]),
+            models.Index(fields=["milestone", "day"]),
+            # The validation queue (few rows): a partial index, which the queries of validated
+            # reports cannot take instead of the two above (an index on the review state alone
+            # sent SQLite through every validated report of the plan).
+            models.Index(
+                fields=["recorded_at"], name="progress_waiting", condition=models.Q(review="pending")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
