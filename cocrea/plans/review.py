@@ -40,17 +40,29 @@ from cocrea.plans.workflow import WorkflowError
 TRANSITIONS: dict[str | None, frozenset[str]] = {
     None: frozenset({Review.PENDING, Review.VALIDATED}),
     Review.PENDING: frozenset({Review.PENDING, Review.VALIDATED, Review.RETURNED}),
-    Review.RETURNED: frozenset({Review.PENDING}),  # corrected by its author: it waits again
+    # Corrected: by its author, it waits again; by whoever answers for the plan's rows, it is theirs.
+    Review.RETURNED: frozenset({Review.PENDING, Review.VALIDATED}),
     Review.VALIDATED: frozenset({Review.VALIDATED, Review.PENDING}),  # a liaison's correction waits
 }
 REASON_REQUIRED = frozenset({Review.RETURNED})
+# The point of contact's two steps, and the state each starts from.
+STEPS: dict[str, frozenset[str]] = {
+    "validate": frozenset({Review.PENDING}),
+    "return": frozenset({Review.PENDING}),
+}
 
 
-def check_review(previous: str | None, review: str, reason: str = "") -> None:
-    """Raise :class:`WorkflowError` unless a report may go from ``previous`` to ``review``."""
+def check_review(previous: str | None, review: str, reason: str = "", step: str = "") -> None:
+    """Raise :class:`WorkflowError` unless a report may go from ``previous`` to ``review`` (by
+    ``step``, when it is one of the point of contact's: validating or returning a waiting report)."""
     labels = dict(Review.choices)
     if review not in labels:
         raise WorkflowError(_("Estado de validación desconocido: %(state)s.") % {"state": review})
+    if step and previous not in STEPS[step]:
+        raise WorkflowError(
+            _("Solo un reporte que espera su validación se valida o se devuelve; este está «%(state)s».")
+            % {"state": labels.get(previous or "", previous)}
+        )
     if review not in TRANSITIONS[previous]:
         raise WorkflowError(
             _("Un reporte «%(previous)s» no puede pasar a «%(state)s».")
@@ -85,9 +97,7 @@ def _reviewable(entry: ProgressEntry, by: Any, expected_version: int) -> Progres
 def validate_progress(entry: ProgressEntry, *, expected_version: int, by: Any) -> ProgressEntry:
     """Publish a report that waits for validation: the public and the plan's figures count it."""
     current = _reviewable(entry, by, expected_version)
-    check_review(current.review, Review.VALIDATED)
-    if current.review == Review.VALIDATED:
-        return current
+    check_review(current.review, Review.VALIDATED, step="validate")
     changes = {
         "review": Review.VALIDATED,
         "reviewed_by": acting_user(by),
@@ -105,7 +115,7 @@ def return_progress(entry: ProgressEntry, *, expected_version: int, reason: str,
     reason = " ".join((reason or "").split())[:1000]
     current = _reviewable(entry, by, expected_version)
     try:
-        check_review(current.review, Review.RETURNED, reason)
+        check_review(current.review, Review.RETURNED, reason, step="return")
     except WorkflowError as refusal:
         if not reason:
             raise ValidationError({"review_reason": refusal.message}) from refusal

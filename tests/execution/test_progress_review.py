@@ -64,6 +64,33 @@ def test_the_enforcer_follows_the_transitions_table(previous, state):
             review.check_review(previous, state, reason)
 
 
+@pytest.mark.parametrize("previous", Review.values)
+@pytest.mark.parametrize("step", ["validate", "return"])
+def test_the_point_of_contact_validates_or_returns_only_what_waits(previous, step):
+    target = Review.VALIDATED if step == "validate" else Review.RETURNED
+    if previous == Review.PENDING:
+        review.check_review(previous, target, "Motivo", step=step)
+    else:
+        with pytest.raises(WorkflowError):
+            review.check_review(previous, target, "Motivo", step=step)
+
+
+def test_a_coordinator_correcting_a_returned_report_publishes_it(people, inap_activity):
+    waiting = _report(inap_activity, people["liaison"])
+    returned = review.return_progress(
+        waiting, expected_version=waiting.edit_version, reason="Cifra dudosa.", by=people["contact"]
+    )
+    corrected = correct_progress(
+        returned,
+        expected_version=returned.edit_version,
+        day=returned.day,
+        percent=Decimal(35),
+        by=people["coordinator"],
+        correction_reason="Cifra del informe trimestral.",
+    )
+    assert corrected.review == Review.VALIDATED
+
+
 def test_returning_needs_a_reason():
     with pytest.raises(WorkflowError):
         review.check_review(Review.PENDING, Review.RETURNED, "  ")
