@@ -428,7 +428,7 @@ else:
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "cocrea-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 4000},  # each page twice: as it is and gzip-compressed
     }
     CACHES["versions"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

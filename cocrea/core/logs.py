@@ -144,6 +144,9 @@ class JsonFormatter(logging.Formatter):
     request, the extra fields (method, path, status, duration_ms for a request's line) and the
     traceback as ``exception``."""
 
+    # One encoder for every line (``json.dumps`` with options builds a new one on each call).
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -160,7 +163,7 @@ class JsonFormatter(logging.Formatter):
             line["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return self.encode(line)
 
 
 class TextFormatter(logging.Formatter):
