@@ -29,6 +29,7 @@ from cocrea.plans.models import (
     CommitmentEntity,
     Evidence,
     Milestone,
+    Organization,
     ProgressEntry,
 )
 
@@ -53,9 +54,20 @@ def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
             "action_plan": found.action_plan,
             "responsible": [e for e in entities if e.role == CommitmentEntity.Role.RESPONSIBLE],
             "other_actors": [e for e in entities if e.role == CommitmentEntity.Role.OTHER_ACTOR],
+            "actor_groups": _by_sector([e for e in entities if e.role == CommitmentEntity.Role.OTHER_ACTOR]),
             "milestones": milestones,
         },
     )
+
+
+def _by_sector(entities: list[CommitmentEntity]) -> list[tuple[str, list[CommitmentEntity]]]:
+    """The supporting actors by sector, in OGP's order (government, civil society, academia, the
+    private sector, international cooperation and multilaterals, other); empty sectors left out."""
+    return [
+        (str(label), found)
+        for kind, label in Organization.Kind.choices
+        if (found := [e for e in entities if e.organization.kind == kind])
+    ]
 
 
 def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: ignore[type-arg]

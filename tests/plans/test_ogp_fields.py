@@ -93,3 +93,33 @@ def test_the_demo_shows_a_liaisons_report_waiting_for_validation(client):
     reports = ProgressEntry.objects.filter(milestone=waiting.milestone).count()
     call_command("load_demo", "--sample-execution", "--force", verbosity=0)  # again: nothing twice
     assert ProgressEntry.objects.filter(milestone=waiting.milestone).count() == reports
+
+
+def test_the_commitment_page_groups_its_supporting_actors_by_sector(client, milestone):
+    """OGP's supporting actors: government, civil society, the private sector, multilaterals."""
+    import re
+
+    from cocrea.plans.models import CommitmentEntity, Organization
+
+    commitment = milestone.commitment
+    commitment.entities.filter(role=CommitmentEntity.Role.OTHER_ACTOR).delete()
+    for position, (name, kind) in enumerate(
+        [
+            ("Banco Interamericano de Desarrollo", "international"),
+            ("Guatecívica", "civil_society"),
+            ("Ministerio de Economía", "government"),
+            ("Cámara de Industria", "private_sector"),
+        ]
+    ):
+        CommitmentEntity.objects.create(
+            commitment=commitment,
+            organization=Organization.objects.create(name=name, kind=kind),
+            role=CommitmentEntity.Role.OTHER_ACTOR,
+            position=position,
+        )
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    sectors = re.findall(r'<h3 class="actor-sector">([^<]+)</h3>', page)
+    assert sectors == ["Gobierno", "Sociedad civil", "Sector privado", "Cooperación internacional"]
+    section = page[page.index('id="actors-heading"') :]
+    assert section.index("Ministerio de Economía") < section.index("Cámara de Industria")
+    assert section.index('class="actor-sector">Sociedad civil') < section.rindex("Guatecívica")
