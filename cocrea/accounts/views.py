@@ -92,7 +92,7 @@ def _citizen_context(
 def _profile_page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
     """The profile: the roles really held, how the person appears, their organisations, their data."""
     roles = RoleAssignment.objects.filter(user=request.user).select_related(
-        "organization", "commitment__action_plan", "milestone__commitment__action_plan"
+        "action_plan", "organization", "commitment__action_plan", "milestone__commitment__action_plan"
     )
     is_staff = request.user.has_perm(STAFF_SCREENS)
     context = {
@@ -196,13 +196,21 @@ def describe_roles(user: Any, assignments: Any) -> list[dict[str, Any]]:
 
 
 def _describe(assignment: RoleAssignment) -> dict[str, Any]:
-    role, scope = assignment.role, assignment.commitment or assignment.milestone or assignment.organization
+    role = assignment.role
+    scope = assignment.action_plan or assignment.commitment or assignment.milestone or assignment.organization
     if role == Role.ADMINISTRATOR:
         text = _("Administrador de toda la plataforma")
     elif role == Role.AUDITOR:
         text = _("Auditor: lee toda la plataforma y su registro de cambios")
     elif role == Role.MODERATOR:
         text = _("Moderador de las consultas")
+    elif role == Role.POINT_OF_CONTACT:
+        text = _("Punto de contacto del plan %(plan)s") % {"plan": assignment.action_plan}
+    elif role == Role.LIAISON:
+        text = _("Enlace de %(organization)s en el compromiso %(commitment)s") % {
+            "organization": assignment.organization,
+            "commitment": assignment.commitment,
+        }
     elif role == Role.COORDINATOR:
         text = _("Coordinador del compromiso %(commitment)s") % {"commitment": assignment.commitment}
     elif assignment.commitment_id:
@@ -214,7 +222,8 @@ def _describe(assignment: RoleAssignment) -> dict[str, Any]:
     else:
         text = assignment.get_role_display()
     url = getattr(scope, "get_absolute_url", None)
-    return {"text": text, "url": url() if url and assignment.organization_id is None else None}
+    linked = assignment.organization_id is None or role == Role.LIAISON  # an organisation has no page here
+    return {"text": text, "url": url() if url and linked else None}
 
 
 def staff_home() -> str | None:

@@ -69,6 +69,19 @@ def test_a_coordinator_sees_the_commitment_they_coordinate(client, milestone):
     assert reverse("admin:index") not in html  # the admin is not theirs
 
 
+def test_a_point_of_contact_and_a_liaison_see_what_their_roles_apply_to(client, milestone):
+    commitment = milestone.commitment
+    plan = commitment.action_plan
+    html = profile(client, UserFactory(role=Role.POINT_OF_CONTACT, action_plan=plan))
+    assert f"Punto de contacto del plan {plan}" in html
+    assert f'href="{plan.get_absolute_url()}"' in html
+    inap = Organization.objects.get(acronym="INAP")
+    html = profile(client, UserFactory(role=Role.LIAISON, commitment=commitment, organization=inap))
+    assert f"Enlace de {inap} en el compromiso {commitment}" in html
+    assert "Editor" not in html
+    assert f'href="{commitment.get_absolute_url()}"' in html
+
+
 def test_every_role_a_person_holds_is_listed(client, milestone):
     inap = Organization.objects.get(acronym="INAP")
     user = UserFactory(role=Role.EDITOR, organization=inap)
