@@ -21,7 +21,15 @@ from tests.hypothesis_profiles import examples
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [Role.EDITOR, Role.COORDINATOR, Role.AUDITOR, Role.MODERATOR, Role.ADMINISTRATOR]
+ROLES = [
+    Role.EDITOR,
+    Role.COORDINATOR,
+    Role.AUDITOR,
+    Role.MODERATOR,
+    Role.ADMINISTRATOR,
+    Role.POINT_OF_CONTACT,
+    Role.LIAISON,
+]
 
 
 @pytest.fixture
@@ -41,6 +49,10 @@ def landscape(db, django_user_model):  # type: ignore[no-untyped-def]
             milestone_numbers=[1],
         )
         commitments.append(c)
+    # Another plan with an unpublished commitment: a point of contact of the first does not see it.
+    other = ActionPlan.objects.create(name="Otro", slug="otro", start_year=2018, end_year=2020)
+    Commitment.objects.create(action_plan=other, number="1", title="Ajeno", is_published=False)
+    plan.other = other
     user = django_user_model.objects.create_user("u", "u@example.org", "x-Strong-Pass-42")
     TOTP.activate(user, generate_totp_secret())
     return plan, orgs, commitments, user
@@ -62,7 +74,11 @@ def test_the_list_and_the_rule_agree(landscape, assignments, plan_published) -> 
         RoleAssignment.objects.filter(user=user).delete()
         for role, scope, index in assignments:
             kwargs = {}
-            if role in (Role.EDITOR, Role.COORDINATOR):
+            if role == Role.POINT_OF_CONTACT:
+                kwargs = {"action_plan": plan if index % 2 == 0 else plan.other}
+            elif role == Role.LIAISON:
+                kwargs = {"commitment": commitments[index], "organization": orgs[index % 3]}
+            elif role in (Role.EDITOR, Role.COORDINATOR):
                 if role == Role.COORDINATOR or scope == "commitment":
                     kwargs = {"commitment": commitments[index]}
                 elif scope == "milestone":
