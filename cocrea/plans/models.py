@@ -726,6 +726,12 @@ class ProgressEntry(Versioned):
         """What the report is of: the activity, or the milestone tracked directly."""
         return self.activity if self.activity_id else self.milestone  # type: ignore[return-value]
 
+    def get_staff_url(self) -> str:
+        """The staff progress screen of its activity, or of its milestone tracked directly."""
+        if self.activity_id:
+            return reverse("staff:record_progress", args=[self.activity_id])
+        return reverse("staff:record_milestone_progress", args=[self.milestone_id])
+
     @property
     def milestone_id_of_subject(self) -> int:
         """The milestone the report belongs to (one query when the activity is not loaded)."""

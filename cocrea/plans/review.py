@@ -192,11 +192,7 @@ def notify_returned(entry: ProgressEntry) -> int:
     author = entry.recorded_by
     if author is None or not author.is_active:
         return 0
-    screen = (
-        reverse("staff:record_progress", args=[entry.activity_id])
-        if entry.activity_id
-        else reverse("staff:record_milestone_progress", args=[entry.milestone_id])
-    )
+    screen = entry.get_staff_url()
     return _send(
         _("Su reporte de avance fue devuelto"),
         _(

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,13 +43,6 @@ def _entry_for(request: HttpRequest, pk: int, action: str) -> ProgressEntry:
     if not request.user.has_perm(permission("progressentry", action), found):
         raise PermissionDenied
     return found
-
-
-def _subject_url(entry: ProgressEntry) -> str:
-    """The progress screen of the report's activity, or of its milestone tracked directly."""
-    if entry.activity_id:
-        return reverse("staff:record_progress", args=[entry.activity_id])
-    return reverse("staff:record_milestone_progress", args=[entry.milestone_id])
 
 
 def _subject_values(entry: ProgressEntry) -> dict[str, Any]:
@@ -86,7 +78,7 @@ def _headings(entry: ProgressEntry, correcting: bool) -> dict[str, Any]:
     return {
         "heading": title % values,
         "back_label": back % values,
-        "back_url": _subject_url(entry),
+        "back_url": entry.get_staff_url(),
         "lead": subject.title,
     }
 
@@ -168,7 +160,7 @@ def edit_progress(request: HttpRequest, entry: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Reporte corregido. El motivo queda en su historial."))
-            return redirect(_subject_url(found))
+            return redirect(found.get_staff_url())
     if form.errors and status == 200:
         status = 400
     return form_page(
@@ -297,7 +289,7 @@ def withdraw_progress(request: HttpRequest, entry: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Reporte retirado. Queda en el historial de cambios, con el motivo."))
-            return redirect(_subject_url(found))
+            return redirect(found.get_staff_url())
     if form.errors and status == 200:
         status = 400
     return form_page(
