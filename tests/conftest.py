@@ -197,6 +197,18 @@ def _site_language():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _one_rate_window(monkeypatch):  # type: ignore[no-untyped-def]
+    """Cocrea's rate limits count in fixed windows (``cocrea.core.ratelimit``): a test's requests
+    either side of a minute's or an hour's turn would start a fresh count and pass a limit the
+    test expects to hit. Each test's requests fall in one window."""
+    import types
+
+    from cocrea.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 
