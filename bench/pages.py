@@ -6,7 +6,7 @@
 
 The seed demo (``cocrea load-demo --sample-execution --sample-cocreation``) in a fresh database
 (SQLite in a temporary folder, or ``cocrea_pages`` on the local PostgreSQL), the settings as
-``cocrea serve`` runs them (``DEBUG=0``, the page cache off: every request builds its page), and
+``cocrea serve`` runs them (``DEBUG=0``, the page cache and the kept blocks off: every request builds its page), and
 ``django.test.Client`` through the whole middleware stack, as an anonymous visitor. The pages are
 the ones ``bench/serve.py`` measures over HTTP (that script gives the ratios to a bare Django app);
 this one has no server and no load generator in the way, so a page's own cost and its profile are
@@ -45,6 +45,7 @@ def configure(postgres: bool) -> str:
         DJANGO_SETTINGS_MODULE="cocrea.settings",
         LOG_LEVEL="WARNING",
         PAGE_CACHE="0",
+        CONTENT_CACHE="0",  # the pages' kept blocks off too: what building each page costs
     )
     os.environ.pop("SENTRY_DSN", None)
     if postgres:

@@ -3,7 +3,8 @@
     .venv/bin/python bench/serve.py                       # PostgreSQL (cocrea_server), both servers
     .venv/bin/python bench/serve.py --sqlite              # the embedded SQLite database instead
     .venv/bin/python bench/serve.py --servers gunicorn --duration 5 --workers 3
-    .venv/bin/python bench/serve.py --sqlite --servers granian --page-cache off   # pages as built
+    .venv/bin/python bench/serve.py --sqlite --servers granian --page-cache off   # pages built
+    .venv/bin/python bench/serve.py --sqlite --servers granian --page-cache off --content-cache off
     .venv/bin/python bench/serve.py --sqlite --servers granian --accept-encoding ''   # uncompressed
 
 Each server serves, in turn, the bare Django app (``bench/bare``: a 20-byte response and a 50-row
@@ -469,6 +470,14 @@ def main() -> None:
         "from it), or off to measure the pages as built (default on)",
     )
     parser.add_argument(
+        "--content-cache",
+        choices=("on", "off"),
+        default="on",
+        help="the public pages' kept blocks (CONTENT_CACHE, cocrea/core/content.py): on, as deployed "
+        "(a page the page cache misses is built around them, without its queries), or off to "
+        "measure every page built whole (default on)",
+    )
+    parser.add_argument(
         "--accept-encoding",
         default=BROWSER_ACCEPT_ENCODING,
         help="the Accept-Encoding header of every request (default: a browser's, "
@@ -493,6 +502,7 @@ def main() -> None:
     try:
         env = cocrea_env(data_dir, postgres)
         env["PAGE_CACHE"] = "1" if args.page_cache == "on" else "0"
+        env["CONTENT_CACHE"] = "1" if args.content_cache == "on" else "0"
         pages = prepare_cocrea(env, postgres)
         if args.pages:
             wanted = [name.strip() for name in args.pages.split(",")]
@@ -501,6 +511,7 @@ def main() -> None:
             f"# bench/serve.py: {'PostgreSQL' if postgres else 'SQLite'}, DEBUG=0, "
             f"{os.cpu_count()} CPUs, {workers} workers, {args.duration:g} s per figure, "
             f"median of {args.rounds} rounds, page cache {args.page_cache}, "
+            f"kept blocks {args.content_cache}, "
             f"Accept-Encoding {args.accept_encoding!r}, "
             f"load generator: {'wrk' if shutil.which('wrk') else 'Python threads'}, "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"

@@ -419,6 +419,9 @@ CACHES["jobs"] = (
 # web process is seen by the others on their next request.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# The blocks of public pages kept for everyone who sees them as the public does, signed in or not
+# (cocrea/core/content.py), in the same cache as the pages, under the same versions.
+CONTENT_CACHE = env_bool("CONTENT_CACHE", True)
 PAGE_CACHE_PAGES = "pages"
 PAGE_CACHE_VERSIONS = "versions"
 if os.environ.get("CACHE_URL"):

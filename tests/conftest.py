@@ -270,12 +270,14 @@ def _tasks_run_at_once():  # type: ignore[no-untyped-def]
 def _page_cache_off():  # type: ignore[no-untyped-def]
     """Tests run in a transaction rolled back at their end, whose on-commit hooks never run: a page
     cached in one would outlive what it showed. The page cache's own tests (tests/core/
-    test_pagecache.py) turn it on and run the hooks. Versions in local memory, not files."""
+    test_pagecache.py) turn it on and run the hooks; so with the public pages' kept blocks
+    (test_content_cache.py). Versions in local memory, not files."""
     from django.conf import settings
     from django.test.utils import override_settings
 
     override = override_settings(
         PAGE_CACHE=False,
+        CONTENT_CACHE=False,
         CACHES={
             **settings.CACHES,
             "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cocrea-v"},

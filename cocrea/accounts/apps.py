@@ -10,3 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # lazy: ready() runs once every model is loaded; these modules connect signals and registries
         from cocrea.accounts import rules, signals  # noqa: F401  (named permissions, the staff flag)
+        from cocrea.core import content
+
+        content.set_audience(rules.sees_as_the_public)  # who is served the public pages' kept blocks

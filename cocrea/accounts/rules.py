@@ -176,6 +176,15 @@ def sees_everything(user: Any) -> bool:
     return bool((is_administrator(user) or is_auditor(user)) and has_second_factor(user))
 
 
+def sees_as_the_public(user: Any) -> bool:
+    """Public pages show this person what they show anyone: not signed in, or signed in without
+    any role, superuser or staff flag (what a role unlocks on a public page, unpublished items,
+    every field of the change history, links to the staff screens, needs one of those)."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return not (user.is_superuser or user.is_staff or assignments(user))
+
+
 @rules.predicate
 def is_participant(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))

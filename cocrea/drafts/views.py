@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cocrea.accounts.rules import permission
 from cocrea.core import pagecache
+from cocrea.core.content import Built, render_public
 from cocrea.core.ratelimit import limit_posts
 from cocrea.drafts import queries
 from cocrea.drafts.contribution_forms import AbuseForm, ContributionForm
@@ -108,6 +109,10 @@ def _contribution_form(
 @require_safe
 def documents(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """The documents co-created in a milestone, each with its versions."""
+    return render_public(request, lambda: _documents(request, plan, number, milestone))
+
+
+def _documents(request: HttpRequest, plan: str, number: str, milestone: str) -> Built:
     found = plan_queries.get_milestone(request.user, plan, number, milestone)
     items = []
     for document in found.documents.prefetch_related("versions"):
@@ -119,8 +124,7 @@ def documents(request: HttpRequest, plan: str, number: str, milestone: str) -> H
         ]
         if versions or request.user.has_perm(permission("document", "change"), document):
             items.append((document, versions))
-    return render(
-        request,
+    return (
         "drafts/documents.html",
         {
             "milestone": found,
@@ -134,20 +138,22 @@ def documents(request: HttpRequest, plan: str, number: str, milestone: str) -> H
 @pagecache.public_page(pagecache.address)
 @require_safe
 def document(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> HttpResponse:
-    found = queries.get_document(request.user, plan, number, milestone, document)
-    versions = queries.visible_versions(request.user, found)
-    following = request.user.is_authenticated and found.followers.filter(user=request.user).exists()
-    return render(
-        request,
-        "drafts/document.html",
-        _context(
-            request,
-            found,
-            versions=versions,
-            following=following,
-            current=versions[-1] if versions else None,
-        ),
-    )
+    def build() -> Built:
+        found = queries.get_document(request.user, plan, number, milestone, document)
+        versions = queries.visible_versions(request.user, found)
+        following = request.user.is_authenticated and found.followers.filter(user=request.user).exists()
+        return (
+            "drafts/document.html",
+            _context(
+                request,
+                found,
+                versions=versions,
+                following=following,
+                current=versions[-1] if versions else None,
+            ),
+        )
+
+    return render_public(request, build, for_signed_in=False)  # signed in: follow or not
 
 
 @pagecache.public_page(pagecache.address)
@@ -156,19 +162,30 @@ def version(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
 ) -> HttpResponse:
     """The text of a version, paginated, with each paragraph's count of comments."""
-    found = queries.get_document(request.user, plan, number, milestone, document)
-    versions = queries.visible_versions(request.user, found)
-    return _version_page(request, found, queries.pick_version(versions, version), versions=versions)
+
+    def build() -> Built:
+        found = queries.get_document(request.user, plan, number, milestone, document)
+        versions = queries.visible_versions(request.user, found)
+        return _version_built(request, found, queries.pick_version(versions, version), versions=versions)
+
+    return render_public(request, build, for_signed_in=False)  # signed in: the forms to take part
 
 
 def _version_page(
+    request: HttpRequest, found: Document, shown: DocumentVersion, form: Any, status: int
+) -> HttpResponse:
+    """The version's page again with a form that did not pass, its errors beside it."""
+    template, context = _version_built(request, found, shown, form)
+    return render(request, template, context, status=status)
+
+
+def _version_built(
     request: HttpRequest,
     found: Document,
     shown: DocumentVersion,
     form: Any = None,
-    status: int = 200,
     versions: list[DocumentVersion] | None = None,
-) -> HttpResponse:
+) -> Built:
     if versions is None:
         versions = queries.visible_versions(request.user, found)
     counts = queries.version_counts(shown)
@@ -184,8 +201,7 @@ def _version_page(
         counts["general_count"],
     )
     form = form or _contribution_form(request, shown)
-    return render(
-        request,
+    return (
         "drafts/version.html",
         _context(
             request,
@@ -199,7 +215,6 @@ def _version_page(
             form=form,
             total_contributions=counts["contribution_count"],
         ),
-        status=status,
     )
 
 
@@ -209,20 +224,33 @@ def paragraph(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int, key: Any
 ) -> HttpResponse:
     """One paragraph: its text, its history across versions, its comments and proposals."""
-    found = queries.get_document(request.user, plan, number, milestone, document)
-    versions = queries.visible_versions(request.user, found)
-    return _paragraph_page(request, found, queries.pick_version(versions, version), key, versions=versions)
+
+    def build() -> Built:
+        found = queries.get_document(request.user, plan, number, milestone, document)
+        versions = queries.visible_versions(request.user, found)
+        return _paragraph_built(
+            request, found, queries.pick_version(versions, version), key, versions=versions
+        )
+
+    return render_public(request, build, for_signed_in=False)  # signed in: the forms to take part
 
 
 def _paragraph_page(
+    request: HttpRequest, found: Document, shown: DocumentVersion, key: Any, form: Any, status: int
+) -> HttpResponse:
+    """The paragraph's page again with a form that did not pass, its errors beside it."""
+    template, context = _paragraph_built(request, found, shown, key, form)
+    return render(request, template, context, status=status)
+
+
+def _paragraph_built(
     request: HttpRequest,
     found: Document,
     shown: DocumentVersion,
     key: Any,
     form: Any = None,
-    status: int = 200,
     versions: list[DocumentVersion] | None = None,
-) -> HttpResponse:
+) -> Built:
     if versions is None:
         versions = queries.visible_versions(request.user, found)
     item = (
@@ -241,8 +269,7 @@ def _paragraph_page(
         versions,
         CONTRIBUTIONS_PER_PAGE,
     )
-    return render(
-        request,
+    return (
         "drafts/paragraph.html",
         _context(
             request,
@@ -254,7 +281,6 @@ def _paragraph_page(
             open_now=is_open_now(shown),
             form=form or _contribution_form(request, shown),
         ),
-        status=status,
     )
 
 
@@ -384,6 +410,10 @@ def follow(request: HttpRequest, plan: str, number: str, milestone: str, documen
 @require_safe
 def compare(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> HttpResponse:
     """The changes between two versions (``?de=1&a=2``; by default the last two)."""
+    return render_public(request, lambda: _compare(request, plan, number, milestone, document))
+
+
+def _compare(request: HttpRequest, plan: str, number: str, milestone: str, document: str) -> Built:
     found = queries.get_document(request.user, plan, number, milestone, document)
     versions = queries.visible_versions(request.user, found)
     if len(versions) < 2:
@@ -392,8 +422,7 @@ def compare(request: HttpRequest, plan: str, number: str, milestone: str, docume
     old = by_number.get(_int(request.GET.get("de")), versions[-2])
     new = by_number.get(_int(request.GET.get("a")), versions[-1])
     rows, counts = queries.compare(old, new) if old.pk != new.pk else ([], {})
-    return render(
-        request,
+    return (
         "drafts/compare.html",
         _context(request, found, versions=versions, old=old, new=new, rows=rows, counts=counts),
     )
@@ -408,6 +437,15 @@ def _int(value: str | None) -> int | None:
 def response_report(
     request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
 ) -> HttpResponse:
+    def build() -> Built:
+        return _response_report(request, plan, number, milestone, document, version)
+
+    return render_public(request, build, for_signed_in=False)  # signed in: the forms to report abuse
+
+
+def _response_report(
+    request: HttpRequest, plan: str, number: str, milestone: str, document: str, version: int
+) -> Built:
     found = queries.get_document(request.user, plan, number, milestone, document)
     versions = queries.visible_versions(request.user, found)
     shown = queries.pick_version(versions, version)
@@ -419,8 +457,7 @@ def response_report(
         REPORT_PER_PAGE,
         count=summary.total,  # the report's contributions, counted by the summary
     )
-    return render(
-        request,
+    return (
         "drafts/report.html",
         _context(
             request, found, version=shown, summary=summary, page=page, closed=shown.state != VersionState.OPEN

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 from cocrea.accounts.rules import permission
 from cocrea.computations.charts import line_chart
 from cocrea.core import pagecache
+from cocrea.core.content import Built, render_public
 from cocrea.core.http import attachment
 from cocrea.core.ratelimit import allow
 from cocrea.core.uploads import may_read_upload
@@ -114,7 +115,12 @@ def meeting_ics(request: HttpRequest, meeting: int) -> HttpResponse:
 @pagecache.public_page(pagecache.meeting_page)
 def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
     """A meeting's public page: date, place, agenda, minutes, agreements; sign-up for participants."""
+    return render_public(
+        request, lambda: _meeting_page(request, meeting), for_signed_in=False
+    )  # signed in: their registration
 
+
+def _meeting_page(request: HttpRequest, meeting: int) -> Built:
     found = (
         Meeting.objects.select_related("milestone__commitment__action_plan")
         .prefetch_related("agenda", "agreements__owner_organization")
@@ -128,8 +134,7 @@ def meeting_page(request: HttpRequest, meeting: int) -> HttpResponse:
         registration = Registration.objects.filter(meeting=found, person__user=request.user).first()
     confirmed = found.registrations.filter(status=Registration.Status.CONFIRMED).count()
     today = timezone.localdate()
-    return render(
-        request,
+    return (
         "participation/meeting.html",
         {
             "meeting": found,
@@ -212,7 +217,10 @@ SHOWN_ORGANIZATIONS = 200
 @pagecache.public_page(pagecache.address)
 def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     """Indicator E for a commitment: who took part, by kind, over time; meetings and attendance."""
+    return render_public(request, lambda: _participation(request, plan, number))
 
+
+def _participation(request: HttpRequest, plan: str, number: str) -> Built:
     found = queries.get_commitment(request.user, plan, number)
     figures_e = indicator_e(found)
 
@@ -236,8 +244,7 @@ def participation(request: HttpRequest, plan: str, number: str) -> HttpResponse:
     biggest = max(kinds.values(), default=0)
 
     kind_labels = dict(Organization.Kind.choices)
-    return render(
-        request,
+    return (
         "participation/participation.html",
         {
             "commitment": found,

@@ -22,7 +22,6 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -36,6 +35,7 @@ from cocrea.computations.months import Month
 from cocrea.computations.safety import safe_cell
 from cocrea.computations.table_xlsx import write_table_xlsx
 from cocrea.core import pagecache
+from cocrea.core.content import Built, render_public
 from cocrea.core.http import int_or_none
 from cocrea.plans import queries, tracker_figures
 from cocrea.plans.models import (
@@ -287,6 +287,10 @@ def _query(filters: pt.Filters) -> str:
 
 @pagecache.public_page(pagecache.address)
 def tracker(request: HttpRequest, plan: str) -> HttpResponse:
+    return render_public(request, lambda: _tracker(request, plan))
+
+
+def _tracker(request: HttpRequest, plan: str) -> Built:
     today = timezone.localdate()
     data = gather(request.user, plan, today)
     context = _view_model(data, parse_filters(request))
@@ -301,7 +305,7 @@ def tracker(request: HttpRequest, plan: str) -> HttpResponse:
         ],
         thresholds={"substantial": int(pt.SUBSTANTIAL_FROM), "complete": int(pt.COMPLETE_AT)},
     )
-    return render(request, "plans/tracker.html", context)
+    return ("plans/tracker.html", context)
 
 
 HEADERS = (

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from cocrea.accounts.rules import permission
@@ -19,6 +18,7 @@ from cocrea.computations.gantt import GanttActivity, GanttMeeting, gantt_chart
 from cocrea.computations.months import Month, MonthRange
 from cocrea.computations.schedule import build_grid
 from cocrea.core import pagecache
+from cocrea.core.content import Built, render_public
 from cocrea.core.http import attachment
 from cocrea.core.uploads import may_read_upload
 from cocrea.plans import indicators, queries
@@ -36,18 +36,23 @@ from cocrea.plans.models import (
 
 @pagecache.public_page(pagecache.address)
 def action_plan(request: HttpRequest, plan: str) -> HttpResponse:
-    found = queries.get_action_plan(request.user, plan)
-    return render(request, "plans/action_plan.html", {"action_plan": found})
+    def build() -> Built:
+        return "plans/action_plan.html", {"action_plan": queries.get_action_plan(request.user, plan)}
+
+    return render_public(request, build)
 
 
 @pagecache.public_page(pagecache.address)
 def commitment(request: HttpRequest, plan: str, number: str) -> HttpResponse:
+    return render_public(request, lambda: _commitment(request, plan, number))
+
+
+def _commitment(request: HttpRequest, plan: str, number: str) -> Built:
     found = queries.get_commitment(request.user, plan, number)
     entities = list(found.entities.all())
     milestones = queries.visible_milestones(request.user, found)
     queries.milestone_progress(milestones)
-    return render(
-        request,
+    return (
         "plans/commitment.html",
         {
             "commitment": found,
@@ -79,10 +84,14 @@ def _findings_by_item(findings: list) -> dict[tuple[str, str], list]:  # type: i
 
 @pagecache.public_page(pagecache.address)
 def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    return render_public(request, lambda: _milestone(request, plan, number, milestone))
+
+
+def _milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> Built:
     found = queries.get_milestone(request.user, plan, number, milestone)
     activities = list(queries.activities(found))
     if not activities:  # no work plan (queries.has_work_plan): tracked directly
-        return _tracked_milestone(request, found)
+        return _tracked_milestone(found)
     findings = queries.findings_for(queries.plan_document(found))
     flagged = {f.item for f in findings if f.item}
     objectives = list(found.objectives.only("milestone_id", "kind", "key", "text"))
@@ -100,8 +109,7 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
         meeting_months=[month for month in meeting_months if month is not None],
     )
     _figures, indicator_rows = indicators.indicator_values(found, status.day, known=known)
-    return render(
-        request,
+    return (
         "plans/milestone.html",
         {
             "milestone": found,
@@ -123,7 +131,7 @@ def milestone(request: HttpRequest, plan: str, number: str, milestone: str) -> H
     )
 
 
-def _tracked_milestone(request: HttpRequest, found: Milestone) -> HttpResponse:
+def _tracked_milestone(found: Milestone) -> Built:
     """A milestone without a detailed work plan: what it delivers, who answers for it, and its
     progress reports, tracked directly (newest first, with their evidence)."""
     reports = list(
@@ -131,8 +139,7 @@ def _tracked_milestone(request: HttpRequest, found: Milestone) -> HttpResponse:
         .order_by("-day", "-pk")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
     )
-    return render(
-        request,
+    return (
         "plans/milestone_tracked.html",
         {
             "milestone": found,
@@ -157,6 +164,10 @@ def _today(request: HttpRequest) -> date:
 
 @pagecache.public_page(pagecache.address)
 def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    return render_public(request, lambda: _schedule(request, plan, number, milestone))
+
+
+def _schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> Built:
     found = queries.get_milestone(request.user, plan, number, milestone)
     activities = list(found.activities.all())  # the schedule shows responsible_text, not the entities
     meetings = list(found.meetings.all())
@@ -203,7 +214,7 @@ def schedule(request: HttpRequest, plan: str, number: str, milestone: str) -> Ht
             flagged,
             today,
         )
-    return render(request, "plans/schedule.html", context)
+    return "plans/schedule.html", context
 
 
 def _meeting_months(meeting: Any) -> MonthRange | None:
@@ -245,6 +256,10 @@ def _attach_execution(milestone, activities, today):  # type: ignore[no-untyped-
 
 @pagecache.public_page(pagecache.address)
 def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
+    return render_public(request, lambda: _plan_check(request, plan, number, milestone))
+
+
+def _plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> Built:
     found = queries.get_milestone(request.user, plan, number, milestone)
     document = queries.plan_document(found)
     findings = queries.findings_for(document)
@@ -255,8 +270,7 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
         if finding.line and finding.line <= len(source_lines):
             quoted = " ".join(source_lines[finding.line - 1].replace("\t", "  ").split())
         items.append({"finding": finding, "message": describe(finding), "quoted": quoted})
-    return render(
-        request,
+    return (
         "plans/plan_check.html",
         {
             "milestone": found,
@@ -275,7 +289,10 @@ def plan_check(request: HttpRequest, plan: str, number: str, milestone: str) -> 
 def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> HttpResponse:
     """The indicators at a date (``?fecha=``; by default today, or the end of a milestone that has
     ended), the S-curve, the budget by line and the alerts grouped by kind."""
+    return render_public(request, lambda: _dashboard(request, plan, number, milestone))
 
+
+def _dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> Built:
     found = queries.get_milestone(request.user, plan, number, milestone)
     execution = indicators.read_execution(found)  # read once: indicator A, the alerts and the budget
     status = indicators.status_date(
@@ -321,7 +338,7 @@ def dashboard(request: HttpRequest, plan: str, number: str, milestone: str) -> H
         context["chart"] = chart
         context["curve"] = list(zip(months, points, actual, chart.x_positions, strict=True))
         context["label_every"] = max(1, -(-len(months) // 8))
-    return render(request, "plans/dashboard.html", context)
+    return "plans/dashboard.html", context
 
 
 def plan_document(request: HttpRequest, plan: str, number: str, milestone: str) -> FileResponse:
@@ -358,14 +375,16 @@ def history(request: HttpRequest, plan: str, number: str, milestone: str) -> Htt
     """The public change history of a milestone's work plan (Historial de cambios): readable
     labels and values, filters by kind and date, 50 changes a page; staff see every field."""
 
-    found = queries.get_milestone(request.user, plan, number, milestone)
-    return render(
-        request,
-        "plans/history.html",
-        {
-            "milestone": found,
-            "commitment": found.commitment,
-            "action_plan": found.commitment.action_plan,
-            **history_context(request.user, request.GET, found),
-        },
-    )
+    def build() -> Built:
+        found = queries.get_milestone(request.user, plan, number, milestone)
+        return (
+            "plans/history.html",
+            {
+                "milestone": found,
+                "commitment": found.commitment,
+                "action_plan": found.commitment.action_plan,
+                **history_context(request.user, request.GET, found),
+            },
+        )
+
+    return render_public(request, build)

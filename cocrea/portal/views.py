@@ -4,9 +4,9 @@ the next meetings) and the action plans with their commitments."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from cocrea.core import pagecache
+from cocrea.core.content import Built, render_public
 from cocrea.drafts.queries import open_consultations
 from cocrea.participation.queries import upcoming_meetings
 from cocrea.plans import queries
@@ -18,8 +18,11 @@ HOME_MEETINGS = 5
 
 @pagecache.public_page(pagecache.SITE)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
+    return render_public(request, lambda: _home(request))
+
+
+def _home(request: HttpRequest) -> Built:
+    return (
         "portal/home.html",
         {
             "action_plans": queries.action_plans(request.user).only("name", "slug"),
