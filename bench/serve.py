@@ -358,6 +358,28 @@ BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chrome and Firefox s
 BARE_PAGES = {"bare: 20-byte response": "/bytes/", "bare: 50-row template": "/rows/"}
 
 
+def citizen_session(env: dict[str, str]) -> str:
+    """The session cookie of a citizen signed in without a role (an account made for the bench)."""
+    script = """
+import django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user, _ = get_user_model().objects.get_or_create(username="bench-citizen", email="bench@example.org")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+from django.conf import settings
+print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
 def start_all(names: list[str], workers: int, env: dict[str, str], pages: dict[str, str]) -> dict:  # type: ignore[type-arg]
     """Every server with both apps, all up at once: (server, app) -> (process, port)."""
     bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
@@ -478,6 +500,12 @@ def main() -> None:
         "measure every page built whole (default on)",
     )
     parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="every request to Cocrea carries the session of a citizen signed in without a role "
+        "(never served by the page cache; served the kept blocks inside their own header)",
+    )
+    parser.add_argument(
         "--accept-encoding",
         default=BROWSER_ACCEPT_ENCODING,
         help="the Accept-Encoding header of every request (default: a browser's, "
@@ -504,6 +532,8 @@ def main() -> None:
         env["PAGE_CACHE"] = "1" if args.page_cache == "on" else "0"
         env["CONTENT_CACHE"] = "1" if args.content_cache == "on" else "0"
         pages = prepare_cocrea(env, postgres)
+        if args.signed_in:
+            HEADERS["Cookie"] = citizen_session(env)  # the bare app reads no cookie
         if args.pages:
             wanted = [name.strip() for name in args.pages.split(",")]
             pages = {label: path for label, path in pages.items() if label.startswith(tuple(wanted))}
@@ -512,6 +542,7 @@ def main() -> None:
             f"{os.cpu_count()} CPUs, {workers} workers, {args.duration:g} s per figure, "
             f"median of {args.rounds} rounds, page cache {args.page_cache}, "
             f"kept blocks {args.content_cache}, "
+            f"{'a citizen signed in' if args.signed_in else 'visitors not signed in'}, "
             f"Accept-Encoding {args.accept_encoding!r}, "
             f"load generator: {'wrk' if shutil.which('wrk') else 'Python threads'}, "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"

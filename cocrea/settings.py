@@ -431,7 +431,8 @@ else:
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "cocrea-pages",
-        "OPTIONS": {"MAX_ENTRIES": 4000},  # each page twice: as it is and gzip-compressed
+        # each page three times: as it is, gzip-compressed, and its kept blocks (core/content.py)
+        "OPTIONS": {"MAX_ENTRIES": 6000},
     }
     CACHES["versions"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
