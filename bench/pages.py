@@ -8,11 +8,11 @@ The seed demo (``cocrea load-demo --sample-execution --sample-cocreation``) in a
 (SQLite in a temporary folder, or ``cocrea_pages`` on the local PostgreSQL), the settings as
 ``cocrea serve`` runs them (``DEBUG=0``, the page cache and the kept blocks off: every request
 builds its page), and ``django.test.Client`` through the whole middleware stack, as an anonymous
-visitor. The pages are the ones ``bench/serve.py`` measures over HTTP (that script gives the ratios to a bare Django app);
-this one has no server and no load generator in the way, so a page's own cost and its profile are
-easy to read, and the query count is exact. ``CPU ms`` is the median of the thread's own CPU time
-(the database's, SQLite being in the process, included): steadier than the wall-clock figures on
-a machine busy with other work. It asserts nothing.
+visitor. The pages are the ones ``bench/serve.py`` measures over HTTP (that script gives the ratios
+to a bare Django app); this one has no server and no load generator in the way, so a page's own
+cost and its profile are easy to read, and the query count is exact. ``CPU ms`` is the median of
+the thread's own CPU time (the database's, SQLite being in the process, included): steadier than
+the wall-clock figures on a machine busy with other work. It asserts nothing.
 """
 
 from __future__ import annotations
