@@ -352,6 +352,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database. With CACHE_URL (Redis, shared by every process and machine) they
+# are read through it (written to both): a signed-in request reads its session without a query.
+# Not with the embedded local-memory cache: each process would keep its own copy, and a session
+# ended in one (signing out) would live on in another's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("CACHE_URL")
+    else "django.contrib.sessions.backends.db"
+)
 CSRF_COOKIE_HTTPONLY = True
 # A refused form is a page of the site that says what happened and how to go back (core.views).
 CSRF_FAILURE_VIEW = "cocrea.core.views.csrf_failure"

@@ -132,3 +132,20 @@ def test_compose_points_the_services_at_its_own_db_and_redis(variable):
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     value = compose["x-cocrea"]["environment"][variable]
     assert ("@db:5432/" in value) if variable == "DATABASE_URL" else value.startswith("redis://redis:6379/")
+
+
+def test_sessions_are_read_through_redis_only_when_it_is_shared(tmp_path):
+    """With Redis every process reads the same session; the embedded local memory would keep a
+    signed-out session alive in another process."""
+    script = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"
+    engines = {}
+    for cache_url in ("", "redis://127.0.0.1:6379/9"):
+        env = {**production_environment(tmp_path), "CACHE_URL": cache_url}
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, text=True, check=True
+        )
+        engines[cache_url] = result.stdout.strip().splitlines()[-1]
+    assert engines == {
+        "": "django.contrib.sessions.backends.db",
+        "redis://127.0.0.1:6379/9": "django.contrib.sessions.backends.cached_db",
+    }
