@@ -289,6 +289,38 @@ def _page_cache_off():  # type: ignore[no-untyped-def]
     override.disable()
 
 
+@pytest.fixture
+def empty_page_caches():  # type: ignore[no-untyped-def]
+    """The pages (and their kept blocks) and the versions emptied before and after the test, and
+    no version bump left scheduled by an earlier one."""
+    from django.core.cache import caches
+
+    from cocrea.core import pagecache
+
+    caches["pages"].clear()
+    caches["versions"].clear()
+    pagecache.forget_scheduled()
+    yield
+    caches["pages"].clear()
+    caches["versions"].clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Run a write as if its transaction committed: the on-commit hooks (the version bumps) run."""
+    import contextlib
+
+    from cocrea.core import pagecache
+
+    @contextlib.contextmanager
+    def block():  # type: ignore[no-untyped-def]
+        pagecache.forget_scheduled()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block
+
+
 # -- Kept report files (cocrea/reports/kept.py): apart per test process and per test ---------------
 
 

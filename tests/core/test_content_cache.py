@@ -9,17 +9,13 @@ and on PostgreSQL (DATABASE_URL).
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cocrea.accounts.models import Role, RoleAssignment
-from cocrea.core import pagecache
 from cocrea.participation import services as participation
 from cocrea.participation.models import Meeting
 from tests.factories import UserFactory
@@ -28,27 +24,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kept(settings):  # type: ignore[no-untyped-def]
+def kept(settings, empty_page_caches):  # type: ignore[no-untyped-def]
     """The page cache off (every request reaches the view), the kept blocks on."""
     settings.PAGE_CACHE = False
     settings.CONTENT_CACHE = True
-    caches["pages"].clear()
-    caches["versions"].clear()
-    pagecache.forget_scheduled()
-    yield
-    caches["pages"].clear()
-    caches["versions"].clear()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    @contextlib.contextmanager
-    def block():  # type: ignore[no-untyped-def]
-        pagecache.forget_scheduled()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
 
 
 @pytest.fixture

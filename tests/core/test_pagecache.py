@@ -8,7 +8,6 @@ Runs on SQLite and on PostgreSQL (DATABASE_URL).
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import itertools
 import re
@@ -30,28 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page_cache(settings):  # type: ignore[no-untyped-def]
+def page_cache(settings, empty_page_caches):  # type: ignore[no-untyped-def]
     settings.PAGE_CACHE = True
     settings.CONTENT_CACHE = True  # as deployed: a page the cache misses is built from kept blocks
-    caches["pages"].clear()
-    caches["versions"].clear()
-    pagecache.forget_scheduled()
-    yield
-    caches["pages"].clear()
-    caches["versions"].clear()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    """Run a write as if its transaction committed: the on-commit hooks (the version bumps) run."""
-
-    @contextlib.contextmanager
-    def block():  # type: ignore[no-untyped-def]
-        pagecache.forget_scheduled()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
 
 
 @pytest.fixture

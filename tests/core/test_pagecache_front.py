@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.core import signals
-from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
@@ -27,14 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page_cache(settings):  # type: ignore[no-untyped-def]
+def page_cache(settings, empty_page_caches):  # type: ignore[no-untyped-def]
     settings.PAGE_CACHE = True
-    caches["pages"].clear()
-    caches["versions"].clear()
-    pagecache.forget_scheduled()
-    yield
-    caches["pages"].clear()
-    caches["versions"].clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -18,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cocrea.core import pagecache
 from cocrea.plans import indicators, tracker_figures
 from cocrea.plans.execution import record_progress
 from cocrea.plans.models import (
@@ -231,19 +229,6 @@ def test_demo_commitment_11_shows_its_eight_milestones_with_levels(client):
 
 
 # -- Each milestone's figures, kept under its page-cache version (cocrea/plans/tracker_figures.py) --
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    """Run a write as if its transaction committed: the on-commit hooks (the version bumps) run."""
-
-    @contextlib.contextmanager
-    def block():  # type: ignore[no-untyped-def]
-        pagecache.forget_scheduled()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
 
 
 def _milestones(client, plan: ActionPlan) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
