@@ -24,7 +24,15 @@ from cocrea.core.http import form_page
 from cocrea.core.versioning import StaleEdit, stale_message
 from cocrea.plans import structure
 from cocrea.plans.forms import DateInput
-from cocrea.plans.models import ActionPlan, Commitment, IrmAssessment, Milestone, OgpValue, Organization
+from cocrea.plans.models import (
+    ActionPlan,
+    Commitment,
+    CommitmentEntity,
+    IrmAssessment,
+    Milestone,
+    OgpValue,
+    Organization,
+)
 
 
 class _Versioned(forms.ModelForm):  # type: ignore[type-arg]
@@ -59,6 +67,25 @@ class CommitmentForm(_Versioned):
         required=False,
         help_text=gettext_lazy("Separadas por comas."),
     )
+    responsible_organizations = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Entidades responsables"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=gettext_lazy(
+            "Del registro de instituciones. Sus coordinadores y editores pueden cambiar el compromiso."
+        ),
+    )
+    supporting_organizations = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Actores de apoyo"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=gettext_lazy(
+            "Del registro de instituciones: gobierno, sociedad civil, academia, sector privado, "
+            "cooperación internacional. La página pública los agrupa por sector."
+        ),
+    )
 
     class Meta:
         model = Commitment
@@ -88,10 +115,28 @@ class CommitmentForm(_Versioned):
             },
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, may_name_responsible: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["policy_areas"] = ", ".join(self.instance.policy_areas or [])
+            chosen: dict[str, list[int]] = {role: [] for role in CommitmentEntity.Role.values}
+            for entity in self.instance.entities.all():
+                chosen[entity.role].append(entity.organization_id)
+            self.initial["responsible_organizations"] = chosen[CommitmentEntity.Role.RESPONSIBLE]
+            self.initial["supporting_organizations"] = chosen[CommitmentEntity.Role.OTHER_ACTOR]
+        if not may_name_responsible:
+            # Naming a responsible institution gives its coordinators and editors the commitment:
+            # the plan's administrators (point of contact, administrators) decide it.
+            del self.fields["responsible_organizations"]
+
+    def entities(self) -> dict[str, list[Organization]] | None:
+        """The institutions chosen, by role (only the roles this form offered)."""
+        found = {CommitmentEntity.Role.OTHER_ACTOR.value: list(self.cleaned_data["supporting_organizations"])}
+        if "responsible_organizations" in self.fields:
+            found[CommitmentEntity.Role.RESPONSIBLE.value] = list(
+                self.cleaned_data["responsible_organizations"]
+            )
+        return found
 
     def clean_policy_areas(self) -> list[str]:
         text = self.cleaned_data.get("policy_areas") or ""
@@ -102,6 +147,15 @@ class CommitmentForm(_Versioned):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("El fin del período no puede ser anterior a su inicio."))
+        both = set(data.get("responsible_organizations") or ()) & set(
+            data.get("supporting_organizations") or ()
+        )
+        if both:
+            self.add_error(
+                "supporting_organizations",
+                _("Una institución es responsable o actor de apoyo, no las dos cosas: %(names)s.")
+                % {"names": ", ".join(sorted(str(o) for o in both))},
+            )
         return data
 
 
@@ -272,7 +326,10 @@ def commitment_form(
         raise PermissionDenied
     may_change = row is None or request.user.has_perm(permission("commitment", "change"), row)
     form = CommitmentForm(
-        request.POST or None, instance=row, initial={"edit_version": getattr(row, "edit_version", 0)}
+        request.POST or None,
+        instance=row,
+        initial={"edit_version": getattr(row, "edit_version", 0)},
+        may_name_responsible=request.user.has_perm("accounts.grant_plan_roles", parent),
     )
     if request.method == "POST":
         if not may_change:
@@ -281,13 +338,15 @@ def commitment_form(
             fields = CommitmentForm.Meta.fields
             if row is None:
                 try:
-                    row = structure.create_commitment(parent, _values(form, fields), by=request.user)
+                    row = structure.create_commitment(
+                        parent, _values(form, fields), by=request.user, entities=form.entities()
+                    )
                 except IntegrityError:
                     form.add_error("number", _("Ya hay otro compromiso con ese número en el plan."))
                 else:
                     messages.success(request, _("Compromiso creado."))
                     return redirect("staff:structure_commitment", commitment=row.pk)
-            elif _save(request, form, row, fields):
+            elif _save(request, form, row, fields, entities=form.entities()):
                 messages.success(request, _("Compromiso guardado."))
                 return redirect("staff:structure_commitment", commitment=row.pk)
     return form_page(

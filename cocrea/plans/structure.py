@@ -8,7 +8,7 @@ overwriting what someone else saved since it was opened.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +19,14 @@ from cocrea.accounts.rules import permission
 from cocrea.audit.context import operation
 from cocrea.core.actors import acting_user
 from cocrea.core.versioning import save_edit
-from cocrea.plans.models import ActionPlan, Commitment, IrmAssessment, Milestone, Organization
+from cocrea.plans.models import (
+    ActionPlan,
+    Commitment,
+    CommitmentEntity,
+    IrmAssessment,
+    Milestone,
+    Organization,
+)
 
 
 def _allowed(by: Any, model: str, action: str, obj: Any = None) -> None:
@@ -35,10 +42,45 @@ def create_action_plan(values: dict[str, Any], *, by: Any) -> ActionPlan:
 
 
 @transaction.atomic
-def create_commitment(plan: ActionPlan, values: dict[str, Any], *, by: Any) -> Commitment:
+def create_commitment(
+    plan: ActionPlan,
+    values: dict[str, Any],
+    *,
+    by: Any,
+    entities: Mapping[str, Iterable[Organization]] | None = None,
+) -> Commitment:
     _allowed(by, "commitment", "add", plan)
     with operation("web"):
-        return Commitment.objects.create(action_plan=plan, **values)
+        commitment = Commitment.objects.create(action_plan=plan, **values)
+        if entities:
+            _set_entities(commitment, entities, by)
+    return commitment
+
+
+def _set_entities(commitment: Commitment, entities: Mapping[str, Iterable[Organization]], by: Any) -> None:
+    """The commitment's institutions in each role given (responsible, supporting actors) become
+    those chosen: the others are removed, the new ones added after the last, by staff (a work-plan
+    import then keeps them: its rows and staff's are told apart by ``origin``). Naming a
+    responsible institution gives its coordinators and editors the commitment: only the plan's
+    administrators may (``accounts.grant_plan_roles``)."""
+    if CommitmentEntity.Role.RESPONSIBLE in entities and not by.has_perm(
+        "accounts.grant_plan_roles", commitment.action_plan
+    ):
+        raise PermissionDenied
+    current = list(commitment.entities.all())
+    last = max((entity.position for entity in current), default=0)
+    for role, organizations in entities.items():
+        wanted = {organization.pk: organization for organization in organizations}
+        for entity in current:
+            if entity.role == role and entity.organization_id not in wanted:
+                entity.delete()
+        held = {entity.organization_id for entity in current if entity.role == role}
+        for pk, organization in wanted.items():
+            if pk not in held:
+                last += 1
+                CommitmentEntity.objects.create(
+                    commitment=commitment, organization=organization, role=role, position=last
+                )
 
 
 @transaction.atomic
@@ -61,14 +103,18 @@ def edit(
     by: Any,
     basis: dict[str, Any] | None = None,
     responsible: Iterable[Organization] | None = None,
+    entities: Mapping[str, Iterable[Organization]] | None = None,
 ) -> models.Model:
     """Save ``changes`` to an action plan, commitment or milestone if it is still at
-    ``expected_version``; a milestone's ``responsible`` institutions too."""
+    ``expected_version``; a milestone's ``responsible`` institutions too, and a commitment's
+    institutions by role (``entities``)."""
     _allowed(by, row._meta.model_name or "", "change", row)
     with operation("web"):
         saved = save_edit(type(row), row.pk, expected_version, changes, basis=basis)
         if responsible is not None and isinstance(saved, Milestone):
             saved.responsible.set(list(responsible))
+        if entities is not None and isinstance(saved, Commitment):
+            _set_entities(saved, entities, by)
     return saved
 
 

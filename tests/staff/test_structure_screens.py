@@ -140,3 +140,148 @@ def test_a_participant_cannot_open_the_structure_screens(client, django_user_mod
         assert client.get(url).status_code == 403
     assert client.post("/gestion/planes/nuevo/", {"name": "X"}).status_code == 403
     assert not ActionPlan.objects.filter(name="X").exists()
+
+
+# -- A commitment's institutions from the registry: responsible and supporting actors ---------------
+
+
+def commitment_data(commitment, **extra):  # type: ignore[no-untyped-def]
+    return {
+        "number": commitment.number,
+        "title": commitment.title,
+        "edit_version": str(commitment.edit_version),
+        "period_start": "",
+        "period_end": "",
+        **extra,
+    }
+
+
+def test_the_plans_administrator_names_a_commitments_institutions_from_the_registry(
+    admin_client, client, milestone
+):
+    from cocrea.core.provenance import Origin
+    from cocrea.plans.models import CommitmentEntity
+
+    commitment = milestone.commitment
+    page = f"/gestion/compromisos/{commitment.pk}/"
+    imported = {e.organization_id: e.role for e in commitment.entities.all()}
+    form = admin_client.get(page).content.decode()
+    assert 'name="responsible_organizations"' in form and 'name="supporting_organizations"' in form
+    ciudadana = Organization.objects.create(
+        name="Colectivo Ejemplo Cívico", acronym="CEC", kind="civil_society"
+    )
+    bid = Organization.objects.create(
+        name="Agencia Ejemplo de Cooperación", acronym="AEC", kind="international"
+    )
+    responsible = [pk for pk, role in imported.items() if role == "responsible"]
+    supporting = [pk for pk, role in imported.items() if role == "other_actor"]
+    data = commitment_data(
+        commitment,
+        responsible_organizations=[str(pk) for pk in responsible],
+        supporting_organizations=[str(pk) for pk in supporting[1:]] + [str(ciudadana.pk), str(bid.pk)],
+    )
+    assert admin_client.post(page, data).status_code == 302
+    now = {e.organization_id: e for e in CommitmentEntity.objects.filter(commitment=commitment)}
+    assert now[ciudadana.pk].role == now[bid.pk].role == "other_actor"
+    assert now[ciudadana.pk].origin == Origin.STAFF
+    assert supporting[0] not in now  # taken off the list
+    assert all(now[pk].role == "responsible" and now[pk].origin == Origin.DOCUMENT for pk in responsible)
+    by_them = AuditEntry.objects.filter(
+        content_type__model="commitmententity", actor__email="poc@gobiernoabierto.gob.gt"
+    )
+    assert by_them.filter(action="create").count() == 2 and by_them.filter(action="delete").count() == 1
+    public = client.get(commitment.get_absolute_url()).content.decode()
+    assert "Colectivo Ejemplo Cívico" in public and "Agencia Ejemplo de Cooperación" in public
+    assert public.index("Colectivo Ejemplo Cívico") < public.index(
+        "Agencia Ejemplo de Cooperación"
+    )  # by sector
+
+
+def test_a_reimport_keeps_the_institutions_staff_named(admin_client, milestone, seed_bytes):
+    from cocrea.plans import services
+    from cocrea.plans.models import CommitmentEntity
+
+    commitment = milestone.commitment
+    page = f"/gestion/compromisos/{commitment.pk}/"
+    ciudadana = Organization.objects.create(
+        name="Colectivo Ejemplo Cívico", acronym="CEC", kind="civil_society"
+    )
+    keep = [e for e in commitment.entities.all()]
+    data = commitment_data(
+        commitment,
+        responsible_organizations=[str(e.organization_id) for e in keep if e.role == "responsible"],
+        supporting_organizations=[str(e.organization_id) for e in keep if e.role == "other_actor"]
+        + [str(ciudadana.pk)],
+    )
+    assert admin_client.post(page, data).status_code == 302
+    services.import_plan(seed_bytes, filename="again.txt")
+    assert CommitmentEntity.objects.filter(commitment=commitment, organization=ciudadana).exists()
+    assert CommitmentEntity.objects.filter(commitment=commitment).count() == len(keep) + 1
+
+
+def test_an_institution_is_responsible_or_supporting_not_both(admin_client, milestone):
+    commitment = milestone.commitment
+    inap = commitment.entities.filter(role="responsible").first().organization
+    data = commitment_data(
+        commitment,
+        responsible_organizations=[str(inap.pk)],
+        supporting_organizations=[str(inap.pk)],
+    )
+    response = admin_client.post(f"/gestion/compromisos/{commitment.pk}/", data)
+    assert response.status_code == 400
+    assert "no las dos cosas" in response.content.decode() and inap.name in response.content.decode()
+
+
+def test_a_coordinator_names_supporting_actors_but_not_who_is_responsible(client, milestone):
+    from cocrea.accounts.models import Role
+    from cocrea.plans.models import CommitmentEntity
+    from tests.factories import UserFactory
+
+    commitment = milestone.commitment
+    client.force_login(UserFactory(role=Role.COORDINATOR, commitment=commitment))
+    page = f"/gestion/compromisos/{commitment.pk}/"
+    form = client.get(page).content.decode()
+    assert 'name="supporting_organizations"' in form and 'name="responsible_organizations"' not in form
+    responsible = set(
+        CommitmentEntity.objects.filter(commitment=commitment, role="responsible").values_list(
+            "organization_id", flat=True
+        )
+    )
+    other = Organization.objects.create(name="Otra institución", kind="government")
+    data = commitment_data(
+        commitment,
+        responsible_organizations=[str(other.pk)],  # not offered: ignored
+        supporting_organizations=[str(other.pk)],
+    )
+    assert client.post(page, data).status_code == 302
+    assert (
+        set(
+            CommitmentEntity.objects.filter(commitment=commitment, role="responsible").values_list(
+                "organization_id", flat=True
+            )
+        )
+        == responsible
+    )
+    assert CommitmentEntity.objects.filter(
+        commitment=commitment, role="other_actor", organization=other
+    ).exists()
+
+
+def test_the_service_refuses_responsible_institutions_to_others(milestone):
+    from django.core.exceptions import PermissionDenied
+
+    from cocrea.accounts.models import Role
+    from cocrea.plans import structure
+    from tests.factories import UserFactory
+
+    commitment = milestone.commitment
+    coordinator = UserFactory(role=Role.COORDINATOR, commitment=commitment)
+    other = Organization.objects.create(name="Otra institución", kind="government")
+    with pytest.raises(PermissionDenied):
+        structure.edit(
+            commitment,
+            {},
+            expected_version=commitment.edit_version,
+            by=coordinator,
+            entities={"responsible": [other]},
+        )
