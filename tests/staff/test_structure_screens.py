@@ -206,7 +206,7 @@ def test_a_reimport_keeps_the_institutions_staff_named(admin_client, milestone, 
     ciudadana = Organization.objects.create(
         name="Colectivo Ejemplo Cívico", acronym="CEC", kind="civil_society"
     )
-    keep = [e for e in commitment.entities.all()]
+    keep = list(commitment.entities.all())
     data = commitment_data(
         commitment,
         responsible_organizations=[str(e.organization_id) for e in keep if e.role == "responsible"],
