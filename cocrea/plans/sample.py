@@ -77,9 +77,14 @@ NOTE = "Dato de ejemplo"
 def sample_organizations() -> dict[str, Organization]:
     found = {}
     for acronym, name, kind in ORGANIZATIONS:
-        org = Organization.objects.filter(acronym__iexact=acronym).first()
+        # By its acronym, or by its name: an organisation without one (Guatecívica) as the plan's
+        # import registered it is the same organisation, not a second one.
+        org = (
+            Organization.objects.filter(acronym__iexact=acronym).first()
+            or Organization.objects.filter(name__iexact=name).order_by("pk").first()
+        )
         if org is None:
-            org = Organization.objects.create(name=name, acronym=acronym, kind=kind)
+            org = Organization.objects.create(name=name, acronym="" if acronym == name else acronym, kind=kind)
         found[acronym] = org
     return found
 

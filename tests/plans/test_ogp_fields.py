@@ -95,6 +95,20 @@ def test_the_demo_shows_a_liaisons_report_waiting_for_validation(client):
     assert ProgressEntry.objects.filter(milestone=waiting.milestone).count() == reports
 
 
+def test_the_demos_registry_holds_each_organisation_once():
+    """The sample people's organisations are found by acronym or by name: Guatecívica, which the
+    plan names without an acronym, is not registered a second time (a staff list offered both)."""
+    from django.db.models import Count
+    from django.db.models.functions import Lower
+
+    from cocrea.plans.models import Organization
+
+    call_command("load_demo", "--sample-execution", "--sample-cocreation", verbosity=0)
+    twice = Organization.objects.values(lowered=Lower("name")).annotate(n=Count("pk")).filter(n__gt=1)
+    assert not list(twice)
+    assert Organization.objects.get(name="Guatecívica").kind == "civil_society"
+
+
 def test_the_commitment_page_groups_its_supporting_actors_by_sector(client, milestone):
     """OGP's supporting actors: government, civil society, the private sector, multilaterals."""
     import re
