@@ -84,7 +84,8 @@ def sample_organizations() -> dict[str, Organization]:
             or Organization.objects.filter(name__iexact=name).order_by("pk").first()
         )
         if org is None:
-            org = Organization.objects.create(name=name, acronym="" if acronym == name else acronym, kind=kind)
+            own = "" if acronym == name else acronym  # an organisation without one
+            org = Organization.objects.create(name=name, acronym=own, kind=kind)
         found[acronym] = org
     return found
 
