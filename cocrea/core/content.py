@@ -25,6 +25,10 @@ the data before it are kept under a key no later request asks for. Every write t
 replaces the versions it touches (the page cache's invalidation and its property test, which
 covers these blocks too).
 
+**How long.** As long as a whole page is kept (``PAGE_CACHE_SECONDS``, 60 s): what changes with
+time alone, with no write (a consultation closing at its hour, a meeting passing), is at most that
+old, as on a page from the page cache.
+
 **Who gets them.** The audience only. Staff, auditors, coordinators, editors, liaisons and points
 of contact get the page built for them, as before. ``CONTENT_CACHE = False`` builds every page
 every time (``bench/serve.py --content-cache off``).
@@ -50,8 +54,6 @@ from cocrea.core import pagecache
 #: The blocks of ``base.html`` a public page fills: what is kept.
 BLOCKS = ("title", "breadcrumbs", "content")
 SHELL = "core/kept_page.html"
-#: The key holds the day: a day at most.
-KEEP_SECONDS = 24 * 60 * 60
 
 Built = tuple[str, Mapping[str, Any]]
 
@@ -123,5 +125,5 @@ def render_public(
         if earlier:
             request.META["CSRF_COOKIE_NEEDS_UPDATE"] = earlier
         if not personal:
-            store.set(key, blocks, timeout=KEEP_SECONDS)
+            store.set(key, blocks, timeout=settings.PAGE_CACHE_SECONDS)
     return _shell(request, blocks)

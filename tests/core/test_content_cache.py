@@ -181,3 +181,21 @@ def test_writes_elsewhere_leave_the_blocks_kept(kept, committed, milestone, staf
         participation.add_agenda_item(meeting, title="Otro punto", by=staff)
     with django_assert_num_queries(0):
         client.get(url)
+
+
+def test_they_are_kept_as_long_as_a_page(kept, milestone, settings, monkeypatch):
+    """What changes with time alone (a consultation closing at its hour) is at most
+    PAGE_CACHE_SECONDS old, as on a page from the page cache."""
+    from django.core.cache.backends import locmem
+
+    url = reverse("portal:home")
+    client = Client()
+    client.get(url)
+    now = locmem.time.time()
+    monkeypatch.setattr(locmem.time, "time", lambda: now + settings.PAGE_CACHE_SECONDS - 1)
+    with CaptureQueriesContext(connection) as fresh:
+        client.get(url)
+    monkeypatch.setattr(locmem.time, "time", lambda: now + settings.PAGE_CACHE_SECONDS + 1)
+    with CaptureQueriesContext(connection) as rebuilt:
+        client.get(url)
+    assert not fresh.captured_queries and rebuilt.captured_queries
