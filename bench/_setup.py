@@ -22,6 +22,9 @@ def start_django(database: str) -> bool:
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocrea.settings")
+    # These benchmarks measure what building a page costs: the public pages' kept blocks
+    # (cocrea/core/content.py) would serve every request after the first.
+    os.environ.setdefault("CONTENT_CACHE", "0")
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     import django
 

@@ -181,6 +181,7 @@ def setup_django(backend: str) -> str:
     data_dir = tempfile.mkdtemp(prefix=f"cocrea-bench-{backend}-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "cocrea.settings"
     os.environ["COCREA_DATA_DIR"] = data_dir
+    os.environ.setdefault("CONTENT_CACHE", "0")  # what building each page costs, every request
     if backend == "postgres":
         pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
         pg_admin(f"CREATE DATABASE {PG_DB}")
