@@ -29,13 +29,17 @@ def _accessible(page, axe_script, name: str) -> None:
 
 
 def test_a_liaisons_report_is_returned_corrected_and_validated(
-    page, live_server, seeded_milestone, axe_script, client, artifacts
+    page, live_server, seeded_milestone, axe_script, client, artifacts, settings, empty_page_caches
 ):
     from cocrea.accounts.models import Role
     from cocrea.plans.models import Organization, ProgressEntry, Review
     from tests.factories import UserFactory
 
+    # As deployed: the public reads whole pages from the page cache, and a citizen signed in the
+    # pages' kept blocks (README "Cache"); every step below must show through them.
+    settings.PAGE_CACHE = settings.CONTENT_CACHE = True
     commitment = seeded_milestone.commitment
+    citizen = UserFactory(username="lucia", email="lucia@example.org")
     contact = UserFactory(
         username="contacto",
         email="contacto@gpat.gob.gt",
@@ -75,10 +79,13 @@ def test_a_liaisons_report_is_returned_corrected_and_validated(
     page.reload()
     _accessible(page, axe_script, "progress with a report waiting [es]")
 
-    # The public does not see it.
+    # The public does not see it, nor does a citizen signed in.
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{seeded_milestone.get_schedule_url()}")
     done_before = page.locator("main").inner_text().count("100 %")
+    _as(page, client, live_server, citizen)
+    page.goto(f"{live_server.url}{seeded_milestone.get_schedule_url()}")
+    assert page.locator("main").inner_text().count("100 %") == done_before
 
     # The point of contact returns it with a reason.
     _as(page, client, live_server, contact)
@@ -128,3 +135,10 @@ def test_a_liaisons_report_is_returned_corrected_and_validated(
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{seeded_milestone.get_schedule_url()}")
     assert page.locator("main").inner_text().count("100 %") > done_before
+    _as(page, client, live_server, citizen)
+    page.goto(f"{live_server.url}{seeded_milestone.get_schedule_url()}")
+    assert page.locator("main").inner_text().count("100 %") > done_before
+    assert (
+        "Cerrar sesión" in page.locator("header").inner_text()
+        or "Sign out" in page.locator("header").inner_text()
+    )
