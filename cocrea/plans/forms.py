@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.plans.models import ActivityStatus
+from cocrea.plans.models import ActivityStatus, Organization
 
 
 class DateInput(forms.DateInput):
@@ -11,6 +12,41 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _BySector(BaseChoiceIterator):
+    """The field's institutions grouped by sector, read when the form is rendered (not when the
+    form class is defined: an institution added since is there)."""
+
+    def __init__(self, field: forms.ModelMultipleChoiceField) -> None:  # type: ignore[type-arg]
+        self.field = field
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        found: dict[str, list[tuple[int, str]]] = {}
+        for organization in self.field.queryset.only("name", "acronym", "kind"):
+            found.setdefault(organization.kind, []).append((organization.pk, str(organization)))
+        for kind, label in Organization.Kind.choices:
+            if kind in found:
+                yield (label, found[kind])
+
+
+class OrganizationsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Institutions from the registry as checkboxes grouped by sector (government, civil society,
+    academia, private sector, international cooperation, other), in OGP's order, each by name:
+    a long list a person scans by sector and ticks without a modifier key."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(queryset=Organization.objects.order_by("name"), required=False, **kwargs)
+
+    @property  # type: ignore[override]
+    def choices(self):  # type: ignore[no-untyped-def]
+        return _BySector(self)
+
+    @choices.setter
+    def choices(self, value):  # type: ignore[no-untyped-def]
+        forms.ChoiceField.choices.fset(self, value)  # type: ignore[attr-defined]
 
 
 class ProgressForm(forms.Form):

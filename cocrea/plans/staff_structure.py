@@ -23,7 +23,7 @@ from cocrea.accounts.rules import STAFF_SCREENS, permission
 from cocrea.core.http import form_page
 from cocrea.core.versioning import StaleEdit, stale_message
 from cocrea.plans import structure
-from cocrea.plans.forms import DateInput
+from cocrea.plans.forms import DateInput, OrganizationsField
 from cocrea.plans.models import (
     ActionPlan,
     Commitment,
@@ -67,20 +67,14 @@ class CommitmentForm(_Versioned):
         required=False,
         help_text=gettext_lazy("Separadas por comas."),
     )
-    responsible_organizations = forms.ModelMultipleChoiceField(
+    responsible_organizations = OrganizationsField(
         label=gettext_lazy("Entidades responsables"),
-        queryset=Organization.objects.order_by("name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=gettext_lazy(
             "Del registro de instituciones. Sus coordinadores y editores pueden cambiar el compromiso."
         ),
     )
-    supporting_organizations = forms.ModelMultipleChoiceField(
+    supporting_organizations = OrganizationsField(
         label=gettext_lazy("Actores de apoyo"),
-        queryset=Organization.objects.order_by("name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=gettext_lazy(
             "Del registro de instituciones: gobierno, sociedad civil, academia, sector privado, "
             "cooperación internacional. La página pública los agrupa por sector."
@@ -160,12 +154,7 @@ class CommitmentForm(_Versioned):
 
 
 class MilestoneForm(_Versioned):
-    responsible = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Instituciones responsables"),
-        queryset=Organization.objects.order_by("name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    responsible = OrganizationsField(label=gettext_lazy("Instituciones responsables"))
 
     class Meta:
         model = Milestone

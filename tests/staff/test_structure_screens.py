@@ -285,3 +285,14 @@ def test_the_service_refuses_responsible_institutions_to_others(milestone):
             by=coordinator,
             entities={"responsible": [other]},
         )
+
+
+def test_the_institutions_are_checkboxes_by_sector_read_when_the_form_is_shown(admin_client, milestone):
+    """An institution registered a moment ago is offered; each sector is a group, in OGP's order."""
+    new = Organization.objects.create(name="Colectivo Recién Registrado", acronym="CRR", kind="academia")
+    page = admin_client.get(f"/gestion/compromisos/{milestone.commitment.pk}/").content.decode()
+    start = page.index("<legend>Actores de apoyo")
+    form = page[start : page.index("</fieldset>", start)]
+    assert f'type="checkbox" name="supporting_organizations" value="{new.pk}"' in form
+    assert form.index("Gobierno") < form.index("Sociedad civil") < form.index("Academia")
+    assert 'name="responsible_organizations" value=' in page
