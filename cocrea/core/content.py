@@ -36,7 +36,6 @@ every time (``bench/serve.py --content-cache off``).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -83,7 +82,8 @@ def _key(request: HttpRequest, for_signed_in: bool) -> str | None:
     if not (_audience(request.user) if for_signed_in else _not_signed_in(request.user)):
         return None
     versions = pagecache.current_versions(pagecache.page_scopes(declared, match.kwargs))
-    material = "\n".join(
+    return pagecache.hashed_key(
+        "c:",
         [
             pagecache.release(),
             request.path,
@@ -91,9 +91,8 @@ def _key(request: HttpRequest, for_signed_in: bool) -> str | None:
             get_language() or "",
             timezone.localdate().isoformat(),
             *versions,
-        ]
+        ],
     )
-    return "c:" + hashlib.blake2b(material.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
 def _shell(request: HttpRequest, blocks: Mapping[str, str]) -> HttpResponse:

@@ -592,11 +592,16 @@ def _address(request: HttpRequest, declared: tuple[Any, dict[str, Any]]) -> _Add
     return _Address(prefix, tuple(f"v:{scope}" for scope in page_scopes(scopes, kwargs)), request.path)
 
 
+def hashed_key(kind: str, parts: Iterable[str]) -> str:
+    """A cache key: ``kind`` and the hash of ``parts`` (each on its line)."""
+    material = "\n".join(parts)
+    return kind + hashlib.blake2b(material.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
 def _page_key(address: _Address, query_string: str, language: str) -> str:
     """The key of a page: its address, query string, language, and the current versions of the
     scopes it shows."""
-    material = "\n".join([address.prefix, query_string, language, *_versions(address.version_keys)])
-    return "p:" + hashlib.blake2b(material.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+    return hashed_key("p:", [address.prefix, query_string, language, *_versions(address.version_keys)])
 
 
 def _key(request: HttpRequest, declared: tuple[Any, dict[str, Any]]) -> str | None:
